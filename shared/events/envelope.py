@@ -1,0 +1,38 @@
+"""The CloudEvents 1.0 envelope (structured JSON mode) around every event we publish."""
+
+from datetime import UTC, datetime
+from typing import Annotated, Generic, Literal, TypeVar
+from uuid import UUID, uuid4
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints
+
+# {agency code}-{yyMMdd}-{NNNN}; agency codes are upper-case letters, digits and dots/underscores.
+CASE_CODE_PATTERN = r"^[A-Z0-9][A-Z0-9._]*-\d{6}-\d{4,}$"
+CaseCode = Annotated[str, StringConstraints(pattern=CASE_CODE_PATTERN)]
+
+
+class EventData(BaseModel):
+    """Base of every event's data: immutable, closed (unknown fields are a contract error)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    case_code: CaseCode
+
+
+DataT = TypeVar("DataT", bound=EventData)
+
+
+class Envelope(BaseModel, Generic[DataT]):
+    """A CloudEvents 1.0 event; ``subject`` is the case code and the Kafka key."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    specversion: Literal["1.0"] = "1.0"
+    id: UUID = Field(default_factory=uuid4)
+    source: Annotated[str, StringConstraints(min_length=1)]
+    type: Annotated[str, StringConstraints(min_length=1)]
+    subject: CaseCode
+    time: AwareDatetime = Field(default_factory=lambda: datetime.now(UTC))
+    datacontenttype: Literal["application/json"] = "application/json"
+    dataschema: Annotated[str, StringConstraints(min_length=1)]
+    data: DataT
