@@ -1,1 +1,1 @@
-"""What every service imports: event contracts, Kafka and MongoDB plumbing, settings, health, metrics."""
+"""The package every service imports: event contracts, plumbing, settings, health, metrics."""

@@ -18,7 +18,9 @@ class DecodeError(ValueError):
         self.reason = reason
 
 
-def new_event(data: EventData, *, event_id: UUID | None = None, time: datetime | None = None) -> Envelope:
+def new_event(
+    data: EventData, *, event_id: UUID | None = None, time: datetime | None = None
+) -> Envelope:
     """Wrap data in the envelope its catalogue entry prescribes."""
     spec = CATALOGUE.for_model(type(data))
     extra = {k: v for k, v in (("id", event_id), ("time", time)) if v is not None}

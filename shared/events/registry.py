@@ -1,4 +1,4 @@
-"""What we know about each event type: its topic, version, data model, producer and personal data."""
+"""What we know of each event type: topic, version, data model, producer, personal data."""
 
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
