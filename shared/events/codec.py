@@ -55,6 +55,10 @@ def decode(raw: bytes | None, *, topic: str | None = None) -> Envelope:
         raise DecodeError(f"unknown event type {doc.get('type')!r}")
     if topic is not None and spec.topic != topic:
         raise DecodeError(f"event type {spec.type!r} does not belong on topic {topic!r}")
+    # Checked before validation: the envelope's defaults would otherwise invent an id or a time.
+    missing = [name for name in Envelope.model_fields if name not in doc]
+    if missing:
+        raise DecodeError(f"missing envelope attributes: {', '.join(missing)}")
     try:
         event = spec.envelope_model.model_validate(doc)
     except ValidationError as exc:

@@ -16,7 +16,7 @@ class EventData(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    case_code: CaseCode
+    case_code: CaseCode = Field(description="Case code, {agency code}-{yyMMdd}-{NNNN}.")
 
 
 DataT = TypeVar("DataT", bound=EventData)
@@ -27,12 +27,25 @@ class Envelope(BaseModel, Generic[DataT]):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    specversion: Literal["1.0"] = "1.0"
-    id: UUID = Field(default_factory=uuid4)
-    source: Annotated[str, StringConstraints(min_length=1)]
-    type: Annotated[str, StringConstraints(min_length=1)]
-    subject: CaseCode
-    time: AwareDatetime = Field(default_factory=lambda: datetime.now(UTC))
-    datacontenttype: Literal["application/json"] = "application/json"
-    dataschema: Annotated[str, StringConstraints(min_length=1)]
-    data: DataT
+    specversion: Literal["1.0"] = Field(default="1.0", description="CloudEvents version.")
+    id: UUID = Field(
+        default_factory=uuid4, description="Unique id of the event; consumers deduplicate on it."
+    )
+    source: Annotated[str, StringConstraints(min_length=1)] = Field(
+        description="The producing service, /onestop/{service}."
+    )
+    type: Annotated[str, StringConstraints(min_length=1)] = Field(
+        description="Versioned event type, vn.onestop.{topic}.v{version}."
+    )
+    subject: CaseCode = Field(description="Case code the event is about; also the Kafka key.")
+    time: AwareDatetime = Field(
+        default_factory=lambda: datetime.now(UTC),
+        description="When the event happened, RFC 3339 with offset.",
+    )
+    datacontenttype: Literal["application/json"] = Field(
+        default="application/json", description="Media type of data."
+    )
+    dataschema: Annotated[str, StringConstraints(min_length=1)] = Field(
+        description="URN identifying the JSON Schema of this event type."
+    )
+    data: DataT = Field(description="The event data, typed by the event type.")

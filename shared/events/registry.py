@@ -32,7 +32,8 @@ class EventSpec:
         return f"/onestop/{self.producer}"
 
     @cached_property
-    def envelope_model(self) -> type[Envelope]:
+    # Quoted: inside this class body ``type`` is the property above, not the builtin.
+    def envelope_model(self) -> "type[Envelope]":
         return Envelope[self.data_model]  # type: ignore[name-defined]
 
 

@@ -1,0 +1,125 @@
+"""Every event type we publish: the topics external systems subscribe to (a public contract)."""
+
+from shared.events.decisions import (
+    AppointmentRescheduled,
+    CaseResolved,
+    PaymentApproved,
+    ProcessingStopped,
+)
+from shared.events.intake import CaseRated, CaseSubmitted, ResultReturned, SupplementReceived
+from shared.events.notify import NotificationFailed, NotificationSent
+from shared.events.registry import Catalogue, EventSpec
+from shared.events.workflow import (
+    DeadlineWarning,
+    FeeRequested,
+    StepCompleted,
+    SupplementRequested,
+)
+
+APPLICANT = ("applicant.full_name", "applicant.citizen_id", "applicant.date_of_birth")
+CONTACT = ("applicant.full_name", "applicant.phone", "applicant.email")
+NOTIFICATION = ("recipient",)
+
+CATALOGUE = Catalogue(
+    [
+        EventSpec(
+            "case-submitted",
+            1,
+            CaseSubmitted,
+            "intake",
+            "A dossier was received and given its case code and appointment date.",
+            (*APPLICANT, "applicant.phone", "applicant.email", "applicant.address"),
+        ),
+        EventSpec(
+            "supplement-received",
+            1,
+            SupplementReceived,
+            "intake",
+            "The applicant brought the missing documents.",
+            ("received_by",),
+        ),
+        EventSpec(
+            "result-returned",
+            1,
+            ResultReturned,
+            "intake",
+            "The result was handed to the applicant.",
+            ("returned_by",),
+        ),
+        EventSpec("case-rated", 1, CaseRated, "intake", "The applicant rated the service."),
+        EventSpec(
+            "step-completed",
+            1,
+            StepCompleted,
+            "workflow",
+            "A processing step was handed on, with its timeliness.",
+            ("assignee",),
+        ),
+        EventSpec(
+            "supplement-requested",
+            1,
+            SupplementRequested,
+            "workflow",
+            "The dossier needs more documents; the case waits for the applicant.",
+            (*CONTACT, "requested_by"),
+        ),
+        EventSpec(
+            "fee-requested", 1, FeeRequested, "workflow", "The applicant must pay a fee first."
+        ),
+        EventSpec(
+            "appointment-rescheduled",
+            1,
+            AppointmentRescheduled,
+            "workflow",
+            "The agency apologised for a late case and set a new appointment.",
+            (*CONTACT, "signed_by"),
+        ),
+        EventSpec(
+            "processing-stopped",
+            1,
+            ProcessingStopped,
+            "workflow",
+            "Processing of the case stopped.",
+            (*CONTACT, "stopped_by"),
+        ),
+        EventSpec(
+            "case-resolved",
+            1,
+            CaseResolved,
+            "workflow",
+            "The case was approved or rejected.",
+            CONTACT,
+        ),
+        EventSpec(
+            "payment-approved",
+            1,
+            PaymentApproved,
+            "workflow",
+            "An approved benefit case decided a payment.",
+            ("beneficiary.full_name", "beneficiary.citizen_id", *CONTACT),
+        ),
+        EventSpec(
+            "deadline-warning",
+            1,
+            DeadlineWarning,
+            "workflow",
+            "A case in progress is close to or past its due date.",
+        ),
+        EventSpec(
+            "notification-sent",
+            1,
+            NotificationSent,
+            "notify",
+            "A message to the applicant was accepted by the provider.",
+            NOTIFICATION,
+        ),
+        EventSpec(
+            "notification-failed",
+            1,
+            NotificationFailed,
+            "notify",
+            "A message to the applicant could not be delivered.",
+            NOTIFICATION,
+        ),
+    ]
+)

@@ -1,0 +1,101 @@
+"""Events the intake service publishes: reception, supplements, results returned, ratings."""
+
+from enum import StrEnum
+from typing import Annotated, Self
+
+from pydantic import Field, Strict, model_validator
+
+from shared.events.envelope import EventData
+from shared.events.values import (
+    AgencyCode,
+    Applicant,
+    Code,
+    DocumentItem,
+    StaffId,
+    SubmissionChannel,
+    Text,
+    UtcDatetime,
+    ValueModel,
+    Vnd,
+    WorkingDays,
+)
+
+Points = Annotated[int, Strict(), Field(ge=0, le=2)]
+
+
+class CaseSubmitted(EventData):
+    """A dossier was received (national portal status 2) and given its case code and due date."""
+
+    procedure_code: Code = Field(description="National code of the procedure, e.g. 1.001776.")
+    procedure_name: Text = Field(description="Name of the procedure, in Vietnamese.")
+    field: Text = Field(description="Field of the procedure (lĩnh vực), in Vietnamese.")
+    agency_code: AgencyCode = Field(description="Code of the agency that received the dossier.")
+    agency_name: Text = Field(description="Name of that agency, in Vietnamese.")
+    channel: SubmissionChannel = Field(description="How the dossier arrived.")
+    applicant: Applicant = Field(description="The person who submitted the dossier.")
+    documents: list[DocumentItem] = Field(
+        min_length=1, description="Documents received, as listed on the receipt (form 01)."
+    )
+    received_at: UtcDatetime = Field(description="When the desk received the dossier.")
+    processing_days: WorkingDays = Field(description="Legal processing time in working days.")
+    due_at: UtcDatetime = Field(description="Appointment for the result (ngày hẹn trả).")
+    fee_vnd: Vnd = Field(description="Fee due for the procedure, in whole VND.")
+    is_benefit: bool = Field(description="Whether approval of this procedure decides a payment.")
+    payment_programme: Code | None = Field(
+        default=None, description="Code of the payment programme a benefit procedure feeds."
+    )
+
+
+class SupplementReceived(EventData):
+    """The applicant brought the missing documents; the processing clock runs again."""
+
+    documents: list[DocumentItem] = Field(min_length=1, description="Documents received.")
+    received_at: UtcDatetime = Field(description="When the desk received them.")
+    received_by: StaffId = Field(description="Account of the clerk who received them.")
+
+
+class ResultReturned(EventData):
+    """The result was handed to the applicant (national portal status 10)."""
+
+    returned_at: UtcDatetime = Field(description="When the result was handed over.")
+    returned_by: StaffId = Field(description="Account of the clerk who handed it over.")
+
+
+class Satisfaction(StrEnum):
+    """The applicant's overall judgement of the service."""
+
+    NOT_SATISFIED = "not_satisfied"
+    SATISFIED = "satisfied"
+    VERY_SATISFIED = "very_satisfied"
+
+
+class RatingIndicators(ValueModel):
+    """The nine satisfaction indicators, 0 to 2 points each."""
+
+    total_time: Points = Field(description="Total time compared with the legal time.")
+    unit_time: Points = Field(description="Time taken at each unit.")
+    contacts: Points = Field(description="Number of contacts the applicant needed.")
+    agencies_contacted: Points = Field(description="Number of agencies the applicant contacted.")
+    one_stop: Points = Field(description="Done entirely at the one-stop desk.")
+    publicly_posted: Points = Field(description="Procedure publicly posted.")
+    staff_attitude: Points = Field(description="Attitude of the staff.")
+    feedback_handling: Points = Field(description="Handling of feedback and complaints.")
+    online_quality: Points = Field(description="Quality of the online service.")
+
+
+class CaseRated(EventData):
+    """The applicant rated the service for this case."""
+
+    indicators: RatingIndicators = Field(description="Points given to each indicator.")
+    total_points: Annotated[int, Strict(), Field(ge=0, le=18)] = Field(
+        description="Sum of the nine indicators' points."
+    )
+    overall: Satisfaction = Field(description="Overall satisfaction.")
+    agency_code: AgencyCode = Field(description="Code of the agency rated.")
+    rated_at: UtcDatetime = Field(description="When the rating was given.")
+
+    @model_validator(mode="after")
+    def total_is_the_sum(self) -> Self:
+        if self.total_points != sum(self.indicators.model_dump().values()):
+            raise ValueError("total_points must equal the sum of the nine indicators")
+        return self
