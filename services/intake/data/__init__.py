@@ -1,0 +1,1 @@
+"""Catalogue data files (YAML), read once when the service starts."""

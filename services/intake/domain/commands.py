@@ -1,0 +1,58 @@
+"""What the desk and the citizen ask of the intake service, validated at the edge."""
+
+from datetime import date
+from typing import Annotated
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, EmailStr, Field, StringConstraints
+
+from services.intake.domain.phone import normalise_mobile
+from services.intake.domain.procedures import ProvidedDocument
+from shared.events.intake import RatingIndicators
+from shared.events.values import DocumentItem, SubmissionChannel, Text
+
+
+def _citizen_id(value: str) -> str:
+    if not (len(value) == 12 and value.isascii() and value.isdigit()):
+        raise ValueError("Số định danh cá nhân phải gồm đúng 12 chữ số")
+    return value
+
+
+CitizenIdInput = Annotated[
+    str, StringConstraints(strip_whitespace=True), AfterValidator(_citizen_id)
+]
+MobileInput = Annotated[str, StringConstraints(max_length=32), AfterValidator(normalise_mobile)]
+CodeInput = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)]
+
+
+class Command(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class ApplicantInput(Command):
+    full_name: Annotated[Text, StringConstraints(strip_whitespace=True)]
+    citizen_id: CitizenIdInput
+    date_of_birth: date
+    phone: MobileInput = Field(description="Vietnamese mobile; stored in E.164 form.")
+    email: EmailStr | None = None
+    address: Annotated[Text, StringConstraints(strip_whitespace=True)]
+
+
+class SubmitDossier(Command):
+    procedure_code: CodeInput
+    agency_code: CodeInput
+    channel: SubmissionChannel
+    applicant: ApplicantInput
+    documents: list[ProvidedDocument] = Field(max_length=50)
+
+
+class ReceiveSupplement(Command):
+    documents: list[DocumentItem] = Field(min_length=1, max_length=50)
+
+
+class RateService(Command):
+    indicators: RatingIndicators
+
+
+class Lookup(Command):
+    code: CodeInput
+    citizen_id: CitizenIdInput

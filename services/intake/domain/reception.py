@@ -1,0 +1,71 @@
+"""Receiving a dossier: checking it against the catalogue, and what a received case records."""
+
+from datetime import date, datetime
+
+from services.intake.domain.agencies import Agency
+from services.intake.domain.commands import SubmitDossier
+from services.intake.domain.errors import IncompleteDossier, InvalidInput
+from services.intake.domain.procedures import Procedure, missing_documents
+from shared.events.intake import CaseSubmitted
+from shared.events.values import Applicant, DocumentItem
+
+
+def check_dossier(
+    cmd: SubmitDossier, procedure: Procedure, agency: Agency, today: date
+) -> list[DocumentItem]:
+    """The documents received, as printed on the receipt; raises if the desk cannot receive it."""
+    if agency.level not in procedure.receiving_levels:
+        levels = ", ".join(level.value for level in procedure.receiving_levels)
+        reason = (
+            f"Thủ tục này được tiếp nhận tại cơ quan cấp {levels}, không phải cấp {agency.level}"
+        )
+        raise InvalidInput("agency_code", reason)
+    if cmd.applicant.date_of_birth > today:
+        raise InvalidInput("applicant.date_of_birth", "Ngày sinh không được sau ngày hôm nay")
+    required = {document.key: document for document in procedure.documents}
+    for index, provided in enumerate(cmd.documents):
+        if provided.key not in required:
+            reason = f"Thủ tục {procedure.code} không có thành phần hồ sơ '{provided.key}'"
+            raise InvalidInput(f"documents.{index}.key", reason)
+    missing = missing_documents(procedure, cmd.documents)
+    if missing:
+        raise IncompleteDossier(
+            [
+                DocumentItem(name=m.document.name, copy_kind=m.document.kind, count=m.missing)
+                for m in missing
+            ]
+        )
+    return [
+        DocumentItem(name=required[p.key].name, copy_kind=p.kind, count=p.count)
+        for p in cmd.documents
+    ]
+
+
+def case_submitted(
+    cmd: SubmitDossier,
+    procedure: Procedure,
+    agency: Agency,
+    documents: list[DocumentItem],
+    *,
+    case_code: str,
+    received_at: datetime,
+    due_at: datetime,
+) -> CaseSubmitted:
+    assert procedure.processing_working_days is not None and procedure.fee_vnd is not None
+    return CaseSubmitted(
+        case_code=case_code,
+        procedure_code=procedure.code,
+        procedure_name=procedure.name,
+        field=procedure.field.value,
+        agency_code=agency.code,
+        agency_name=agency.name,
+        channel=cmd.channel,
+        applicant=Applicant(**cmd.applicant.model_dump()),
+        documents=documents,
+        received_at=received_at,
+        processing_days=procedure.processing_working_days,
+        due_at=due_at,
+        fee_vnd=procedure.fee_vnd,
+        is_benefit=procedure.is_benefit,
+        payment_programme=procedure.payment_programme,
+    )

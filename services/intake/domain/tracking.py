@@ -1,0 +1,79 @@
+"""How each workflow event changes the citizen's view of a case."""
+
+from collections.abc import Callable
+from typing import Any
+
+from services.intake.domain.case import Case
+from services.intake.domain.status import CaseStatus
+from shared.events.decisions import (
+    AppointmentRescheduled,
+    CaseResolved,
+    Outcome,
+    PaymentApproved,
+    ProcessingStopped,
+)
+from shared.events.envelope import EventData
+from shared.events.workflow import FeeRequested, StepCompleted, SupplementRequested
+
+# A case handed between steps is in progress, unless it already waits or is over.
+_RESUMABLE = frozenset({CaseStatus.RECEIVED, CaseStatus.IN_PROGRESS, CaseStatus.FEE_REQUESTED})
+
+
+def step_completed(case: Case, data: StepCompleted) -> None:
+    note = f"Hoàn thành bước: {data.step.step_name}"
+    status = CaseStatus.IN_PROGRESS if case.status in _RESUMABLE else None
+    case.record(data.completed_at, status, note, "step-completed")
+
+
+def supplement_requested(case: Case, data: SupplementRequested) -> None:
+    reasons = "; ".join(data.reasons)
+    case.record(
+        data.requested_at,
+        CaseStatus.SUPPLEMENT_REQUESTED,
+        f"Yêu cầu bổ sung hồ sơ: {reasons}",
+        "supplement-requested",
+    )
+    if case.status is CaseStatus.SUPPLEMENT_REQUESTED and data.clock_paused:
+        case.paused_since = data.requested_at
+    case.requested_documents = list(data.missing_documents)
+
+
+def fee_requested(case: Case, data: FeeRequested) -> None:
+    note = f"Yêu cầu nộp phí, lệ phí {data.amount_vnd:,} đồng: {data.reason}".replace(",", ".")
+    case.record(data.requested_at, CaseStatus.FEE_REQUESTED, note, "fee-requested")
+
+
+def appointment_rescheduled(case: Case, data: AppointmentRescheduled) -> None:
+    case.due_at = data.new_due_at
+    note = f"Xin lỗi và hẹn lại ngày trả kết quả: {data.reason}"
+    case.record(data.issued_at, None, note, "appointment-rescheduled")
+
+
+def processing_stopped(case: Case, data: ProcessingStopped) -> None:
+    note = f"Dừng xử lý hồ sơ: {data.reason}"
+    case.record(data.stopped_at, CaseStatus.PROCESSING_STOPPED, note, "processing-stopped")
+
+
+def case_resolved(case: Case, data: CaseResolved) -> None:
+    # The workflow's due date is the one the case was measured against, pauses included.
+    case.due_at = data.due_at
+    verdict = "chấp thuận" if data.outcome is Outcome.APPROVED else "không chấp thuận"
+    note = f"Đã giải quyết ({verdict}), văn bản số {data.decision_number}"
+    case.record(data.resolved_at, CaseStatus.RESOLVED, note, "case-resolved")
+
+
+def payment_approved(case: Case, data: PaymentApproved) -> None:
+    amount = f"{data.amount_vnd:,}".replace(",", ".")
+    note = f"Quyết định chi trả số {data.decision_number}: {amount} đồng"
+    case.record(data.approved_at, None, note, "payment-approved")
+
+
+TRACKERS: dict[type[EventData], Callable[[Case, Any], None]] = {
+    StepCompleted: step_completed,
+    SupplementRequested: supplement_requested,
+    FeeRequested: fee_requested,
+    AppointmentRescheduled: appointment_rescheduled,
+    ProcessingStopped: processing_stopped,
+    CaseResolved: case_resolved,
+    PaymentApproved: payment_approved,
+}

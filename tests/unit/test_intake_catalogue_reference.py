@@ -1,0 +1,58 @@
+"""The shipped catalogue agrees with the reference facts it was built from."""
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from services.intake.domain.catalogue_loading import load_catalogue
+from services.intake.domain.procedures import Procedure, PublishedTimeUnit
+
+REFERENCE = (
+    Path(__file__).parents[3] / "shared" / "reference" / "procedures-and-calendar-facts.yaml"
+)
+# Times the catalogue derives instead of copying, each explained in procedures.yaml.
+DERIVED_TIMES = {
+    "btxh-01": "sum of the step times quoted in the notes",
+    "ncc-08": "NĐ 131/2021 commune version (03 NLV), not the older district version",
+}
+FREE = ("Không", "0 đồng")
+
+pytestmark = [
+    pytest.mark.unit,
+    pytest.mark.skipif(not REFERENCE.exists(), reason=f"reference file absent: {REFERENCE}"),
+]
+
+
+@pytest.fixture(scope="module")
+def reference() -> dict[str, dict]:
+    facts = yaml.safe_load(REFERENCE.read_text(encoding="utf-8"))
+    return {entry["id"]: entry for entry in facts["procedures"]}
+
+
+def procedures() -> list[Procedure]:
+    return load_catalogue().procedures()
+
+
+@pytest.mark.parametrize("procedure", procedures(), ids=lambda procedure: procedure.code)
+def test_code_flag_time_and_fee_match_the_reference(
+    procedure: Procedure, reference: dict[str, dict]
+) -> None:
+    fact = reference[procedure.reference]
+    assert procedure.national_code == fact["ma_tthc"]
+    assert procedure.verified is fact["verified"]
+    working_days, days = fact["thoi_han_ngay_lam_viec"], fact.get("thoi_han_ngay")
+    if procedure.reference not in DERIVED_TIMES and (working_days or days):
+        assert procedure.processing_working_days == (working_days or days)
+        expected_unit = PublishedTimeUnit.WORKING_DAYS if working_days else PublishedTimeUnit.DAYS
+        assert procedure.published_time_unit is expected_unit
+    if any(word in str(fact["phi_le_phi"]) for word in FREE):
+        assert procedure.fee_vnd == 0
+
+
+def test_each_reference_entry_feeds_one_procedure_code(reference: dict[str, dict]) -> None:
+    code_of: dict[str, set[str]] = {}
+    for procedure in procedures():
+        code_of.setdefault(procedure.reference, set()).add(procedure.code)
+    assert set(code_of) <= set(reference)
+    assert all(len(codes) == 1 for codes in code_of.values())
