@@ -50,3 +50,10 @@ def configure_logging(service: str, level: str = "INFO") -> None:
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level.upper())
+    # Uvicorn installs its own plain-text handlers; its lines should be JSON like every other. A
+    # logger it left without handlers is one it switched off (--no-access-log): it stays off.
+    for name in ("uvicorn", "uvicorn.access"):
+        server_logger = logging.getLogger(name)
+        if server_logger.handlers:
+            server_logger.handlers.clear()
+            server_logger.propagate = True

@@ -1,0 +1,39 @@
+"""The connections every service opens at start: its database and its event producer.
+
+A service's ``bootstrap`` opens them through ``open_container``; its own repositories and handlers
+are built on top as they are written.
+"""
+
+from collections.abc import AsyncIterator, Mapping
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from functools import partial
+from typing import Generic, TypeVar
+
+from pymongo.asynchronous.database import AsyncDatabase
+
+from shared.http.readiness import ReadinessCheck
+from shared.kafka.producer import EventProducer
+from shared.mongo.client import Document, mongo_client, ping, service_database
+from shared.settings import ServiceSettings
+
+SettingsT = TypeVar("SettingsT", bound=ServiceSettings)
+
+
+@dataclass(frozen=True)
+class Container(Generic[SettingsT]):
+    settings: SettingsT
+    db: AsyncDatabase[Document]
+    producer: EventProducer
+
+    @property
+    def readiness_checks(self) -> Mapping[str, ReadinessCheck]:
+        """/readyz asks the very connections the routes use."""
+        return {"mongodb": partial(ping, self.db), "kafka": self.producer.ping}
+
+
+@asynccontextmanager
+async def open_container(settings: SettingsT) -> AsyncIterator[Container[SettingsT]]:
+    """Open the connections for the life of the app; close them, in reverse, at its end."""
+    async with mongo_client(settings) as client, EventProducer(settings) as producer:
+        yield Container(settings, service_database(client, settings), producer)

@@ -1,0 +1,94 @@
+"""One error body for every 4xx: ``{"detail": [{"field": ..., "reason": ...}]}``.
+
+Clients (the desk's screens, the citizen portal, external systems) can always point at the field
+that was wrong and show why, whichever layer refused the request.
+"""
+
+from collections.abc import Awaitable, Callable, Sequence
+from http import HTTPStatus
+from typing import Any
+
+from fastapi import Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, Response
+from pydantic import BaseModel
+from starlette.exceptions import HTTPException
+
+from shared.http.validation_messages import field_of, reason_for
+
+
+class FieldError(BaseModel):
+    field: str
+    reason: str
+
+
+class ErrorBody(BaseModel):
+    detail: list[FieldError]
+
+
+# What a bare status refers to when the code that raised it named no field.
+_FIELD_OF_STATUS = {404: "path", 405: "method", 413: "body", 415: "header.content-type"}
+_REASON_OF_STATUS = {
+    400: "Yêu cầu không hợp lệ",
+    401: "Chưa xác thực",
+    403: "Không có quyền thực hiện",
+    404: "Không tìm thấy",
+    405: "Phương thức không được hỗ trợ",
+    409: "Xung đột với trạng thái hiện tại",
+    413: "Nội dung yêu cầu quá lớn",
+    415: "Kiểu nội dung không được hỗ trợ",
+    429: "Quá nhiều yêu cầu",
+}
+
+
+def field_error(status_code: int, field: str, reason: str) -> HTTPException:
+    """The exception a route raises to refuse a request because of one field."""
+    return HTTPException(status_code, detail=[{"field": field, "reason": reason}])
+
+
+def error_response(
+    status_code: int, errors: Sequence[FieldError], headers: dict[str, str] | None = None
+) -> JSONResponse:
+    body = ErrorBody(detail=list(errors))
+    return JSONResponse(body.model_dump(), status_code=status_code, headers=headers)
+
+
+async def _http_exception(_: Request, exc: HTTPException) -> Response:
+    if exc.status_code in {204, 304}:
+        return Response(status_code=exc.status_code, headers=exc.headers)
+    return error_response(exc.status_code, _errors_of(exc), exc.headers)
+
+
+async def _validation_error(_: Request, exc: RequestValidationError) -> Response:
+    errors = [FieldError(field=field_of(e), reason=reason_for(e)) for e in exc.errors()]
+    return error_response(422, errors)
+
+
+# Passed to FastAPI(exception_handlers=...); Starlette's HTTPException also covers its 404 and 405.
+EXCEPTION_HANDLERS: dict[int | type[Exception], Callable[[Request, Any], Awaitable[Response]]] = {
+    HTTPException: _http_exception,
+    RequestValidationError: _validation_error,
+}
+
+
+def _errors_of(exc: HTTPException) -> list[FieldError]:
+    detail = exc.detail
+    if isinstance(detail, list) and all(isinstance(d, dict) for d in detail):
+        return [FieldError.model_validate(d) for d in detail]
+    field = _FIELD_OF_STATUS.get(exc.status_code, "request")
+    return [FieldError(field=field, reason=_reason(exc.status_code, detail))]
+
+
+def _reason(status_code: int, detail: object) -> str:
+    """The route's own words if it gave any; Vietnamese for Starlette's stock English phrases."""
+    stock = _stock_phrase(status_code)
+    if detail and detail != stock:
+        return str(detail)
+    return _REASON_OF_STATUS.get(status_code, stock or str(status_code))
+
+
+def _stock_phrase(status_code: int) -> str | None:
+    try:
+        return HTTPStatus(status_code).phrase
+    except ValueError:
+        return None
