@@ -1,0 +1,57 @@
+"""The sinks' HTTP side: the SMS gateway endpoint, and listings of the mail and SMS received."""
+
+from datetime import UTC, datetime
+from typing import Annotated, Any
+
+from fastapi import FastAPI, Header, HTTPException, Request
+
+from devstack.sinks.inbox import Inbox, Item
+
+
+class Faults:
+    """Lets a test make the gateway answer with an error for the next few requests."""
+
+    def __init__(self) -> None:
+        self.remaining = 0
+        self.status = 503
+
+
+def sinks_app(mail: Inbox, sms: Inbox, token: str | None = None) -> FastAPI:
+    app = FastAPI(title="Local notification sinks")
+    faults = Faults()
+
+    @app.post("/sms")
+    async def receive_sms(
+        request: Request, authorization: Annotated[str | None, Header()] = None
+    ) -> dict[str, Any]:
+        if token is not None and authorization != f"Bearer {token}":
+            raise HTTPException(status_code=401, detail="bad token")
+        if faults.remaining > 0:
+            faults.remaining -= 1
+            raise HTTPException(status_code=faults.status, detail="injected failure")
+        body = await request.json()
+        sms.add({"received_at": datetime.now(UTC).isoformat(), "body": body})
+        return {"status": "accepted"}
+
+    @app.post("/faults")
+    async def inject_faults(count: int, status: int = 503) -> dict[str, int]:
+        faults.remaining, faults.status = count, status
+        return {"remaining": faults.remaining, "status": faults.status}
+
+    @app.get("/sms")
+    async def list_sms() -> list[Item]:
+        return sms.items()
+
+    @app.get("/mail")
+    async def list_mail() -> list[Item]:
+        return mail.items()
+
+    @app.delete("/sms", status_code=204)
+    async def clear_sms() -> None:
+        sms.clear()
+
+    @app.delete("/mail", status_code=204)
+    async def clear_mail() -> None:
+        mail.clear()
+
+    return app

@@ -1,0 +1,54 @@
+"""Addresses whose owners asked to receive no more messages, in MongoDB."""
+
+from collections.abc import Sequence
+from typing import Any
+
+from pymongo import ReturnDocument
+from pymongo.asynchronous.collection import AsyncCollection
+from pymongo.asynchronous.database import AsyncDatabase
+
+from services.notify.domain.optout import OptOut
+from shared.events.values import NotificationChannel
+
+COLLECTION = "optouts"
+
+Document = dict[str, Any]
+
+
+def _key(channel: NotificationChannel, address: str) -> str:
+    return f"{channel}:{address}"
+
+
+class MongoOptOuts:
+    """Keyed by channel and normalised address, so each address is opted out once."""
+
+    def __init__(self, db: AsyncDatabase[Document]) -> None:
+        self.collection: AsyncCollection[Document] = db[COLLECTION]
+
+    async def opted_out(
+        self, addresses: Sequence[tuple[NotificationChannel, str]]
+    ) -> set[tuple[NotificationChannel, str]]:
+        """Those of ``addresses`` (normalised) whose owners opted out, in one query."""
+        if not addresses:
+            return set()
+        keys = {_key(channel, address): (channel, address) for channel, address in addresses}
+        found = self.collection.find({"_id": {"$in": list(keys)}}, projection={"_id": True})
+        return {keys[doc["_id"]] async for doc in found}
+
+    async def add(self, opt_out: OptOut) -> OptOut:
+        """Record the opt-out; a repeated request keeps the first one's time and author."""
+        doc = await self.collection.find_one_and_update(
+            {"_id": _key(opt_out.channel, opt_out.address)},
+            {"$setOnInsert": opt_out.model_dump(mode="python")},
+            upsert=True,
+            return_document=ReturnDocument.AFTER,
+        )
+        return OptOut.model_validate(doc)
+
+    async def remove(self, channel: NotificationChannel, address: str) -> bool:
+        result = await self.collection.delete_one({"_id": _key(channel, address)})
+        return result.deleted_count == 1
+
+    async def get(self, channel: NotificationChannel, address: str) -> OptOut | None:
+        doc = await self.collection.find_one({"_id": _key(channel, address)})
+        return None if doc is None else OptOut.model_validate(doc)

@@ -1,0 +1,70 @@
+"""SMS through an HTTP gateway: URL, token and JSON body shape come from the settings."""
+
+from typing import Any
+
+import httpx
+
+from services.notify.domain.messages import SmsContent
+from services.notify.domain.sms import SmsEncoding
+from services.notify.service_layer.ports import ProviderError
+from services.notify.settings import NotifySettings
+
+# Statuses a gateway may answer differently a moment later; other 4xx are refusals of the request.
+_TRANSIENT_4XX = {408, 425, 429}
+
+
+class HttpSmsGateway:
+    def __init__(self, settings: NotifySettings, client: httpx.AsyncClient | None = None) -> None:
+        self._settings = settings
+        self._client = client or httpx.AsyncClient(timeout=settings.sms_gateway_timeout_s)
+
+    async def send(self, to: str, content: SmsContent, reference: str) -> None:
+        body = fill(self._settings.sms_gateway_body, self._values(to, content, reference))
+        try:
+            response = await self._client.post(
+                self._settings.sms_gateway_url, json=body, headers=self._auth()
+            )
+        except httpx.HTTPError as exc:
+            raise ProviderError(f"SMS gateway unreachable: {type(exc).__name__}: {exc}") from exc
+        if response.is_success:
+            return
+        permanent = response.status_code < 500 and response.status_code not in _TRANSIENT_4XX
+        raise ProviderError(
+            f"SMS gateway answered {response.status_code}: {response.text[:300]}",
+            permanent=permanent,
+        )
+
+    def _values(self, to: str, content: SmsContent, reference: str) -> dict[str, Any]:
+        unicode = content.encoding is SmsEncoding.UCS2
+        return {
+            "{to}": to,
+            "{text}": content.text,
+            "{sender}": self._settings.sms_sender,
+            "{unicode}": unicode,
+            "{unicode_flag}": int(unicode),
+            "{encoding}": str(content.encoding),
+            "{segments}": content.segments,
+            "{reference}": reference,
+        }
+
+    def _auth(self) -> dict[str, str]:
+        token = self._settings.sms_gateway_token
+        if token is None:
+            return {}
+        scheme = self._settings.sms_gateway_auth_scheme
+        value = token.get_secret_value()
+        return {self._settings.sms_gateway_auth_header: f"{scheme} {value}" if scheme else value}
+
+    async def close(self) -> None:
+        await self._client.aclose()
+
+
+def fill(shape: Any, values: dict[str, Any]) -> Any:
+    """The body shape with every placeholder string replaced by its (typed) value."""
+    if isinstance(shape, dict):
+        return {key: fill(value, values) for key, value in shape.items()}
+    if isinstance(shape, list):
+        return [fill(value, values) for value in shape]
+    if isinstance(shape, str) and shape in values:
+        return values[shape]
+    return shape

@@ -1,0 +1,58 @@
+"""Who a message goes to on each channel, and why it may go to no one."""
+
+import re
+from dataclasses import dataclass
+
+from email_validator import EmailNotValidError, validate_email
+
+from shared.events.values import ApplicantContact, NotificationChannel
+
+# Vietnamese mobile numbers since the 2018 renumbering: 03x, 05x, 07x, 08x, 09x.
+VN_MOBILE = re.compile(r"^\+84[35789]\d{8}$")
+
+
+class InvalidContact(ValueError):
+    """An address no provider could deliver to; ``reason`` is for the delivery log."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+@dataclass(frozen=True)
+class Recipient:
+    channel: NotificationChannel
+    address: str
+
+    @property
+    def masked(self) -> str:
+        return mask(self.channel, self.address)
+
+
+def address_of(contact: ApplicantContact, channel: NotificationChannel) -> str | None:
+    return contact.phone if channel is NotificationChannel.SMS else contact.email
+
+
+def normalise(channel: NotificationChannel, address: str) -> str:
+    """The canonical form of an address (the opt-out key); raises ``InvalidContact``."""
+    address = address.strip()
+    if channel is NotificationChannel.SMS:
+        phone = re.sub(r"[\s.\-()]", "", address)
+        if phone.startswith("0"):
+            phone = "+84" + phone[1:]
+        if not VN_MOBILE.match(phone):
+            raise InvalidContact(f"not a Vietnamese mobile number: {mask(channel, address)}")
+        return phone
+    try:
+        checked = validate_email(address, check_deliverability=False)
+    except EmailNotValidError as exc:
+        raise InvalidContact(f"malformed e-mail address: {exc}") from None
+    return checked.normalized.lower()
+
+
+def mask(channel: NotificationChannel, address: str) -> str:
+    """Enough of an address for an officer or an event to recognise it, not to use it."""
+    if channel is NotificationChannel.SMS:
+        return address[:5] + "*" * max(len(address) - 7, 0) + address[-2:]
+    local, _, domain = address.partition("@")
+    return f"{local[:1]}***@{domain}"

@@ -1,0 +1,21 @@
+"""The notify service's HTTP app: ``uvicorn services.notify.entrypoints.app:app``.
+
+The app's lifespan also runs the milestone consumer, the retry scheduler and the outbox relay.
+"""
+
+from fastapi import FastAPI
+
+from services.notify.bootstrap import bootstrap
+from services.notify.entrypoints.routes import router
+from services.notify.settings import NotifySettings
+from shared.http import create_service_app
+
+
+def create_app(settings: NotifySettings | None = None) -> FastAPI:
+    settings = settings or NotifySettings()
+    app = create_service_app(settings, title="Thông báo cho công dân", bootstrap=bootstrap)
+    app.include_router(router)
+    return app
+
+
+app = create_app()

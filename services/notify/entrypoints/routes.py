@@ -1,0 +1,88 @@
+"""HTTP routes: a case's delivery log, an officer's resend, citizens' opt-outs."""
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Request, Response, status
+from pydantic import BaseModel
+
+from services.notify.bootstrap import NotifyContainer
+from services.notify.domain.contacts import InvalidContact
+from services.notify.domain.delivery import Delivery
+from services.notify.domain.optout import OptOut
+from services.notify.entrypoints.officers import CurrentOfficer
+from services.notify.service_layer import officers
+from shared.events.envelope import CaseCode
+from shared.events.values import NotificationChannel
+from shared.http import field_error
+
+router = APIRouter()
+
+
+def container(request: Request) -> NotifyContainer:
+    return request.app.state.container
+
+
+Services = Annotated[NotifyContainer, Depends(container)]
+
+
+class OptOutRequest(BaseModel):
+    channel: NotificationChannel
+    address: str
+
+
+@router.get("/cases/{code}/deliveries")
+async def case_deliveries(code: CaseCode, app: Services, _: CurrentOfficer) -> list[Delivery]:
+    """Every message about the case: one per event and channel, with its attempts."""
+    return await app.deliveries.for_case(code)
+
+
+@router.post("/deliveries/{delivery_id}/resend", status_code=status.HTTP_202_ACCEPTED)
+async def resend(delivery_id: str, app: Services, _: CurrentOfficer) -> Delivery:
+    """Send a sent or dead message again (e.g. the citizen lost it, or the address was fixed)."""
+    try:
+        return await officers.resend(
+            app.deliveries, delivery_id, app.clock.now(), app.scheduler.wake
+        )
+    except officers.NotFound:
+        raise field_error(404, "path.delivery_id", "Không tìm thấy tin nhắn") from None
+    except officers.NotResendable as exc:
+        raise field_error(
+            409, "path.delivery_id", f"Tin nhắn đang ở trạng thái {exc}, không gửi lại được"
+        ) from None
+
+
+@router.post("/opt-outs", status_code=status.HTTP_201_CREATED)
+async def add_opt_out(body: OptOutRequest, app: Services, officer: CurrentOfficer) -> OptOut:
+    """Record a citizen's request to get no more messages at this number or address."""
+    try:
+        return await officers.opt_out(
+            app.optouts, body.channel, body.address, officer.id, app.clock.now()
+        )
+    except InvalidContact as exc:
+        raise field_error(422, "body.address", exc.reason) from None
+
+
+@router.get("/opt-outs/{channel}/{address}")
+async def get_opt_out(
+    channel: NotificationChannel, address: str, app: Services, _: CurrentOfficer
+) -> OptOut:
+    try:
+        return await officers.opt_out_status(app.optouts, channel, address)
+    except InvalidContact as exc:
+        raise field_error(422, "path.address", exc.reason) from None
+    except officers.NotFound:
+        raise field_error(404, "path.address", "Địa chỉ này chưa từ chối nhận tin") from None
+
+
+@router.delete("/opt-outs/{channel}/{address}", status_code=status.HTTP_204_NO_CONTENT)
+async def remove_opt_out(
+    channel: NotificationChannel, address: str, app: Services, _: CurrentOfficer
+) -> Response:
+    """The citizen wants messages again."""
+    try:
+        await officers.opt_in(app.optouts, channel, address)
+    except InvalidContact as exc:
+        raise field_error(422, "path.address", exc.reason) from None
+    except officers.NotFound:
+        raise field_error(404, "path.address", "Địa chỉ này chưa từ chối nhận tin") from None
+    return Response(status_code=status.HTTP_204_NO_CONTENT)

@@ -1,0 +1,54 @@
+"""What officers do with notifications: resend a message, record a citizen's opt-out."""
+
+from collections.abc import Callable
+from datetime import datetime
+
+from services.notify.domain.contacts import normalise
+from services.notify.domain.delivery import Delivery
+from services.notify.domain.optout import OptOut
+from services.notify.service_layer.ports import DeliveryLog, OptOuts
+from shared.events.values import NotificationChannel
+
+
+class NotFound(LookupError):
+    pass
+
+
+class NotResendable(ValueError):
+    pass
+
+
+async def resend(
+    deliveries: DeliveryLog, delivery_id: str, now: datetime, wake_scheduler: Callable[[], None]
+) -> Delivery:
+    """Queue a sent or dead message to go again now, with the retry budget renewed."""
+    queued = await deliveries.request_resend(delivery_id, now)
+    if queued is None:
+        current = await deliveries.get(delivery_id)
+        if current is None:
+            raise NotFound(delivery_id)
+        raise NotResendable(current.status)
+    wake_scheduler()
+    return queued
+
+
+async def opt_out(
+    optouts: OptOuts, channel: NotificationChannel, address: str, officer: str, now: datetime
+) -> OptOut:
+    """Record that the owner of ``address`` wants no more messages (``InvalidContact`` if bad)."""
+    key = normalise(channel, address)
+    return await optouts.add(
+        OptOut(channel=channel, address=key, created_at=now, recorded_by=officer)
+    )
+
+
+async def opt_in(optouts: OptOuts, channel: NotificationChannel, address: str) -> None:
+    if not await optouts.remove(channel, normalise(channel, address)):
+        raise NotFound(address)
+
+
+async def opt_out_status(optouts: OptOuts, channel: NotificationChannel, address: str) -> OptOut:
+    found = await optouts.get(channel, normalise(channel, address))
+    if found is None:
+        raise NotFound(address)
+    return found

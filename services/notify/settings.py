@@ -1,0 +1,60 @@
+"""Settings of the notify service, read from its environment."""
+
+from typing import Any, Literal
+
+from pydantic import Field, SecretStr
+
+from services.notify.domain.sms import SmsMode
+from shared.http import HttpSettings
+
+# The JSON body sent to the SMS gateway. String values that are exactly a placeholder are replaced:
+# {to} phone number, {text} message, {sender} brand name, {unicode} true/false, {unicode_flag} 1/0,
+# {encoding} "gsm7"/"ucs2", {segments} count, {reference} delivery id (the gateway's dedup key).
+DEFAULT_SMS_BODY: dict[str, Any] = {
+    "to": "{to}",
+    "text": "{text}",
+    "sender": "{sender}",
+    "unicode": "{unicode}",
+    "reference": "{reference}",
+}
+
+
+class NotifySettings(HttpSettings):
+    service_name: str = "notify"
+    mongodb_database: str = "notify"
+
+    # E-mail over SMTP.
+    smtp_host: str = "127.0.0.1"
+    smtp_port: int = Field(default=2525, gt=0, lt=65536)
+    smtp_security: Literal["none", "starttls", "tls"] = "none"
+    smtp_username: str | None = None
+    smtp_password: SecretStr | None = None
+    smtp_timeout_s: float = Field(default=10.0, gt=0)
+    mail_from_address: str = "motcua@onestop.local"
+    mail_from_name: str = "Bộ phận Một cửa"
+    # Domain of the stable Message-ID of each delivery.
+    mail_message_id_domain: str = "notify.onestop.local"
+
+    # SMS through an HTTP gateway.
+    sms_gateway_url: str = "http://127.0.0.1:8025/sms"
+    sms_gateway_token: SecretStr | None = None
+    sms_gateway_auth_header: str = "Authorization"
+    sms_gateway_auth_scheme: str = "Bearer"
+    sms_gateway_body: dict[str, Any] = Field(default_factory=lambda: dict(DEFAULT_SMS_BODY))
+    sms_gateway_timeout_s: float = Field(default=10.0, gt=0)
+    sms_sender: str = "MOTCUA"
+    # Unaccented GSM-7 (160 a segment, cheaper) or Unicode with diacritics (UCS-2, 70).
+    sms_mode: SmsMode = SmsMode.UNACCENTED
+
+    # What the templates say about the office.
+    office_name: str = "Bộ phận Một cửa"
+    lookup_url: str = "http://127.0.0.1:8001/tra-cuu"
+
+    # Provider retries: attempts in all, then the message is dead.
+    notify_max_attempts: int = Field(default=6, ge=1)
+    notify_backoff_initial_s: float = Field(default=2.0, gt=0)
+    notify_backoff_max_s: float = Field(default=300.0, gt=0)
+    # How often the retry scheduler looks for due messages.
+    notify_poll_interval_s: float = Field(default=1.0, gt=0)
+    # A claimed message not finished within this (its sender crashed) is taken up again.
+    notify_claim_lease_s: float = Field(default=60.0, gt=0)

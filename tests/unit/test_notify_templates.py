@@ -1,0 +1,112 @@
+"""Messages rendered from the template files: Vietnamese, complete, and loud when broken."""
+
+import email
+import email.policy
+from email.headerregistry import Address
+from pathlib import Path
+
+import pytest
+
+from services.notify.adapters.templates import RenderError, TemplateRenderer
+from services.notify.domain.messages import build_email
+from services.notify.domain.milestones import MILESTONE_TOPICS, message_context
+from services.notify.domain.sms import SmsEncoding, SmsMode
+from shared.clock import ManualClock
+from shared.events.catalogue import CATALOGUE
+from shared.events.codec import new_event
+from shared.events.decisions import PaymentApproved
+from shared.events.examples import EVENT_TIME, EXAMPLES, example_event
+
+pytestmark = pytest.mark.unit
+
+GLOBALS = {"office_name": "Sở Nội vụ tỉnh Nghệ An", "lookup_url": "https://motcua.example.vn"}
+
+
+def renderer(mode: SmsMode = SmsMode.UNICODE, directory: Path | None = None) -> TemplateRenderer:
+    if directory is None:
+        return TemplateRenderer(mode, GLOBALS)
+    return TemplateRenderer(mode, GLOBALS, directory)
+
+
+def context(topic: str) -> dict:
+    return message_context(example_event(CATALOGUE.for_topic(topic)[0]))
+
+
+@pytest.mark.parametrize("topic", MILESTONE_TOPICS)
+def test_every_milestone_has_an_sms_and_an_email_naming_the_case(topic: str) -> None:
+    sms = renderer().sms(topic, context(topic))
+    mail = renderer().email(topic, context(topic))
+    for text in (sms.text, mail.subject, mail.text, mail.html):
+        assert "SNV.NA-250714-0007" in text
+    assert "\n" not in mail.subject
+    assert "Kính gửi ông/bà Nguyễn Thị Hoa" in mail.text
+
+
+def test_case_submitted_gives_procedure_and_appointment_date_in_vietnam_time() -> None:
+    sms = renderer().sms("case-submitted", context("case-submitted"))
+    assert "Giải quyết chế độ trợ cấp thờ cúng liệt sĩ" in sms.text
+    assert "Ngày hẹn trả kết quả: 29/07/2025" in sms.text
+    assert sms.encoding is SmsEncoding.UCS2
+
+
+def test_unaccented_mode_sends_the_same_message_without_diacritics() -> None:
+    sms = renderer(SmsMode.UNACCENTED).sms("case-submitted", context("case-submitted"))
+    assert sms.encoding is SmsEncoding.GSM7
+    assert "Giai quyet che do tro cap tho cung liet si" in sms.text
+    assert "Ngay hen tra ket qua: 29/07/2025" in sms.text
+    assert sms.segments < renderer().sms("case-submitted", context("case-submitted")).segments
+
+
+def test_payment_amount_reads_the_vietnamese_way() -> None:
+    data = EXAMPLES[PaymentApproved].model_copy(update={"amount_vnd": 40_000_000})
+    ctx = message_context(new_event(data))
+    assert "40.000.000 đồng" in renderer().sms("payment-approved", ctx).text
+    assert "40.000.000 đồng" in renderer().email("payment-approved", ctx).subject
+
+
+def test_html_part_escapes_what_the_event_says() -> None:
+    data = EXAMPLES[PaymentApproved]
+    beneficiary = data.beneficiary.model_copy(update={"full_name": "<b>Lê Văn A</b>"})
+    ctx = message_context(new_event(data.model_copy(update={"beneficiary": beneficiary})))
+    mail = renderer().email("payment-approved", ctx)
+    assert "&lt;b&gt;Lê Văn A&lt;/b&gt;" in mail.html
+    assert "<b>Lê Văn A</b>" in mail.text
+
+
+def test_unknown_template_is_a_render_error() -> None:
+    with pytest.raises(RenderError, match=r"no template no-such-event\.sms\.j2"):
+        renderer().sms("no-such-event", context("case-submitted"))
+
+
+def test_a_template_naming_a_missing_field_fails_loudly(tmp_path: Path) -> None:
+    (tmp_path / "broken.sms.j2").write_text("Hồ sơ {{ case_code }} {{ data.no_such_field }}")
+    with pytest.raises(RenderError, match="no_such_field"):
+        renderer(directory=tmp_path).sms("broken", context("case-submitted"))
+
+
+def test_a_template_with_a_syntax_error_fails_loudly(tmp_path: Path) -> None:
+    (tmp_path / "broken.sms.j2").write_text("Hồ sơ {{ case_code ")
+    with pytest.raises(RenderError, match=r"broken\.sms\.j2 failed"):
+        renderer(directory=tmp_path).sms("broken", context("case-submitted"))
+
+
+def test_email_is_multipart_alternative_with_utf8_headers_that_parse_back() -> None:
+    mail = renderer().email("case-submitted", context("case-submitted"))
+    message = build_email(
+        mail,
+        sender=Address("Sở Nội vụ tỉnh Nghệ An", addr_spec="motcua@example.vn"),
+        to="hoa.nguyen@example.vn",
+        message_id="<abc@example.vn>",
+        date=ManualClock(EVENT_TIME).now(),
+    )
+    raw = message.as_bytes()
+    assert raw.isascii()  # headers and bodies encoded for any SMTP server (RFC 2047, base64/QP)
+    parsed = email.message_from_bytes(raw, policy=email.policy.default)
+    assert parsed.get_content_type() == "multipart/alternative"
+    assert parsed["Subject"] == mail.subject
+    assert parsed["From"].addresses[0].display_name == "Sở Nội vụ tỉnh Nghệ An"
+    plain = parsed.get_body(preferencelist=("plain",))
+    html = parsed.get_body(preferencelist=("html",))
+    assert plain.get_content() == mail.text
+    assert html.get_content() == mail.html
+    assert plain.get_content_charset() == "utf-8"
