@@ -7,7 +7,7 @@ across topics, so a status only changes for an event at least as recent as the c
 
 from datetime import datetime
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from services.intake.domain.errors import Conflict, InvalidInput
 from services.intake.domain.rating import overall, total_points
@@ -22,14 +22,14 @@ from shared.events.intake import (
     Satisfaction,
     SupplementReceived,
 )
-from shared.events.values import DocumentItem
+from shared.events.values import DocumentItem, UtcDatetime
 
 
 class Rating(BaseModel):
     indicators: RatingIndicators
     total_points: int
     overall: Satisfaction
-    rated_at: AwareDatetime
+    rated_at: UtcDatetime
 
 
 class Case(BaseModel):
@@ -37,11 +37,11 @@ class Case(BaseModel):
 
     submitted: CaseSubmitted
     status: CaseStatus = CaseStatus.RECEIVED
-    status_at: AwareDatetime
-    due_at: AwareDatetime
+    status_at: UtcDatetime
+    due_at: UtcDatetime
     timeline: list[TimelineEntry] = Field(default_factory=list)
     # Set while the case waits for a supplement: the clock stands still from then.
-    paused_since: AwareDatetime | None = None
+    paused_since: UtcDatetime | None = None
     requested_documents: list[DocumentItem] = Field(default_factory=list)
     rating: Rating | None = None
     # Bumped by every stored change: a write of a stale copy is refused (optimistic locking).
@@ -71,11 +71,12 @@ class Case(BaseModel):
     def receive_supplement(
         self, documents: list[DocumentItem], at: datetime, by: str, calendar: WorkingCalendar
     ) -> SupplementReceived:
-        if self.status is not CaseStatus.SUPPLEMENT_REQUESTED or self.paused_since is None:
+        if self.status is not CaseStatus.SUPPLEMENT_REQUESTED:
             raise Conflict("case_code", "Hồ sơ không ở trạng thái chờ bổ sung")
         self._check_requested(documents)
-        # The wait does not count: the appointment moves by the working days spent waiting.
-        self.due_at = calendar.extend_by_pause(self.due_at, self.paused_since, at)
+        if self.paused_since is not None:
+            # The wait does not count: the appointment moves by the working days spent waiting.
+            self.due_at = calendar.extend_by_pause(self.due_at, self.paused_since, at)
         self.paused_since = None
         self.requested_documents = []
         self.record(at, CaseStatus.IN_PROGRESS, "Đã nhận hồ sơ bổ sung", "supplement-received")

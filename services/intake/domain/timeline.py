@@ -2,15 +2,16 @@
 
 from datetime import datetime
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict
 
 from services.intake.domain.status import CaseStatus
+from shared.events.values import UtcDatetime
 
 
 class TimelineEntry(BaseModel):
     model_config = ConfigDict(frozen=True)
 
-    at: AwareDatetime
+    at: UtcDatetime
     status: CaseStatus
     # What happened, in Vietnamese, as the citizen reads it.
     note: str

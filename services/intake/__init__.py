@@ -1,0 +1,1 @@
+"""Intake service: catalogue, reception, receipts, supplements, results, ratings, lookup."""

@@ -1,0 +1,1 @@
+"""The intake service's connections to MongoDB, Kafka and paper."""

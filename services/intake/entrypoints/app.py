@@ -1,0 +1,29 @@
+"""The intake service's HTTP app: ``uvicorn services.intake.entrypoints.app:app``."""
+
+from functools import partial
+
+from fastapi import FastAPI
+
+from services.intake.bootstrap import bootstrap
+from services.intake.domain.errors import IntakeError
+from services.intake.entrypoints import case_routes, catalogue_routes, lookup_routes
+from services.intake.entrypoints.errors import intake_error
+from services.intake.settings import IntakeSettings
+from shared.clock import Clock
+from shared.http import create_service_app
+
+
+def create_app(settings: IntakeSettings | None = None, clock: Clock | None = None) -> FastAPI:
+    settings = settings or IntakeSettings()
+    app = create_service_app(
+        settings,
+        title="Tiếp nhận và trả kết quả hồ sơ",
+        bootstrap=partial(bootstrap, clock=clock),
+    )
+    app.add_exception_handler(IntakeError, intake_error)
+    for module in (catalogue_routes, case_routes, lookup_routes):
+        app.include_router(module.router)
+    return app
+
+
+app = create_app()

@@ -1,0 +1,1 @@
+"""The intake service's use cases: reception, desk actions, tracking the workflow, lookup."""

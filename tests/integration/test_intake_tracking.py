@@ -1,0 +1,147 @@
+"""The citizen's view follows the workflow's events (consumed from the real broker, once each),
+and the desk's later steps publish theirs: supplement, result returned, rating."""
+
+from collections.abc import AsyncIterator
+from typing import Any
+
+import httpx
+import pytest
+
+from services.intake.settings import IntakeSettings
+from shared.clock import ManualClock
+from shared.events.codec import new_event
+from shared.kafka import EventProducer
+from shared.settings import ServiceSettings
+from tests.integration.intake_support import (
+    CLERK,
+    eventually,
+    intake_client,
+    intake_settings,
+    published,
+)
+from tests.unit.intake_fakes import (
+    CITIZEN_ID,
+    MISSING,
+    dossier,
+    july,
+    resolved,
+    supplement_requested,
+)
+
+pytestmark = pytest.mark.integration
+
+INDICATORS = {
+    "total_time": 2,
+    "unit_time": 2,
+    "contacts": 1,
+    "agencies_contacted": 2,
+    "one_stop": 2,
+    "publicly_posted": 1,
+    "staff_attitude": 2,
+    "feedback_handling": 1,
+    "online_quality": 1,
+}
+
+
+@pytest.fixture(scope="module")
+def clock() -> ManualClock:
+    return ManualClock(july(14, 9))
+
+
+@pytest.fixture(scope="module")
+async def client(
+    service_settings: IntakeSettings, clock: ManualClock
+) -> AsyncIterator[httpx.AsyncClient]:
+    async with intake_client(service_settings, clock) as client:
+        yield client
+
+
+@pytest.fixture(scope="module")
+def service_settings(settings: ServiceSettings) -> IntakeSettings:
+    return intake_settings(settings)
+
+
+@pytest.fixture(scope="module")
+async def producer(service_settings: IntakeSettings) -> AsyncIterator[EventProducer]:
+    async with EventProducer(service_settings) as producer:
+        yield producer
+
+
+async def lookup(client: httpx.AsyncClient, code: str) -> dict[str, Any]:
+    response = await client.post("/lookup", json={"code": code, "citizen_id": CITIZEN_ID})
+    assert response.status_code == 200
+    return response.json()
+
+
+async def until_status(client: httpx.AsyncClient, code: str, status: int) -> dict[str, Any]:
+    return await eventually(
+        lambda: lookup(client, code), lambda view: view["status"]["code"] == status, f"{status}"
+    )
+
+
+async def test_a_case_through_supplement_resolution_return_and_rating(
+    client: httpx.AsyncClient,
+    clock: ManualClock,
+    producer: EventProducer,
+    service_settings: IntakeSettings,
+) -> None:
+    clock.set(july(14, 9))
+    code = (await client.post("/cases", json=dossier())).json()["code"]
+    requested = new_event(supplement_requested(code, july(16, 10)))
+    # Delivered twice, applied once.
+    await producer.publish(requested)
+    await producer.publish(requested)
+    waiting = await until_status(client, code, 5)
+    assert waiting["status"]["label"] == "Yêu cầu bổ sung hồ sơ"
+
+    clock.set(july(21, 9))
+    supplement = {"documents": [MISSING.model_dump(mode="json")]}
+    received = await client.post(f"/cases/{code}/supplements", json=supplement, headers=CLERK)
+    assert received.status_code == 200, received.text
+    # Mon 21/7 moves by the three working days waited (Thu 17, Fri 18, Mon 21).
+    assert received.json()["due_at"] == "2025-07-24T10:00:00Z"
+    again = await client.post(f"/cases/{code}/supplements", json=supplement, headers=CLERK)
+    assert again.status_code == 409
+
+    await producer.publish(new_event(resolved(code, july(23, 15), july(24, 17))))
+    await until_status(client, code, 9)
+
+    clock.set(july(24, 8))
+    returned = await client.post(f"/cases/{code}/result-returned", headers=CLERK)
+    assert returned.json()["status"] == {"code": 10, "label": "Đã trả kết quả"}
+    rating = {"citizen_id": CITIZEN_ID, "indicators": INDICATORS}
+    rated = await client.post(f"/cases/{code}/rating", json=rating)
+    assert rated.json()["rating"]["total_points"] == 14
+    assert rated.json()["rating"]["overall"] == "very_satisfied"
+    second = await client.post(f"/cases/{code}/rating", json=rating)
+    assert second.status_code == 409
+    assert second.json()["detail"][0]["field"] == "rating"
+
+    view = await lookup(client, code)
+    notes = [entry["note"] for entry in view["timeline"]]
+    assert len(notes) == 6
+    assert notes[1].startswith("Yêu cầu bổ sung hồ sơ")
+    for topic in ("supplement-received", "result-returned", "case-rated"):
+        events = await eventually(
+            lambda t=topic: published(service_settings, t),
+            lambda found: any(e.subject == code for e in found),
+            topic,
+        )
+        assert [e.subject for e in events].count(code) == 1
+
+
+async def test_desk_steps_need_a_reception_clerk(
+    client: httpx.AsyncClient, clock: ManualClock
+) -> None:
+    clock.set(july(14, 10))
+    code = (await client.post("/cases", json=dossier())).json()["code"]
+    specialist = {"X-Officer-Id": "cv.minh", "X-Officer-Role": "specialist"}
+    refused = await client.post(f"/cases/{code}/result-returned", headers=specialist)
+    assert refused.status_code == 403
+    assert refused.json()["detail"][0]["field"] == "header.x-officer-role"
+    anonymous = await client.get(f"/cases/{code}")
+    assert anonymous.status_code == 422
+    unknown = await client.post("/cases/DAIDONG-250714-9999/result-returned", headers=CLERK)
+    assert unknown.status_code == 404
+    early = await client.post(f"/cases/{code}/result-returned", headers=CLERK)
+    assert early.status_code == 409

@@ -1,0 +1,133 @@
+"""Receiving dossiers against the real catalogue data, with storage faked in memory."""
+
+from datetime import UTC, datetime
+
+import pytest
+from pydantic import ValidationError
+
+from services.intake.domain.catalogue_loading import load_catalogue
+from services.intake.domain.commands import SubmitDossier
+from services.intake.domain.errors import IncompleteDossier, InvalidInput
+from services.intake.service_layer.reception import Reception
+from shared.calendar import DEFAULT_CALENDAR, LOCAL_TZ
+from shared.clock import ManualClock
+from shared.events.intake import CaseSubmitted
+from tests.unit.intake_fakes import FakeCases, FakeSequences, dossier
+
+pytestmark = pytest.mark.unit
+
+CATALOGUE = load_catalogue()
+
+
+def local(*args: int) -> datetime:
+    return datetime(*args, tzinfo=LOCAL_TZ)
+
+
+def reception(at: datetime) -> Reception:
+    return Reception(CATALOGUE, FakeCases(), FakeSequences(), DEFAULT_CALENDAR, ManualClock(at))
+
+
+async def test_a_complete_dossier_is_received_with_code_due_date_and_event() -> None:
+    desk = reception(local(2025, 7, 14, 9))
+    first = await desk.submit(SubmitDossier.model_validate(dossier()), None)
+    second = await desk.submit(SubmitDossier.model_validate(dossier()), None)
+    assert [first.case.code, second.case.code] == ["DAIDONG-250714-0001", "DAIDONG-250714-0002"]
+    assert first.case.status == 2
+    assert first.case.due_at == local(2025, 7, 21, 17)
+    [event, _] = desk.cases.published  # type: ignore[attr-defined]
+    assert isinstance(event.data, CaseSubmitted)
+    assert event.subject == "DAIDONG-250714-0001"
+    assert event.data.applicant.phone == "+84912345678"
+    assert event.data.due_at == local(2025, 7, 21, 17).astimezone(UTC)
+
+
+async def test_the_daily_number_restarts_the_next_day_in_viet_nam_time() -> None:
+    clock = ManualClock(local(2025, 7, 14, 23, 30))
+    desk = Reception(CATALOGUE, FakeCases(), FakeSequences(), DEFAULT_CALENDAR, clock)
+    await desk.submit(SubmitDossier.model_validate(dossier()), None)
+    clock.set(local(2025, 7, 15, 0, 30))
+    late = await desk.submit(SubmitDossier.model_validate(dossier()), None)
+    assert late.case.code == "DAIDONG-250715-0001"
+
+
+@pytest.mark.parametrize(
+    ("received", "due"),
+    [
+        # Tết 2026: off from Saturday 14/2 to Sunday 22/2.
+        (local(2026, 2, 12, 10), local(2026, 2, 26, 17)),
+        # 2/9/2025 with Monday 1/9 off.
+        (local(2025, 8, 28, 10), local(2025, 9, 8, 17)),
+        # 2/9/2026 with 31/8 swapped off and 1/9 off.
+        (local(2026, 8, 27, 10), local(2026, 9, 8, 17)),
+    ],
+)
+async def test_due_dates_skip_tet_and_national_day(received: datetime, due: datetime) -> None:
+    submitted = await reception(received).submit(SubmitDossier.model_validate(dossier()), None)
+    assert submitted.case.due_at == due
+
+
+async def test_an_incomplete_dossier_lists_what_is_missing_and_stores_nothing() -> None:
+    desk = reception(local(2025, 7, 14, 9))
+    with pytest.raises(IncompleteDossier) as refused:
+        await desk.submit(SubmitDossier.model_validate(dossier(documents=[])), None)
+    [missing] = refused.value.missing
+    assert missing.name.startswith("Đơn đề nghị")
+    assert (missing.copy_kind, missing.count) == ("original", 1)
+    assert desk.cases.docs == {}  # type: ignore[attr-defined]
+    assert desk.sequences.last == {}  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize(
+    ("overrides", "at", "field"),
+    [
+        ({"procedure_code": "9.999999"}, local(2025, 7, 14, 9), "procedure_code"),
+        # 1.001731 ended with the district level on 30/6/2025.
+        ({"procedure_code": "1.001731"}, local(2025, 7, 14, 9), "procedure_code"),
+        ({"agency_code": "NOWHERE"}, local(2025, 7, 14, 9), "agency_code"),
+        # The district office closed on 30/6/2025.
+        ({"agency_code": "TCH"}, local(2025, 7, 14, 9), "agency_code"),
+        # A province department does not receive a commune's procedure.
+        ({"agency_code": "SNV"}, local(2025, 7, 14, 9), "agency_code"),
+        (
+            {"documents": [{"key": "so-do", "kind": "original", "count": 1}]},
+            local(2025, 7, 14, 9),
+            "documents.0.key",
+        ),
+    ],
+)
+async def test_unusable_requests_name_the_field(overrides: dict, at: datetime, field: str) -> None:
+    desk = reception(at)
+    with pytest.raises(InvalidInput) as refused:
+        await desk.submit(SubmitDossier.model_validate(dossier(**overrides)), None)
+    assert refused.value.field == field
+    assert desk.cases.docs == {}  # type: ignore[attr-defined]
+
+
+async def test_a_retry_with_the_same_key_returns_the_same_case() -> None:
+    desk = reception(local(2025, 7, 14, 9))
+    cmd = SubmitDossier.model_validate(dossier())
+    first = await desk.submit(cmd, "retry-1")
+    again = await desk.submit(cmd, "retry-1")
+    assert (first.created, again.created) == (True, False)
+    assert again.case.code == first.case.code
+    assert len(desk.cases.published) == 1  # type: ignore[attr-defined]
+    assert desk.sequences.last == {"DAIDONG-250714": 1}  # type: ignore[attr-defined]
+
+
+async def test_the_same_key_with_another_dossier_is_refused_naming_the_header() -> None:
+    desk = reception(local(2025, 7, 14, 9))
+    await desk.submit(SubmitDossier.model_validate(dossier()), "retry-2")
+    other = dossier(channel="online")
+    with pytest.raises(InvalidInput) as refused:
+        await desk.submit(SubmitDossier.model_validate(other), "retry-2")
+    assert refused.value.field == "header.idempotency-key"
+    assert len(desk.cases.docs) == 1  # type: ignore[attr-defined]
+
+
+def test_applicant_fields_are_checked_at_the_edge() -> None:
+    bad = dossier()
+    bad["applicant"] = {**bad["applicant"], "citizen_id": "04008500123", "phone": "0238 3123 456"}
+    with pytest.raises(ValidationError) as refused:
+        SubmitDossier.model_validate(bad)
+    fields = {".".join(map(str, e["loc"])) for e in refused.value.errors()}
+    assert fields == {"applicant.citizen_id", "applicant.phone"}
