@@ -1,0 +1,170 @@
+"""Processing instances created per second from ``case-submitted``, next to its ceiling.
+
+The ceiling is a raw aiokafka consume loop over the same topic in the same run: what the broker
+and client deliver when nothing is decoded, stored or committed. The figure is the workflow's own
+consumer (shared runner: decode, one insert per case into the MongoDB-wire store, commit after
+each effect). Run against the local stack: ``.venv/bin/python -m bench.workflow_instances``.
+"""
+
+import argparse
+import asyncio
+import contextlib
+import secrets
+import time
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
+
+from services.workflow.adapters.calendar import DeadlineCalendar
+from services.workflow.adapters.definitions import load_processes, load_programmes
+from services.workflow.adapters.repository import INDEXES, InstanceRepository
+from services.workflow.domain.instance import Rules
+from services.workflow.entrypoints.consumers import CONSUMED_TOPICS, workflow_consumer
+from services.workflow.service_layer.handlers import Workflow
+from services.workflow.settings import WorkflowSettings
+from shared.clock import SystemClock
+from shared.events.codec import new_event
+from shared.events.envelope import Envelope
+from shared.events.examples import EXAMPLES
+from shared.events.intake import CaseSubmitted
+from shared.kafka import EventConsumer, EventProducer, ensure_topics
+from shared.kafka.records import record_for
+from shared.mongo import ensure_indexes, mongo_client, service_database
+
+TOPIC = "case-submitted"
+# Each consuming phase stops after this long, counting what it did by then.
+TIME_LIMIT_S = 15.0
+
+
+def case_events(count: int) -> list[tuple[bytes, bytes]]:
+    base = EXAMPLES[CaseSubmitted]
+    received = datetime(2025, 7, 14, 2, tzinfo=UTC)
+    events = []
+    for n in range(count):
+        day = received + timedelta(days=n // 9000)
+        code = f"SNV.NA-{day:%y%m%d}-{n % 9000 + 1:04d}"
+        data = base.model_copy(update={"case_code": code, "received_at": day})
+        record = record_for(new_event(data, time=day))
+        events.append((record.key.encode(), record.value))
+    return events
+
+
+async def publish(settings: WorkflowSettings, events: list[tuple[bytes, bytes]]) -> None:
+    producer = AIOKafkaProducer(
+        bootstrap_servers=settings.kafka_bootstrap_servers, linger_ms=20, enable_idempotence=True
+    )
+    await producer.start()
+    try:
+        sent = [await producer.send(settings.topic(TOPIC), v, key=k) for k, v in events]
+        await asyncio.gather(*sent)
+    finally:
+        await producer.stop()
+
+
+async def raw_ceiling(settings: WorkflowSettings, count: int) -> float:
+    """Messages per second a bare consumer reads from the topic, start to last message."""
+    consumer = AIOKafkaConsumer(
+        settings.topic(TOPIC),
+        bootstrap_servers=settings.kafka_bootstrap_servers,
+        group_id=f"{settings.topic_prefix}raw",
+        auto_offset_reset="earliest",
+        enable_auto_commit=False,
+    )
+    await consumer.start()
+    try:
+        began, seen = time.perf_counter(), 0
+        async with asyncio.timeout(TIME_LIMIT_S):
+            while seen < count:
+                batch = await consumer.getmany(timeout_ms=500)
+                seen += sum(len(records) for records in batch.values())
+        return seen / (time.perf_counter() - began)
+    finally:
+        await consumer.stop()
+
+
+class Counted:
+    """Counts messages through; ``rate`` waits for ``count`` of them or the time limit."""
+
+    def __init__(self, count: int) -> None:
+        self.count = count
+        self.seen = 0
+        self.done = asyncio.Event()
+
+    def one(self) -> None:
+        self.seen += 1
+        if self.seen >= self.count:
+            self.done.set()
+
+    async def rate(self, began: float) -> float:
+        """Per second since ``began``; over the messages seen so far if the limit comes first."""
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self.done.wait(), TIME_LIMIT_S)
+        return self.seen / (time.perf_counter() - began)
+
+
+async def runner_rate(settings: WorkflowSettings, count: int) -> float:
+    """Messages per second the shared consumer runner takes through a handler that stores nothing:
+    what decoding and committing each message cost, apart from the workflow's own work."""
+    counted = Counted(count)
+
+    async def handled(event: Envelope) -> None:
+        counted.one()
+
+    async with EventProducer(settings) as producer:
+        began = time.perf_counter()
+        async with EventConsumer(settings, [TOPIC], handled, producer, group="bench-noop"):
+            return await counted.rate(began)
+
+
+@dataclass
+class CountedWorkflow(Workflow):
+    counted: Counted = field(default_factory=lambda: Counted(0))
+
+    async def case_submitted(self, event: Envelope[CaseSubmitted]) -> None:
+        await super().case_submitted(event)
+        self.counted.one()
+
+
+async def workflow_rate(settings: WorkflowSettings, count: int) -> float:
+    """Instances per second the workflow's consumer creates from the same messages."""
+    async with mongo_client(settings) as client, EventProducer(settings) as producer:
+        db = service_database(client, settings)
+        await ensure_indexes(db, INDEXES)
+        repository = InstanceRepository(db)
+        rules = Rules(DeadlineCalendar(), load_programmes())
+        counted = Counted(count)
+        workflow = CountedWorkflow(
+            repository, load_processes(), rules, SystemClock(), counted=counted
+        )
+        began = time.perf_counter()
+        async with workflow_consumer(settings, workflow, producer):
+            rate = await counted.rate(began)
+        stored = await repository.collection.count_documents({})
+        await client.drop_database(settings.mongodb_database)
+        if stored != counted.seen:
+            raise RuntimeError(f"{stored} instances stored for {counted.seen} events handled")
+        return rate
+
+
+async def main(count: int) -> None:
+    token = secrets.token_hex(4)
+    settings = WorkflowSettings(
+        topic_prefix=f"bench-{token}.", mongodb_database=f"bench_workflow_{token}"
+    )
+    await ensure_topics(settings, CONSUMED_TOPICS, partitions=3)
+    await publish(settings, case_events(count))
+    ceiling = await raw_ceiling(settings, count)
+    runner = await runner_rate(settings, count)
+    rate = await workflow_rate(settings, count)
+    print(f"case-submitted messages: {count} on 3 partitions")
+    print(f"ceiling   raw aiokafka consume loop          {ceiling:10.0f} msg/s")
+    print(f"reference shared runner, handler stores none {runner:10.0f} msg/s")
+    print(f"figure    workflow instances created         {rate:10.0f} /s")
+    print(f"ratio     figure / ceiling                   {rate / ceiling:10.1%} (target >= 30%)")
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--count", type=int, default=2000, help="case-submitted events")
+    asyncio.run(main(parser.parse_args().count))

@@ -1,0 +1,1 @@
+"""Workflow service: processing steps, hand-offs, deadlines, decisions and payment decisions."""

@@ -1,0 +1,21 @@
+"""Loading the workflow's data files: processing flows and payment programmes, validated at load."""
+
+from functools import cache
+from pathlib import Path
+
+import yaml
+
+from services.workflow.domain.payments import ProgrammeCatalogue
+from services.workflow.domain.processes import ProcessCatalogue
+
+DATA = Path(__file__).resolve().parent.parent / "data"
+
+
+@cache
+def load_processes(path: Path = DATA / "processes.yaml") -> ProcessCatalogue:
+    return ProcessCatalogue.from_mapping(yaml.safe_load(path.read_text(encoding="utf-8")))
+
+
+@cache
+def load_programmes(path: Path = DATA / "programmes.yaml") -> ProgrammeCatalogue:
+    return ProgrammeCatalogue.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")))

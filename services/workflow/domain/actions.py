@@ -1,0 +1,44 @@
+"""Officer actions on an instance: one registry, each action run on a copy of the case."""
+
+import re
+from collections.abc import Callable
+from datetime import datetime
+
+from services.workflow.domain import commands as c
+from services.workflow.domain.instance import Instance, Rules
+from services.workflow.domain.outcomes import apologise, decide, hand_over, stop
+from services.workflow.domain.records import Officer
+from services.workflow.domain.steps import assign, claim, complete
+from services.workflow.domain.waits import record_fee_payment, request_fee, request_supplement
+from shared.events.envelope import EventData
+
+Action = Callable[[Instance, c.Command, Officer, datetime, Rules], list[EventData]]
+
+
+def perform(
+    instance: Instance, command: c.Command, officer: Officer, now: datetime, rules: Rules
+) -> tuple[Instance, list[EventData]]:
+    """Run an action on a copy: the caller's instance is untouched whether it succeeds or not."""
+    updated = instance.model_copy(deep=True)
+    events = ACTIONS[type(command)](updated, command, officer, now, rules)
+    updated.record(action_name(command), officer, now, **command.model_dump(mode="json"))
+    return updated, events
+
+
+def action_name(command: c.Command) -> str:
+    """``RequestSupplement`` -> ``request_supplement``, as the audit trail names it."""
+    return re.sub(r"(?<!^)(?=[A-Z])", "_", type(command).__name__).lower()
+
+
+ACTIONS: dict[type[c.Command], Action] = {
+    c.Claim: claim,
+    c.Assign: assign,
+    c.CompleteStep: complete,
+    c.RequestSupplement: request_supplement,
+    c.RequestFee: request_fee,
+    c.RecordFeePayment: record_fee_payment,
+    c.Apologise: apologise,
+    c.StopProcessing: stop,
+    c.Decide: decide,
+    c.HandOver: hand_over,
+}

@@ -1,0 +1,162 @@
+"""How a case ends or is delayed: apology (form 04), stop (form 05), decision, hand-over."""
+
+from datetime import datetime
+
+from services.workflow.domain import commands as c
+from services.workflow.domain.errors import IllegalAction, InvalidInput
+from services.workflow.domain.instance import Instance, Rules
+from services.workflow.domain.payments import decided_amount
+from services.workflow.domain.processes import StaffRole, StepAction
+from services.workflow.domain.records import (
+    OPEN_STATUSES,
+    Decision,
+    Officer,
+    PaymentTerms,
+    Status,
+)
+from services.workflow.domain.steps import forward, require_role, take_step
+from shared.calendar import classify_timeliness, local_date
+from shared.events.decisions import (
+    AppointmentRescheduled,
+    CaseResolved,
+    Outcome,
+    PaymentApproved,
+    PaymentPeriod,
+    ProcessingStopped,
+)
+from shared.events.envelope import EventData
+from shared.events.values import Beneficiary
+
+
+def apologise(i: Instance, cmd: c.Apologise, who: Officer, now: datetime, rules: Rules) -> list:
+    require_role(who, {StaffRole.LEADER}, "ký văn bản xin lỗi, hẹn lại")
+    i.require(OPEN_STATUSES, "xin lỗi, hẹn lại")
+    if i.apology_issued_at is not None:
+        raise IllegalAction("hồ sơ đã có văn bản xin lỗi, hẹn lại (chỉ một lần)")
+    if now > i.due_at:
+        raise IllegalAction("đã quá hạn giải quyết: phải xin lỗi, hẹn lại trước khi đến hạn")
+    if cmd.new_due_at <= i.appointment_at:
+        raise InvalidInput("ngày hẹn mới phải sau ngày hẹn hiện tại", field="new_due_at")
+    previous, i.appointment_at, i.apology_issued_at = i.appointment_at, cmd.new_due_at, now
+    return [
+        AppointmentRescheduled(
+            case_code=i.case_code,
+            reason=cmd.reason,
+            previous_due_at=previous,
+            new_due_at=cmd.new_due_at,
+            issued_at=now,
+            signed_by=who.id,
+            applicant=i.contact,
+        )
+    ]
+
+
+def stop(i: Instance, cmd: c.StopProcessing, who: Officer, now: datetime, rules: Rules) -> list:
+    require_role(who, {StaffRole.LEADER}, "dừng xử lý")
+    i.require(OPEN_STATUSES, "dừng xử lý")
+    if (current := i.open_pause) is not None:
+        i.pauses[-1] = current.model_copy(update={"until": now})
+    i.status, i.stopped_at = Status.STOPPED, now
+    return [
+        ProcessingStopped(
+            case_code=i.case_code,
+            reason=cmd.reason,
+            stopped_at=now,
+            stopped_by=who.id,
+            applicant=i.contact,
+        )
+    ]
+
+
+def payment_terms(
+    i: Instance, given: c.PaymentInput | None, now: datetime, rules: Rules
+) -> PaymentTerms:
+    given = given or c.PaymentInput()
+    code = given.programme_code or i.facts.payment_programme
+    if code is None:
+        raise InvalidInput(
+            "hồ sơ không gắn với chương trình chi trả nào", field="payment.programme_code"
+        )
+    programme = rules.programmes.get(code)
+    if given.period is None and programme is None:
+        raise InvalidInput(
+            f"chương trình {code} chưa có quy định: cần nêu kỳ chi trả", field="payment.period"
+        )
+    amount = decided_amount(
+        programme,
+        amount_vnd=given.amount_vnd,
+        option=given.option,
+        quantity=given.quantity,
+        on=local_date(now),
+    )
+    applicant = i.facts.applicant
+    return PaymentTerms(
+        programme_code=code,
+        beneficiary=given.beneficiary
+        or Beneficiary(full_name=applicant.full_name, citizen_id=applicant.citizen_id),
+        amount_vnd=amount,
+        period=given.period or PaymentPeriod(label=programme.period_label),
+    )
+
+
+def decide(i: Instance, cmd: c.Decide, who: Officer, now: datetime, rules: Rules) -> list:
+    take_step(i, who, StepAction.DECIDE, "ra quyết định")
+    payment = None
+    if cmd.outcome is Outcome.APPROVED and i.facts.is_benefit:
+        payment = payment_terms(i, cmd.payment, now, rules)
+    elif cmd.payment is not None:
+        raise InvalidInput(
+            "chỉ hồ sơ hưởng chính sách được phê duyệt mới có nội dung chi trả", field="payment"
+        )
+    i.decision = Decision(
+        outcome=cmd.outcome,
+        number=cmd.decision_number,
+        decided_by=who.id,
+        decided_at=now,
+        payment=payment,
+    )
+    return [forward(i, who, now)]
+
+
+def hand_over(i: Instance, cmd: c.HandOver, who: Officer, now: datetime, rules: Rules) -> list:
+    take_step(i, who, StepAction.RETURN, "chuyển kết quả về Bộ phận một cửa")
+    decision = i.decision
+    if decision is None:
+        raise IllegalAction("chưa có quyết định để chuyển kết quả")
+    events: list[EventData] = [forward(i, who, now)]
+    i.status, i.resolved_at = Status.RESOLVED, now
+    used = rules.calendar.working_days_between(i.facts.received_at, now) - i.paused_working_days
+    events.append(
+        CaseResolved(
+            case_code=i.case_code,
+            outcome=decision.outcome,
+            decision_number=decision.number,
+            resolved_at=now,
+            due_at=i.due_at,
+            working_days_used=max(used, 0),
+            timeliness=classify_timeliness(now, i.due_at),
+            agency_code=i.facts.agency_code,
+            procedure_code=i.facts.procedure_code,
+            applicant=i.contact,
+        )
+    )
+    if decision.payment is not None:
+        events.append(payment_approved(i, decision))
+    return events
+
+
+def payment_approved(i: Instance, decision: Decision) -> PaymentApproved:
+    terms = decision.payment
+    assert terms is not None
+    return PaymentApproved(
+        case_code=i.case_code,
+        decision_number=decision.number,
+        beneficiary=terms.beneficiary,
+        programme_code=terms.programme_code,
+        amount_vnd=terms.amount_vnd,
+        period=terms.period,
+        approved_at=decision.decided_at,
+        agency_code=i.facts.agency_code,
+        procedure_code=i.facts.procedure_code,
+        applicant=i.contact,
+    )

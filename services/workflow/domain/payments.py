@@ -1,0 +1,69 @@
+"""Payment programmes and the amount a benefit decision pays under their rules."""
+
+from datetime import date
+from typing import Annotated, Self
+
+from pydantic import BaseModel, ConfigDict, Field, RootModel, Strict, model_validator
+
+from services.workflow.domain.errors import InvalidInput
+
+PositiveVnd = Annotated[int, Strict(), Field(gt=0)]
+
+
+class Rate(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    valid_from: date = Field(alias="from")
+    vnd: PositiveVnd
+
+
+class Programme(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    name: str = Field(min_length=1)
+    period_label: str = Field(min_length=1)
+    options: dict[str, tuple[Rate, ...]] = Field(default_factory=dict)
+
+    @model_validator(mode="after")
+    def rates_in_order(self) -> Self:
+        for option, rates in self.options.items():
+            starts = [rate.valid_from for rate in rates]
+            if not rates or starts != sorted(set(starts)):
+                raise ValueError(f"option {option!r} needs rates in increasing date order")
+        return self
+
+    def unit_amount(self, option: str | None, on: date) -> int:
+        """The amount one unit of ``option`` paid on the given day."""
+        if option is None:
+            if len(self.options) != 1:
+                raise InvalidInput("chương trình có nhiều mức: cần chọn một mức", field="option")
+            option = next(iter(self.options))
+        if option not in self.options:
+            raise InvalidInput(f"chương trình không có mức {option!r}", field="option")
+        applicable = [rate for rate in self.options[option] if rate.valid_from <= on]
+        if not applicable:
+            raise InvalidInput(f"mức {option!r} chưa có số tiền áp dụng ngày {on}", field="option")
+        return applicable[-1].vnd
+
+
+class ProgrammeCatalogue(RootModel[dict[str, Programme]]):
+    def get(self, code: str) -> Programme | None:
+        return self.root.get(code)
+
+
+def decided_amount(
+    programme: Programme | None,
+    *,
+    amount_vnd: int | None,
+    option: str | None,
+    quantity: int,
+    on: date,
+) -> int:
+    """An amount stated in the decision wins; otherwise the programme's rules fix it."""
+    if amount_vnd is not None:
+        return amount_vnd
+    if programme is None or not programme.options:
+        raise InvalidInput(
+            "chương trình không quy định số tiền: quyết định phải nêu số tiền", field="amount_vnd"
+        )
+    return programme.unit_amount(option, on) * quantity

@@ -1,0 +1,127 @@
+"""Value types of a processing instance: who acts, what the case is, what happened and when."""
+
+from datetime import datetime
+from enum import IntEnum, StrEnum
+from typing import Any
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+
+from services.workflow.domain.processes import StaffRole
+from shared.events.decisions import Outcome, PaymentPeriod
+from shared.events.values import (
+    AgencyCode,
+    Applicant,
+    Beneficiary,
+    Code,
+    StaffId,
+    Text,
+    Timeliness,
+    Vnd,
+    WorkingDays,
+)
+
+
+class Status(IntEnum):
+    """National portal statuses a case passes through while the workflow owns it."""
+
+    RECEIVED = 2
+    IN_PROGRESS = 4
+    SUPPLEMENT_REQUESTED = 5
+    FEE_REQUESTED = 6
+    STOPPED = 8
+    RESOLVED = 9
+
+
+STATUS_NAMES = {
+    Status.RECEIVED: "Đã tiếp nhận",
+    Status.IN_PROGRESS: "Đang giải quyết",
+    Status.SUPPLEMENT_REQUESTED: "Yêu cầu bổ sung hồ sơ",
+    Status.FEE_REQUESTED: "Chờ thực hiện nghĩa vụ tài chính",
+    Status.STOPPED: "Dừng xử lý",
+    Status.RESOLVED: "Đã giải quyết",
+}
+OPEN_STATUSES = frozenset(
+    {Status.RECEIVED, Status.IN_PROGRESS, Status.SUPPLEMENT_REQUESTED, Status.FEE_REQUESTED}
+)
+# The processing clock runs only in these; a supplement or fee wait does not count.
+CLOCK_RUNNING = frozenset({Status.RECEIVED, Status.IN_PROGRESS})
+
+
+class Record(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Officer(Record):
+    id: StaffId
+    role: StaffRole
+
+
+class CaseFacts(Record):
+    """What reception established about the case (from ``case-submitted``)."""
+
+    procedure_code: Code
+    procedure_name: Text
+    field: Text
+    agency_code: AgencyCode
+    agency_name: Text
+    applicant: Applicant
+    received_at: AwareDatetime
+    processing_days: WorkingDays
+    fee_vnd: Vnd
+    is_benefit: bool
+    payment_programme: Code | None = None
+
+
+class ActionRecord(Record):
+    """One line of the case's audit trail: which action, by whom, when, with what input."""
+
+    action: str
+    officer_id: StaffId | None
+    role: StaffRole | None
+    at: AwareDatetime
+    details: dict[str, Any] = Field(default_factory=dict)
+
+
+class Handoff(Record):
+    """One row of the processing control slip (form 06)."""
+
+    step_id: str
+    step_name: str
+    role: StaffRole
+    assignee: StaffId
+    started_at: AwareDatetime
+    completed_at: AwareDatetime
+    due_at: AwareDatetime
+    timeliness: Timeliness
+    next_step_id: str | None
+
+
+class PauseKind(StrEnum):
+    SUPPLEMENT = "supplement"
+    FEE = "fee"
+
+    @property
+    def label(self) -> str:
+        return "bổ sung hồ sơ" if self is PauseKind.SUPPLEMENT else "nộp phí, lệ phí"
+
+
+class Pause(Record):
+    kind: PauseKind
+    since: AwareDatetime
+    until: AwareDatetime | None = None
+    working_days: WorkingDays = 0
+
+
+class PaymentTerms(Record):
+    programme_code: Code
+    beneficiary: Beneficiary
+    amount_vnd: int = Field(gt=0, strict=True)
+    period: PaymentPeriod
+
+
+class Decision(Record):
+    outcome: Outcome
+    number: Text
+    decided_by: StaffId
+    decided_at: datetime
+    payment: PaymentTerms | None = None

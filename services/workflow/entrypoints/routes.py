@@ -1,0 +1,150 @@
+"""Officer actions and reads over HTTP.
+
+Officers are identified by ``X-Officer-Id`` and ``X-Officer-Role``, which the department's SSO
+gateway sets after authenticating them; this service trusts the gateway and only validates them.
+Refusals: 404 unknown case, 409 the case's state does not allow the action, 403 the officer's role
+or assignment does not, 422 bad input. Each carries ``{"detail": [{"field", "reason"}]}``.
+"""
+
+from pathlib import Path
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Header, Query, Request
+from fastapi.responses import HTMLResponse
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+from services.workflow.adapters.repository import QueueFilter
+from services.workflow.domain import commands as c
+from services.workflow.domain.processes import StaffRole
+from services.workflow.domain.records import Officer, Status
+from services.workflow.service_layer.handlers import Workflow
+from services.workflow.service_layer.views import (
+    CaseView,
+    ControlSlip,
+    QueueItem,
+    case_view,
+    control_slip,
+    queue_item,
+)
+from shared.calendar import LOCAL_TZ
+from shared.events.values import StaffId
+
+router = APIRouter(prefix="/cases", tags=["xử lý hồ sơ"])
+TEMPLATES = Environment(
+    loader=FileSystemLoader(Path(__file__).parent / "templates"),
+    autoescape=select_autoescape(["html", "j2"]),
+)
+TEMPLATES.filters["local"] = lambda instant: instant.astimezone(LOCAL_TZ).strftime("%H:%M %d/%m/%Y")
+
+
+def workflow(request: Request) -> Workflow:
+    return request.app.state.container.workflow
+
+
+def officer(
+    officer_id: Annotated[StaffId, Header(alias="X-Officer-Id")],
+    role: Annotated[StaffRole, Header(alias="X-Officer-Role")],
+) -> Officer:
+    return Officer(id=officer_id, role=role)
+
+
+WorkflowDep = Annotated[Workflow, Depends(workflow)]
+OfficerDep = Annotated[Officer, Depends(officer)]
+
+
+async def act(flow: Workflow, code: str, command: c.Command, who: Officer) -> CaseView:
+    return case_view(await flow.act(code, command, who), flow.clock.now())
+
+
+@router.get("", summary="Work queue: open cases, overdue and earliest due first")
+async def work_queue(
+    flow: WorkflowDep,
+    agency: str | None = None,
+    step: str | None = None,
+    assignee: str | None = None,
+    status: Annotated[list[Status] | None, Query()] = None,
+    limit: Annotated[int, Query(ge=1, le=500)] = 100,
+) -> list[QueueItem]:
+    filter_ = QueueFilter(agency, step, assignee, **({"statuses": status} if status else {}))
+    now = flow.clock.now()
+    return [QueueItem(**queue_item(i, now)) for i in await flow.repository.queue(filter_, limit)]
+
+
+@router.get("/{code}", summary="A case in processing, with its hand-offs and audit trail")
+async def get_case(code: str, flow: WorkflowDep) -> CaseView:
+    return case_view((await flow.load(code)).instance, flow.clock.now())
+
+
+@router.get("/{code}/control-slip", summary="Processing control slip (form 06) as JSON")
+async def get_control_slip(code: str, flow: WorkflowDep) -> ControlSlip:
+    return control_slip((await flow.load(code)).instance)
+
+
+@router.get(
+    "/{code}/control-slip.html",
+    summary="Processing control slip (form 06), printable",
+    response_class=HTMLResponse,
+)
+async def print_control_slip(code: str, flow: WorkflowDep) -> HTMLResponse:
+    slip = control_slip((await flow.load(code)).instance)
+    return HTMLResponse(TEMPLATES.get_template("control_slip.html.j2").render(slip=slip))
+
+
+@router.post("/{code}/claim", summary="Take the current step")
+async def claim(code: str, flow: WorkflowDep, who: OfficerDep) -> CaseView:
+    return await act(flow, code, c.Claim(), who)
+
+
+@router.post("/{code}/assign", summary="Give the current step to an officer (leader, manager)")
+async def assign(code: str, body: c.Assign, flow: WorkflowDep, who: OfficerDep) -> CaseView:
+    return await act(flow, code, body, who)
+
+
+@router.post("/{code}/steps/complete", summary="Complete a review step and forward the case")
+async def complete_step(
+    code: str, flow: WorkflowDep, who: OfficerDep, body: c.CompleteStep | None = None
+) -> CaseView:
+    return await act(flow, code, body or c.CompleteStep(), who)
+
+
+@router.post("/{code}/supplement-requests", summary="Request a supplement (form 02, status 5)")
+async def request_supplement(
+    code: str, body: c.RequestSupplement, flow: WorkflowDep, who: OfficerDep
+) -> CaseView:
+    return await act(flow, code, body, who)
+
+
+@router.post("/{code}/fee-requests", summary="Request a fee (status 6)")
+async def request_fee(
+    code: str, body: c.RequestFee, flow: WorkflowDep, who: OfficerDep
+) -> CaseView:
+    return await act(flow, code, body, who)
+
+
+@router.post("/{code}/fee-payments", summary="Record the fee paid; processing resumes")
+async def record_fee_payment(
+    code: str, body: c.RecordFeePayment, flow: WorkflowDep, who: OfficerDep
+) -> CaseView:
+    return await act(flow, code, body, who)
+
+
+@router.post("/{code}/apology", summary="Apology and new appointment (form 04)")
+async def apologise(code: str, body: c.Apologise, flow: WorkflowDep, who: OfficerDep) -> CaseView:
+    return await act(flow, code, body, who)
+
+
+@router.post("/{code}/stop", summary="Stop processing (form 05, status 8)")
+async def stop(code: str, body: c.StopProcessing, flow: WorkflowDep, who: OfficerDep) -> CaseView:
+    return await act(flow, code, body, who)
+
+
+@router.post("/{code}/decision", summary="Approve or reject with the decision's number (leader)")
+async def decide(code: str, body: c.Decide, flow: WorkflowDep, who: OfficerDep) -> CaseView:
+    return await act(flow, code, body, who)
+
+
+@router.post("/{code}/handover", summary="The desk receives the result (status 9)")
+async def hand_over(
+    code: str, flow: WorkflowDep, who: OfficerDep, body: c.HandOver | None = None
+) -> CaseView:
+    return await act(flow, code, body or c.HandOver(), who)

@@ -1,0 +1,416 @@
+"""The workflow service on the real broker and store, driven through its topics and HTTP API
+with a controlled clock."""
+
+import asyncio
+from collections.abc import AsyncIterator, Awaitable, Callable
+from datetime import UTC, datetime
+from typing import Any
+
+import httpx
+import pytest
+from aiokafka.admin import AIOKafkaAdminClient
+from aiokafka.structs import TopicPartition
+from fastapi import FastAPI
+
+from services.workflow.bootstrap import bootstrap
+from services.workflow.entrypoints.app import create_app
+from services.workflow.settings import WorkflowSettings
+from shared.clock import ManualClock
+from shared.events.codec import decode, new_event
+from shared.events.envelope import Envelope
+from shared.events.examples import EXAMPLES
+from shared.events.intake import CaseSubmitted, SupplementReceived
+from shared.events.values import CopyKind, DocumentItem
+from shared.kafka import EventProducer
+from shared.kafka.reader import read_topic
+from shared.settings import ServiceSettings
+
+pytestmark = pytest.mark.integration
+
+DEADLINE_S = 30
+# Monday 14/7/2025 09:00 in Viet Nam; ten working days give Monday 28/7 at 17:00.
+RECEIVED = datetime(2025, 7, 14, 2, 0, tzinfo=UTC)
+DUE = datetime(2025, 7, 28, 10, 0, tzinfo=UTC)
+SPECIALIST = {"X-Officer-Id": "cv.minh", "X-Officer-Role": "specialist"}
+LEADER = {"X-Officer-Id": "ld.hung", "X-Officer-Role": "leader"}
+CLERK = {"X-Officer-Id": "tn.lan", "X-Officer-Role": "clerk"}
+MISSING = DocumentItem(name="Giấy báo tử liệt sĩ", copy_kind=CopyKind.CERTIFIED_COPY, count=1)
+
+
+def local(day: int, hour: int, month: int = 7) -> datetime:
+    """An instant given in Viet Nam's local time (UTC+7)."""
+    return datetime(2025, month, day, hour - 7, tzinfo=UTC)
+
+
+@pytest.fixture(scope="module")
+def clock() -> ManualClock:
+    return ManualClock(RECEIVED)
+
+
+@pytest.fixture(scope="module")
+def workflow_settings(settings: ServiceSettings) -> WorkflowSettings:
+    return WorkflowSettings(
+        **{
+            **settings.model_dump(),
+            "outbox_poll_interval_s": 0.05,
+            "deadline_watch_interval_s": 0.1,
+            "consumer_max_attempts": 2,
+        }
+    )
+
+
+@pytest.fixture(scope="module")
+async def service(
+    workflow_settings: WorkflowSettings, clock: ManualClock
+) -> AsyncIterator[FastAPI]:
+    app = create_app(workflow_settings, clock=clock)
+    async with app.router.lifespan_context(app):
+        yield app
+
+
+@pytest.fixture(scope="module")
+async def client(service: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
+    transport = httpx.ASGITransport(app=service)
+    async with httpx.AsyncClient(transport=transport, base_url="http://workflow") as http:
+        yield http
+
+
+@pytest.fixture(scope="module")
+async def producer(workflow_settings: WorkflowSettings) -> AsyncIterator[EventProducer]:
+    async with EventProducer(workflow_settings) as producer:
+        yield producer
+
+
+async def eventually(
+    probe: Callable[[], Awaitable[Any]], done: Callable[[Any], bool], what: str
+) -> Any:
+    """Poll ``probe`` until ``done`` holds for its result, or fail after the deadline."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + DEADLINE_S
+    while True:
+        value = await probe()
+        if done(value):
+            return value
+        if loop.time() > deadline:
+            pytest.fail(f"timed out waiting for {what}; last value: {value!r}")
+        await asyncio.sleep(0.1)
+
+
+def submitted(code: str, **changes: object) -> Envelope:
+    base = EXAMPLES[CaseSubmitted]
+    data = base.model_copy(
+        update={"case_code": code, "received_at": RECEIVED, "due_at": DUE, **changes}
+    )
+    return new_event(data, time=RECEIVED)
+
+
+async def submit(
+    producer: EventProducer, client: httpx.AsyncClient, code: str, **changes: object
+) -> dict[str, Any]:
+    await producer.publish(submitted(code, **changes))
+    response = await eventually(
+        lambda: client.get(f"/cases/{code}"), lambda r: r.status_code == 200, f"case {code}"
+    )
+    return response.json()
+
+
+async def events_of(settings: ServiceSettings, topic: str, code: str) -> list[Envelope]:
+    records = await read_topic(settings, topic)
+    return [e for e in (decode(r.value, topic=topic) for r in records) if e.subject == code]
+
+
+async def published(settings: ServiceSettings, topic: str, code: str, count: int) -> list[Envelope]:
+    return await eventually(
+        lambda: events_of(settings, topic, code), lambda e: len(e) >= count, f"{topic} of {code}"
+    )
+
+
+async def post(
+    client: httpx.AsyncClient, path: str, headers: dict[str, str], body: object = None
+) -> dict[str, Any]:
+    response = await client.post(path, headers=headers, json={} if body is None else body)
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
+async def resolve(client: httpx.AsyncClient, clock: ManualClock, code: str, day: int) -> None:
+    """Specialist reviews twice, the leader approves, the desk receives the result on ``day``."""
+    clock.set(local(day, 9))
+    await post(client, f"/cases/{code}/steps/complete", SPECIALIST, {"note": "Đủ điều kiện"})
+    await post(client, f"/cases/{code}/steps/complete", SPECIALIST)
+    clock.set(local(day, 14))
+    decision = {"outcome": "approved", "decision_number": "1234/QĐ-SNV"}
+    await post(client, f"/cases/{code}/decision", LEADER, decision)
+    clock.set(local(day, 16))
+    await post(client, f"/cases/{code}/handover", CLERK)
+
+
+async def test_steps_then_approval_resolve_the_case_with_timeliness_and_a_payment(
+    client: httpx.AsyncClient,
+    producer: EventProducer,
+    clock: ManualClock,
+    workflow_settings: WorkflowSettings,
+) -> None:
+    code = "SNV.NA-250714-0101"
+    case = await submit(producer, client, code)
+    assert (case["status"], case["due_at"]) == (2, "2025-07-28T10:00:00Z")
+    await resolve(client, clock, code, 18)
+
+    [resolved] = await published(workflow_settings, "case-resolved", code, 1)
+    assert resolved.data.timeliness == "early"
+    assert resolved.data.working_days_used == 4  # 15 to 18 July
+    assert resolved.data.resolved_at == local(18, 16)
+    [payment] = await published(workflow_settings, "payment-approved", code, 1)
+    assert (payment.data.amount_vnd, payment.data.programme_code) == (
+        1_400_000,
+        "WORSHIP_ALLOWANCE",
+    )
+    assert payment.data.beneficiary.citizen_id == "040185001234"
+    steps = await published(workflow_settings, "step-completed", code, 4)
+    assert [s.data.step.step_id for s in steps] == [
+        "xac-nhan-xa",
+        "tham-dinh",
+        "phe-duyet",
+        "tra-ket-qua",
+    ]
+    slip = (await client.get(f"/cases/{code}/control-slip")).json()
+    # The first step had two working days (20% of ten), so it was due on Wednesday 16th.
+    assert [row["timeliness_name"] for row in slip["rows"]] == ["Quá hạn"] + ["Trước hạn"] * 3
+    printable = await client.get(f"/cases/{code}/control-slip.html")
+    assert "PHIẾU KIỂM SOÁT QUÁ TRÌNH GIẢI QUYẾT HỒ SƠ" in printable.text
+    assert "Lãnh đạo Sở phê duyệt" in printable.text
+
+
+async def test_a_late_resolution_is_published_as_late(
+    client: httpx.AsyncClient,
+    producer: EventProducer,
+    clock: ManualClock,
+    workflow_settings: WorkflowSettings,
+) -> None:
+    code = "SNV.NA-250714-0102"
+    await submit(producer, client, code, is_benefit=False, payment_programme=None)
+    await resolve(client, clock, code, 29)
+    [resolved] = await published(workflow_settings, "case-resolved", code, 1)
+    assert resolved.data.timeliness == "late"
+    assert resolved.data.working_days_used == 11
+    assert await events_of(workflow_settings, "payment-approved", code) == []
+
+
+async def test_a_supplement_wait_moves_the_due_date_by_the_paused_working_days(
+    client: httpx.AsyncClient,
+    producer: EventProducer,
+    clock: ManualClock,
+    workflow_settings: WorkflowSettings,
+) -> None:
+    code = "SNV.NA-250714-0103"
+    await submit(producer, client, code)
+    clock.set(local(15, 10))  # Tuesday
+    await post(client, f"/cases/{code}/claim", SPECIALIST)
+    request = {
+        "reasons": ["Bản sao giấy báo tử chưa được chứng thực"],
+        "missing_documents": [MISSING.model_dump(mode="json")],
+    }
+    waiting = await post(client, f"/cases/{code}/supplement-requests", SPECIALIST, request)
+    assert waiting["status"] == 5
+    [asked] = await published(workflow_settings, "supplement-requested", code, 1)
+    assert asked.data.remaining_working_days == 9
+
+    arrived = SupplementReceived(
+        case_code=code, documents=[MISSING], received_at=local(21, 8), received_by="tn.lan"
+    )
+    event = new_event(arrived, time=local(21, 8))
+    await producer.publish(event)  # Monday: 4 days paused
+    case = await eventually(
+        lambda: client.get(f"/cases/{code}"), lambda r: r.json()["status"] == 4, "the clock"
+    )
+    assert case.json()["due_at"] == "2025-08-01T10:00:00Z"
+    assert case.json()["paused_working_days"] == 4
+
+    await producer.publish(event)  # redelivered: the due date must not move twice
+    await eventually(
+        lambda: lag(workflow_settings, "supplement-received"), lambda n: n == 0, "redelivery"
+    )
+    again = (await client.get(f"/cases/{code}")).json()
+    assert (again["due_at"], again["paused_working_days"]) == ("2025-08-01T10:00:00Z", 4)
+
+
+async def test_a_redelivered_case_submitted_creates_no_second_instance(
+    client: httpx.AsyncClient,
+    producer: EventProducer,
+    clock: ManualClock,
+    workflow_settings: WorkflowSettings,
+) -> None:
+    code = "SNV.NA-250714-0104"
+    event = submitted(code)
+    await submit(producer, client, code)
+    clock.set(local(15, 10))
+    await post(client, f"/cases/{code}/claim", SPECIALIST)
+    await producer.publish(event)
+    await producer.publish(submitted(code))  # the same case again, under a new event id
+    await eventually(
+        lambda: lag(workflow_settings, "case-submitted"), lambda n: n == 0, "the redeliveries"
+    )
+    case = (await client.get(f"/cases/{code}")).json()
+    assert (case["status"], case["assignee"]) == (4, "cv.minh")
+    assert [h["action"] for h in case["history"]] == ["received", "claim"]
+    queue = (await client.get("/cases", params={"assignee": "cv.minh"})).json()
+    assert [item["case_code"] for item in queue].count(code) == 1
+
+
+async def lag(settings: WorkflowSettings, topic: str) -> int:
+    """Messages of ``topic`` the workflow's consumer group has not committed yet."""
+    admin = AIOKafkaAdminClient(bootstrap_servers=settings.kafka_bootstrap_servers)
+    await admin.start()
+    try:
+        committed = await admin.list_consumer_group_offsets(
+            settings.topic_prefix + settings.service_name
+        )
+    finally:
+        await admin.close()
+    ends = {
+        TopicPartition(r.topic, r.partition): r.offset + 1
+        for r in await read_topic(settings, topic)
+    }
+    return sum(
+        max(0, end - (committed[tp].offset if tp in committed else 0)) for tp, end in ends.items()
+    )
+
+
+async def test_the_deadline_watch_warns_once_per_threshold_across_replicas_and_restarts(
+    client: httpx.AsyncClient,
+    producer: EventProducer,
+    clock: ManualClock,
+    workflow_settings: WorkflowSettings,
+) -> None:
+    code = "SNV.NA-250714-0105"
+    clock.set(RECEIVED)
+    await submit(producer, client, code)
+    clock.set(local(25, 18))  # Friday evening: one working day before Monday's due time
+    await published(workflow_settings, "deadline-warning", code, 1)
+
+    # Two more replicas, started after the first warning (a restart), race the running one.
+    idle = workflow_settings.model_copy(update={"workers_enabled": False})
+    async with bootstrap(idle, clock=clock) as restarted, bootstrap(idle, clock=clock) as other:
+        await asyncio.gather(restarted.workflow.watch_deadlines(), other.workflow.watch_deadlines())
+        clock.set(local(28, 18))  # Monday after office hours: overdue
+        await asyncio.gather(restarted.workflow.watch_deadlines(), other.workflow.watch_deadlines())
+        doc = await restarted.workflow.repository.collection.find_one({"_id": code})
+    # The outbox keeps every event the case caused: exactly one warning per threshold.
+    queued = [e["id"] for e in doc["outbox"] if e["topic"] == "deadline-warning"]
+    assert doc["warnings"] == ["due_soon", "overdue"] and len(queued) == 2
+    relayed = await published(workflow_settings, "deadline-warning", code, 2)
+    # At least once: a relay may publish an entry twice; consumers drop the copy by its id.
+    warnings = list({str(w.id): w for w in relayed}.values())
+    assert sorted(str(w.id) for w in warnings) == sorted(queued)
+    assert [(w.data.threshold, w.data.due_at) for w in warnings] == [
+        ("due_soon", DUE),
+        ("overdue", DUE),
+    ]
+    queue = (await client.get("/cases", params={"agency": "SNV.NA"})).json()
+    assert queue[0]["overdue"] is True
+
+
+@pytest.mark.parametrize(
+    ("path", "headers", "body", "status", "field"),
+    [
+        ("/cases/SNV.NA-250714-9999/claim", SPECIALIST, {}, 404, "path.code"),
+        ("/cases/{code}/handover", CLERK, {}, 409, "status"),
+        ("/cases/{code}/claim", CLERK, {}, 403, "header.x-officer-role"),
+        ("/cases/{code}/claim", {"X-Officer-Id": "a", "X-Officer-Role": "boss"}, {}, 422, None),
+        ("/cases/{code}/decision", LEADER, {"outcome": "approved"}, 422, None),
+        ("/cases/{code}/fee-requests", SPECIALIST, {"amount_vnd": 1.5, "reason": "x"}, 422, None),
+        ("/cases/{code}/fee-requests", SPECIALIST, {"amount_vnd": -5, "reason": "x"}, 422, None),
+        (
+            "/cases/{code}/apology",
+            LEADER,
+            {"reason": "Chậm", "new_due_at": "2025-07-20T10:00:00Z"},
+            422,
+            "new_due_at",
+        ),
+    ],
+)
+async def test_bad_requests_get_a_clear_4xx_and_change_nothing(
+    client: httpx.AsyncClient,
+    producer: EventProducer,
+    clock: ManualClock,
+    path: str,
+    headers: dict[str, str],
+    body: dict[str, Any],
+    status: int,
+    field: str | None,
+) -> None:
+    code = "SNV.NA-250714-0106"
+    clock.set(local(15, 10))
+    before = await submit(producer, client, code)
+    response = await client.post(path.format(code=code), headers=headers, json=body)
+    assert response.status_code == status, response.text
+    detail = response.json()["detail"]
+    assert detail and all(d["reason"] for d in detail)
+    if field is not None:
+        assert detail[0]["field"] == field
+    assert (await client.get(f"/cases/{code}")).json() == before
+
+
+async def test_a_second_apology_is_refused(
+    client: httpx.AsyncClient, producer: EventProducer, clock: ManualClock
+) -> None:
+    code = "SNV.NA-250714-0107"
+    await submit(producer, client, code)
+    clock.set(local(24, 10))
+    apology = {"reason": "Cần xác minh thêm", "new_due_at": "2025-08-04T10:00:00Z"}
+    case = await post(client, f"/cases/{code}/apology", LEADER, apology)
+    assert case["appointment_at"] == "2025-08-04T10:00:00Z"
+    again = {**apology, "new_due_at": "2025-08-06T10:00:00Z"}
+    response = await client.post(f"/cases/{code}/apology", headers=LEADER, json=again)
+    assert response.status_code == 409
+    assert "xin lỗi" in response.json()["detail"][0]["reason"]
+
+
+async def test_a_fee_wait_then_a_stop_follow_the_portal_statuses(
+    client: httpx.AsyncClient,
+    producer: EventProducer,
+    clock: ManualClock,
+    workflow_settings: WorkflowSettings,
+) -> None:
+    code = "SNV.NA-250714-0108"
+    await submit(producer, client, code)
+    clock.set(local(15, 10))
+    await post(client, f"/cases/{code}/claim", SPECIALIST)
+    fee = {"amount_vnd": 50_000, "reason": "Phí sao y giấy tờ"}
+    assert (await post(client, f"/cases/{code}/fee-requests", SPECIALIST, fee))["status"] == 6
+    [requested] = await published(workflow_settings, "fee-requested", code, 1)
+    assert requested.data.amount_vnd == 50_000
+
+    clock.set(local(17, 10))  # Thursday: the 16th and 17th were spent waiting
+    paid = await post(client, f"/cases/{code}/fee-payments", CLERK, {"receipt_number": "BL-0123"})
+    assert (paid["status"], paid["due_at"], paid["paused_working_days"]) == (
+        4,
+        "2025-07-30T10:00:00Z",
+        2,
+    )
+    mine = (await client.get("/cases", params={"assignee": "cv.minh", "status": 4})).json()
+    assert code in [item["case_code"] for item in mine]
+
+    reason = {"reason": "Người nộp hồ sơ đề nghị dừng giải quyết"}
+    assert (await post(client, f"/cases/{code}/stop", LEADER, reason))["status"] == 8
+    [stopped] = await published(workflow_settings, "processing-stopped", code, 1)
+    assert stopped.data.stopped_by == "ld.hung"
+    open_cases = (await client.get("/cases", params={"agency": "SNV.NA"})).json()
+    assert code not in [item["case_code"] for item in open_cases]
+
+
+async def test_two_officers_claiming_at_once_get_one_step_between_them(
+    client: httpx.AsyncClient, producer: EventProducer, clock: ManualClock
+) -> None:
+    code = "SNV.NA-250714-0109"
+    await submit(producer, client, code)
+    clock.set(local(15, 10))
+    other = {"X-Officer-Id": "cv.thu", "X-Officer-Role": "specialist"}
+    answers = await asyncio.gather(
+        *(client.post(f"/cases/{code}/claim", headers=who) for who in (SPECIALIST, other))
+    )
+    assert sorted(r.status_code for r in answers) == [200, 403]
+    winner = next(r for r in answers if r.status_code == 200).json()["assignee"]
+    case = (await client.get(f"/cases/{code}")).json()
+    assert case["assignee"] == winner
+    assert [h["action"] for h in case["history"]] == ["received", "claim"]

@@ -1,0 +1,47 @@
+"""Builders shared by the workflow's unit tests (no tests here)."""
+
+from datetime import UTC, datetime
+
+from services.workflow.adapters.calendar import DeadlineCalendar
+from services.workflow.adapters.definitions import load_processes, load_programmes
+from services.workflow.domain.actions import perform
+from services.workflow.domain.commands import Command
+from services.workflow.domain.instance import Instance, Rules
+from services.workflow.domain.processes import StaffRole
+from services.workflow.domain.records import Officer
+from shared.events.envelope import EventData
+from shared.events.examples import EXAMPLES
+from shared.events.intake import CaseSubmitted
+
+# No public holiday falls in July or August 2025, so these weeks are plain Monday to Friday.
+CALENDAR = DeadlineCalendar()
+RULES = Rules(CALENDAR, load_programmes())
+SPECIALIST = Officer(id="cv.minh", role=StaffRole.SPECIALIST)
+OTHER_SPECIALIST = Officer(id="cv.thu", role=StaffRole.SPECIALIST)
+LEADER = Officer(id="ld.hung", role=StaffRole.LEADER)
+CLERK = Officer(id="tn.lan", role=StaffRole.CLERK)
+MANAGER = Officer(id="ql.son", role=StaffRole.MANAGER)
+# Received Monday 14/7/2025 09:00 local; 10 working days.
+RECEIVED = datetime(2025, 7, 14, 2, 0, tzinfo=UTC)
+DUE = datetime(2025, 7, 28, 10, 0, tzinfo=UTC)
+
+
+def submitted(**changes: object) -> CaseSubmitted:
+    base = EXAMPLES[CaseSubmitted]
+    assert isinstance(base, CaseSubmitted)
+    return base.model_copy(update={"received_at": RECEIVED, "due_at": DUE, **changes})
+
+
+def opened(**changes: object) -> Instance:
+    event = submitted(**changes)
+    return Instance.open(event, load_processes().for_procedure(event.procedure_code), CALENDAR)
+
+
+def at(day: int, hour: int = 3, month: int = 7) -> datetime:
+    return datetime(2025, month, day, hour, tzinfo=UTC)
+
+
+def act(
+    instance: Instance, command: Command, officer: Officer, now: datetime
+) -> tuple[Instance, list[EventData]]:
+    return perform(instance, command, officer, now, RULES)
