@@ -1,0 +1,109 @@
+"""Command line: ``python -m devstack {install,up,down,status,reset}``."""
+
+import argparse
+import logging
+import sys
+import time
+from pathlib import Path
+
+from devstack.config import PORT_DEFAULTS, StackConfig
+from devstack.errors import StackError
+from devstack.stack import DEFAULT_TIMEOUT_S, Stack
+
+EXIT_NOT_RUNNING = 3
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="devstack: %(message)s", stream=sys.stderr)
+    try:
+        stack = Stack(_config(args))
+        return _COMMANDS[args.command](stack, args)
+    except StackError as error:
+        print(f"devstack: error: {error}", file=sys.stderr)
+        return 1
+
+
+def _install(stack: Stack, args: argparse.Namespace) -> int:
+    stack.install()
+    print(f"installed in {stack.config.cache_dir}")
+    return 0
+
+
+def _up(stack: Stack, args: argparse.Namespace) -> int:
+    began = time.monotonic()
+    endpoints = stack.up(reset=args.reset, timeout_s=args.timeout)
+    for component in stack.components:
+        verb = "started" if component.name in endpoints.started else "already running"
+        print(f"{component.title:<9} {verb:<16} {_listening(component.environment())}")
+    print(f"ready in {time.monotonic() - began:.1f} s; settings in {stack.config.env_file}")
+    return 0
+
+
+def _down(stack: Stack, args: argparse.Namespace) -> int:
+    stopped = stack.down()
+    print(f"stopped: {', '.join(stopped)}" if stopped else "nothing was running")
+    return 0
+
+
+def _status(stack: Stack, args: argparse.Namespace) -> int:
+    found = stack.status()
+    for entry in found:
+        state = f"pid {entry.pid}, " if entry.pid else "stopped"
+        if entry.pid:
+            state += "answering" if entry.answering else "NOT answering"
+        print(f"{entry.name:<9} {state:<24} {_listening(entry.environment)}")
+    return 0 if all(entry.answering for entry in found) else EXIT_NOT_RUNNING
+
+
+def _reset(stack: Stack, args: argparse.Namespace) -> int:
+    stack.reset()
+    print(f"data deleted in {stack.config.data_dir} (cache kept)")
+    return 0
+
+
+_COMMANDS = {
+    "install": _install,
+    "up": _up,
+    "down": _down,
+    "status": _status,
+    "reset": _reset,
+}
+
+
+def _listening(environment: dict[str, str]) -> str:
+    return " ".join(f"{key}={value}" for key, value in environment.items())
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m devstack",
+        description="Real Kafka, FerretDB and the notify sinks on loopback, no Docker.",
+    )
+    parser.add_argument("--cache", type=Path, help="downloads and builds (env DEVSTACK_CACHE)")
+    parser.add_argument("--data", type=Path, help="run-time data and logs (env DEVSTACK_DATA)")
+    for setting, default in PORT_DEFAULTS.items():
+        flag = "--" + setting.lower().replace("_", "-")
+        parser.add_argument(flag, type=int, help=f"env {setting}, default {default}")
+    commands = parser.add_subparsers(dest="command", required=True)
+    commands.add_parser("install", help="download Kafka and build FerretDB into the cache")
+    up = commands.add_parser("up", help="start everything (installing first if needed) and wait")
+    up.add_argument("--reset", action="store_true", help="delete the data first")
+    up.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT_S, help="seconds to wait")
+    commands.add_parser("down", help="stop everything")
+    commands.add_parser("status", help="show what runs and answers (exit code 3 if not all)")
+    commands.add_parser("reset", help="stop everything and delete the data (not the cache)")
+    return parser
+
+
+def _config(args: argparse.Namespace) -> StackConfig:
+    ports = {
+        setting: port
+        for setting in PORT_DEFAULTS
+        if (port := getattr(args, setting.lower())) is not None
+    }
+    return StackConfig.from_env(cache_dir=args.cache, data_dir=args.data, ports=ports)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,17 @@
+"""Fixtures for tests on the real servers (the servers and settings fixtures are in tests/)."""
+
+from collections.abc import AsyncIterator
+
+import pytest
+from pymongo import AsyncMongoClient
+from pymongo.asynchronous.database import AsyncDatabase
+
+from shared.settings import ServiceSettings
+
+
+@pytest.fixture(scope="module")
+async def database(settings: ServiceSettings) -> AsyncIterator[AsyncDatabase]:
+    """The module's own database (dropped by the settings fixture when the module ends)."""
+    client: AsyncMongoClient = AsyncMongoClient(settings.mongodb_uri)
+    yield client[settings.mongodb_database]
+    await client.close()
