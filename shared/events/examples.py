@@ -46,7 +46,7 @@ from shared.events.workflow import (
 CASE = "SNV.NA-250714-0007"
 AGENCY = "SNV.NA"
 PROCEDURE = "1.010803"
-PROGRAMME = "WORSHIP_ALLOWANCE"
+PROGRAMME = "TC_THO_CUNG_LS"
 APPLICANT = Applicant(
     full_name="Nguyễn Thị Hoa",
     citizen_id="040185001234",

@@ -1,0 +1,18 @@
+"""Kafka plumbing: idempotent producer, at-least-once consumer runner, topics, dead letters."""
+
+from shared.kafka.admin import ensure_topics
+from shared.kafka.consumer import EventConsumer
+from shared.kafka.deadletter import dlq_topic
+from shared.kafka.delivery import Handler
+from shared.kafka.producer import EventProducer
+from shared.kafka.records import OutboundRecord, record_for
+
+__all__ = [
+    "EventConsumer",
+    "EventProducer",
+    "Handler",
+    "OutboundRecord",
+    "dlq_topic",
+    "ensure_topics",
+    "record_for",
+]

@@ -1,0 +1,69 @@
+"""Creating the catalogue topics (and their dead-letter topics) before anyone subscribes.
+
+Brokers may auto-create topics, but a consumer that subscribes to a topic which does not exist yet
+races with its creation and can miss the first assignment; creating them up front avoids that.
+"""
+
+import asyncio
+from collections.abc import Iterable
+from typing import Any
+
+from aiokafka.admin import AIOKafkaAdminClient, NewTopic
+from aiokafka.errors import TopicAlreadyExistsError, for_code
+
+from shared.kafka.deadletter import dlq_topic
+from shared.settings import ServiceSettings
+
+READY_TIMEOUT_S = 30.0
+
+
+async def ensure_topics(
+    settings: ServiceSettings,
+    topics: Iterable[str],
+    *,
+    partitions: int = 3,
+    replication_factor: int = 1,
+    with_dead_letters: bool = True,
+) -> list[str]:
+    """Create the catalogue ``topics`` under the settings' prefix if missing; wait until usable.
+
+    Returns the real (prefixed) names. Existing topics are left as they are.
+    """
+    names = [settings.topic(t) for t in topics]
+    if with_dead_letters:
+        names += [settings.topic(dlq_topic(t)) for t in topics]
+    admin = AIOKafkaAdminClient(bootstrap_servers=settings.kafka_bootstrap_servers)
+    await admin.start()
+    try:
+        response = await admin.create_topics(
+            [NewTopic(name, partitions, replication_factor) for name in names]
+        )
+        raise_creation_errors(response.to_object())
+        await wait_until_led(admin, names)
+    finally:
+        await admin.close()
+    return names
+
+
+def raise_creation_errors(response: dict[str, Any]) -> None:
+    for topic in response.get("topic_errors") or response.get("topics") or []:
+        error = for_code(topic["error_code"])
+        if topic["error_code"] and error is not TopicAlreadyExistsError:
+            raise error(f"cannot create topic {topic.get('topic') or topic.get('name')}")
+
+
+async def wait_until_led(admin: AIOKafkaAdminClient, names: list[str]) -> None:
+    """Poll metadata until every partition of every topic has a leader."""
+    async with asyncio.timeout(READY_TIMEOUT_S):
+        while True:
+            described = await admin.describe_topics(names)
+            if len(described) == len(names) and all(is_led(t) for t in described):
+                return
+            await asyncio.sleep(0.05)
+
+
+def is_led(topic: dict[str, Any]) -> bool:
+    partitions = topic.get("partitions") or []
+    return (
+        topic["error_code"] == 0 and bool(partitions) and all(p["leader"] >= 0 for p in partitions)
+    )

@@ -1,0 +1,41 @@
+"""The async client and database of a service, and the readiness check /readyz calls."""
+
+import asyncio
+from datetime import UTC
+from typing import Any
+
+from pymongo import AsyncMongoClient
+from pymongo.asynchronous.database import AsyncDatabase
+
+from shared.settings import ServiceSettings
+
+Document = dict[str, Any]
+
+
+def mongo_client(settings: ServiceSettings, **options: Any) -> AsyncMongoClient[Document]:
+    """A client that returns timezone-aware UTC datetimes and stores UUIDs in the standard form.
+
+    Creating it does no I/O; it connects on first use.
+    """
+    defaults: dict[str, Any] = {
+        "tz_aware": True,
+        "tzinfo": UTC,
+        "uuidRepresentation": "standard",
+        "appname": settings.service_name,
+    }
+    return AsyncMongoClient(settings.mongodb_uri, **{**defaults, **options})
+
+
+def service_database(
+    client: AsyncMongoClient[Document], settings: ServiceSettings
+) -> AsyncDatabase[Document]:
+    return client[settings.mongodb_database]
+
+
+async def ping(db: AsyncDatabase[Document], timeout_s: float = 2.0) -> None:
+    """Readiness: return when the server answers, raise (e.g. ``TimeoutError``) when it does not.
+
+    The bound keeps /readyz quick while the client would otherwise wait for server selection.
+    """
+    async with asyncio.timeout(timeout_s):
+        await db.command("ping")
