@@ -19,11 +19,11 @@ from typing import Any
 
 import aiosmtplib
 import httpx
-from aiokafka import AIOKafkaProducer
 from aiokafka.admin import AIOKafkaAdminClient
 from pymongo.asynchronous.collection import AsyncCollection
 
 import devstack
+from bench.kafka_load import RawRecord, publish_raw, raw_records
 from services.notify.bootstrap import bootstrap, template_renderer
 from services.notify.domain.messages import build_email
 from services.notify.domain.milestones import message_context
@@ -33,22 +33,19 @@ from shared.events.codec import new_event
 from shared.events.examples import APPLICANT, EXAMPLES
 from shared.events.intake import CaseSubmitted
 from shared.events.values import NotificationChannel
-from shared.kafka.records import record_for
 from shared.mongo import mongo_client, service_database
 
 TIME_LIMIT_S = 45.0
 BENCH_PHONE = "+84900000000"
 
 
-def events(count: int) -> list[tuple[bytes, bytes]]:
+def events(count: int) -> list[RawRecord]:
     applicant = APPLICANT.model_copy(update={"phone": BENCH_PHONE})
     base = EXAMPLES[CaseSubmitted].model_copy(update={"applicant": applicant})
-    records = []
-    for n in range(count):
-        data = base.model_copy(update={"case_code": f"SNV.NA-250714-{n + 1:04d}"})
-        record = record_for(new_event(data))
-        records.append((record.key.encode(), record.value))
-    return records
+    return raw_records(
+        new_event(base.model_copy(update={"case_code": f"SNV.NA-250714-{n + 1:04d}"}))
+        for n in range(count)
+    )
 
 
 async def sink_count(settings: NotifySettings, sinks_url: str) -> int:
@@ -84,19 +81,6 @@ async def raw_ceiling(settings: NotifySettings, count: int) -> float:
     return count / elapsed
 
 
-async def publish(settings: NotifySettings, records: list[tuple[bytes, bytes]]) -> None:
-    producer = AIOKafkaProducer(
-        bootstrap_servers=settings.kafka_bootstrap_servers, linger_ms=5, enable_idempotence=True
-    )
-    await producer.start()
-    try:
-        topic = settings.topic("case-submitted")
-        sent = [await producer.send(topic, value, key=key) for key, value in records]
-        await asyncio.gather(*sent)
-    finally:
-        await producer.stop()
-
-
 async def service_rate(settings: NotifySettings, count: int) -> float:
     """E-mails per second from the first event published to the last e-mail recorded as sent."""
     async with bootstrap(settings) as service:
@@ -104,11 +88,11 @@ async def service_rate(settings: NotifySettings, count: int) -> float:
             service.optouts, NotificationChannel.SMS, BENCH_PHONE, "bench", datetime.now(UTC)
         )
         # One event first, so the consumer has joined its group before the clock starts.
-        await publish(settings, events(1))
+        await publish_raw(settings, "case-submitted", events(1), linger_ms=5)
         await sent_emails(service.deliveries.collection, 1)
         records = events(count + 1)[1:]
         began = time.perf_counter()
-        await publish(settings, records)
+        await publish_raw(settings, "case-submitted", records, linger_ms=5)
         await sent_emails(service.deliveries.collection, count + 1)
         return count / (time.perf_counter() - began)
 

@@ -14,8 +14,9 @@ import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
-from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
+from aiokafka import AIOKafkaConsumer
 
+from bench.kafka_load import RawRecord, publish_raw, raw_records
 from services.workflow.adapters.calendar import DeadlineCalendar
 from services.workflow.adapters.definitions import load_processes, load_programmes
 from services.workflow.adapters.repository import INDEXES, InstanceRepository
@@ -29,7 +30,6 @@ from shared.events.envelope import Envelope
 from shared.events.examples import EXAMPLES
 from shared.events.intake import CaseSubmitted
 from shared.kafka import EventConsumer, EventProducer, ensure_topics
-from shared.kafka.records import record_for
 from shared.mongo import ensure_indexes, mongo_client, service_database
 
 TOPIC = "case-submitted"
@@ -37,7 +37,7 @@ TOPIC = "case-submitted"
 TIME_LIMIT_S = 15.0
 
 
-def case_events(count: int) -> list[tuple[bytes, bytes]]:
+def case_events(count: int) -> list[RawRecord]:
     base = EXAMPLES[CaseSubmitted]
     received = datetime(2025, 7, 14, 2, tzinfo=UTC)
     events = []
@@ -45,21 +45,8 @@ def case_events(count: int) -> list[tuple[bytes, bytes]]:
         day = received + timedelta(days=n // 9000)
         code = f"SNV.NA-{day:%y%m%d}-{n % 9000 + 1:04d}"
         data = base.model_copy(update={"case_code": code, "received_at": day})
-        record = record_for(new_event(data, time=day))
-        events.append((record.key.encode(), record.value))
-    return events
-
-
-async def publish(settings: WorkflowSettings, events: list[tuple[bytes, bytes]]) -> None:
-    producer = AIOKafkaProducer(
-        bootstrap_servers=settings.kafka_bootstrap_servers, linger_ms=20, enable_idempotence=True
-    )
-    await producer.start()
-    try:
-        sent = [await producer.send(settings.topic(TOPIC), v, key=k) for k, v in events]
-        await asyncio.gather(*sent)
-    finally:
-        await producer.stop()
+        events.append(new_event(data, time=day))
+    return raw_records(events)
 
 
 async def raw_ceiling(settings: WorkflowSettings, count: int) -> float:
@@ -153,7 +140,7 @@ async def main(count: int) -> None:
         topic_prefix=f"bench-{token}.", mongodb_database=f"bench_workflow_{token}"
     )
     await ensure_topics(settings, CONSUMED_TOPICS, partitions=3)
-    await publish(settings, case_events(count))
+    await publish_raw(settings, TOPIC, case_events(count))
     ceiling = await raw_ceiling(settings, count)
     runner = await runner_rate(settings, count)
     rate = await workflow_rate(settings, count)

@@ -8,7 +8,8 @@ from pathlib import Path
 
 from devstack.config import PORT_DEFAULTS, StackConfig
 from devstack.errors import StackError
-from devstack.stack import DEFAULT_TIMEOUT_S, Stack
+from devstack.services import SERVICES
+from devstack.stack import DEFAULT_TIMEOUT_S, Endpoints, Stack
 
 EXIT_NOT_RUNNING = 3
 
@@ -17,37 +18,46 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="devstack: %(message)s", stream=sys.stderr)
     try:
-        stack = Stack(_config(args))
-        return _COMMANDS[args.command](stack, args)
+        config = _config(args)
+        stack = Stack(config)
+        services = Stack(config, SERVICES, records_environment=False)
+        return _COMMANDS[args.command](stack, services, args)
     except StackError as error:
         print(f"devstack: error: {error}", file=sys.stderr)
         return 1
 
 
-def _install(stack: Stack, args: argparse.Namespace) -> int:
+def _install(stack: Stack, services: Stack, args: argparse.Namespace) -> int:
     stack.install()
     print(f"installed in {stack.config.cache_dir}")
     return 0
 
 
-def _up(stack: Stack, args: argparse.Namespace) -> int:
+def _up(stack: Stack, services: Stack, args: argparse.Namespace) -> int:
     began = time.monotonic()
-    endpoints = stack.up(reset=args.reset, timeout_s=args.timeout)
-    for component in stack.components:
-        verb = "started" if component.name in endpoints.started else "already running"
-        print(f"{component.title:<9} {verb:<16} {_listening(component.environment())}")
+    if args.reset:
+        services.down()
+    _report_started(stack, stack.up(reset=args.reset, timeout_s=args.timeout))
+    if args.services:
+        _report_started(services, services.up(timeout_s=args.timeout))
     print(f"ready in {time.monotonic() - began:.1f} s; settings in {stack.config.env_file}")
     return 0
 
 
-def _down(stack: Stack, args: argparse.Namespace) -> int:
-    stopped = stack.down()
+def _report_started(stack: Stack, endpoints: Endpoints) -> None:
+    for component in stack.components:
+        verb = "started" if component.name in endpoints.started else "already running"
+        print(f"{component.title:<9} {verb:<16} {_listening(component.environment())}")
+
+
+def _down(stack: Stack, services: Stack, args: argparse.Namespace) -> int:
+    stopped = services.down() + stack.down()
     print(f"stopped: {', '.join(stopped)}" if stopped else "nothing was running")
     return 0
 
 
-def _status(stack: Stack, args: argparse.Namespace) -> int:
-    found = stack.status()
+def _status(stack: Stack, services: Stack, args: argparse.Namespace) -> int:
+    found = stack.status() + [s for s in services.status() if s.pid]
     for entry in found:
         state = f"pid {entry.pid}, " if entry.pid else "stopped"
         if entry.pid:
@@ -56,7 +66,8 @@ def _status(stack: Stack, args: argparse.Namespace) -> int:
     return 0 if all(entry.answering for entry in found) else EXIT_NOT_RUNNING
 
 
-def _reset(stack: Stack, args: argparse.Namespace) -> int:
+def _reset(stack: Stack, services: Stack, args: argparse.Namespace) -> int:
+    services.down()
     stack.reset()
     print(f"data deleted in {stack.config.data_dir} (cache kept)")
     return 0
@@ -78,7 +89,7 @@ def _listening(environment: dict[str, str]) -> str:
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m devstack",
-        description="Real Kafka, FerretDB and the notify sinks on loopback, no Docker.",
+        description="Real Kafka, FerretDB, notify sinks and the services on loopback, no Docker.",
     )
     parser.add_argument("--cache", type=Path, help="downloads and builds (env DEVSTACK_CACHE)")
     parser.add_argument("--data", type=Path, help="run-time data and logs (env DEVSTACK_DATA)")
@@ -89,6 +100,7 @@ def _parser() -> argparse.ArgumentParser:
     commands.add_parser("install", help="download Kafka and build FerretDB into the cache")
     up = commands.add_parser("up", help="start everything (installing first if needed) and wait")
     up.add_argument("--reset", action="store_true", help="delete the data first")
+    up.add_argument("--services", action="store_true", help="also run the four services")
     up.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT_S, help="seconds to wait")
     commands.add_parser("down", help="stop everything")
     commands.add_parser("status", help="show what runs and answers (exit code 3 if not all)")

@@ -53,6 +53,10 @@ class Component(ABC):
     def command(self) -> list[str]:
         """The argv that runs it in the foreground."""
 
+    def process_environment(self) -> dict[str, str]:
+        """Environment variables its process needs beyond the caller's."""
+        return {}
+
     @abstractmethod
     async def probe(self) -> None:
         """Make one real client request; raise if it does not answer."""

@@ -22,7 +22,7 @@ from devstack.sinks.component import Sinks
 
 log = logging.getLogger("devstack")
 
-COMPONENTS: tuple[type[Component], ...] = (Kafka, FerretDB, Sinks)
+SERVERS: tuple[type[Component], ...] = (Kafka, FerretDB, Sinks)
 DEFAULT_TIMEOUT_S = 120.0
 _LOCK_NAME = ".lock"
 _PROBE_INTERVAL_S = 0.25
@@ -59,9 +59,17 @@ class ComponentStatus:
 class Stack:
     """The managed servers of one StackConfig. Every public method is safe to repeat."""
 
-    def __init__(self, config: StackConfig) -> None:
+    def __init__(
+        self,
+        config: StackConfig,
+        components: tuple[type[Component], ...] = SERVERS,
+        *,
+        records_environment: bool = True,
+    ) -> None:
         self.config = config
-        self.components = [component(config) for component in COMPONENTS]
+        self.components = [component(config) for component in components]
+        # Only the servers' stack writes stack.env: the services read it, they add nothing to it.
+        self.records_environment = records_environment
 
     def install(self) -> None:
         """Download and build whatever is missing from the cache (nothing, the second time)."""
@@ -87,9 +95,10 @@ class Stack:
                 self._stop(started)
                 raise
             environment = self._environment()
-            self.config.env_file.write_text(
-                "".join(f"{key}={value}\n" for key, value in environment.items())
-            )
+            if self.records_environment:
+                self.config.env_file.write_text(
+                    "".join(f"{key}={value}\n" for key, value in environment.items())
+                )
             return Endpoints(environment, frozenset(c.name for c in started))
 
     def down(self, names: Collection[str] | None = None) -> list[str]:
@@ -97,7 +106,7 @@ class Stack:
         with self._locked():
             chosen = [c for c in self.components if names is None or c.name in names]
             stopped = self._stop(chosen)
-            if all(c.process.pid() is None for c in self.components):
+            if self.records_environment and all(c.process.pid() is None for c in self.components):
                 self.config.env_file.unlink(missing_ok=True)
             return stopped
 
@@ -135,7 +144,9 @@ class Stack:
 
     def _start(self, component: Component) -> None:
         component.prepare()
-        pid = component.process.start(component.command(), cwd=component.home)
+        pid = component.process.start(
+            component.command(), cwd=component.home, env=component.process_environment()
+        )
         log.info("started %s (pid %d), log: %s", component.title, pid, component.main_log)
 
     async def _wait_ready(self, timeout_s: float, log_starts: dict[Path, int]) -> None:

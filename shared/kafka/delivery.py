@@ -13,7 +13,12 @@ from shared.events.envelope import Envelope
 from shared.kafka.deadletter import Failure, dead_letter_headers, dlq_topic
 from shared.kafka.metrics import EVENTS_CONSUMED, HANDLER_DURATION
 from shared.kafka.records import Headers
-from shared.kafka.retry import TransientCheck, backoff_delay, is_infrastructure_outage
+from shared.kafka.retry import (
+    PermanentFailure,
+    TransientCheck,
+    backoff_delay,
+    is_infrastructure_outage,
+)
 from shared.observability.logging import log_context
 from shared.settings import ServiceSettings
 
@@ -78,7 +83,9 @@ class Delivery:
                 if self._transient(exc):
                     outages += 1
                     log.warning("infrastructure unavailable, will retry: %r", exc)
-                elif (failures := failures + 1) >= self._settings.consumer_max_attempts:
+                elif (failures := failures + 1) >= self._settings.consumer_max_attempts or (
+                    isinstance(exc, PermanentFailure)
+                ):
                     log.exception("handler failed %d times, dead-lettering", failures)
                     failure = Failure(repr(exc), failures, type(exc).__name__)
                     return await self._dead_letter(record, topic, failure, "dead_lettered")

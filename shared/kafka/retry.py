@@ -9,6 +9,11 @@ from pymongo.errors import ConnectionFailure
 TransientCheck = Callable[[BaseException], bool]
 
 
+class PermanentFailure(Exception):
+    """Raised by a handler for an event that can never succeed (e.g. it contradicts what the
+    consumer already knows): the runner dead-letters it at once instead of retrying."""
+
+
 def backoff_delay(
     attempt: int, *, initial_s: float, max_s: float, rand: Callable[[], float] = random.random
 ) -> float:

@@ -19,11 +19,11 @@ from shared.outbox import OutboxRelay
 from shared.settings import ServiceSettings
 from tests.integration.intake_support import (
     CLERK,
-    eventually,
     intake_client,
     intake_settings,
     published,
 )
+from tests.polling import eventually
 from tests.unit.intake_fakes import CITIZEN_ID, dossier
 
 pytestmark = pytest.mark.integration
@@ -83,8 +83,8 @@ async def test_200_concurrent_submissions_on_two_replicas_get_200_consecutive_co
     assert codes == [f"DAIDONG-250715-{n:04d}" for n in range(1, 201)]
     await eventually(
         lambda: submitted_codes(service_settings),
-        lambda seen: set(codes) <= set(seen),
-        "the 200 case-submitted events",
+        until=lambda seen: set(codes) <= set(seen),
+        what="the 200 case-submitted events",
     )
 
 
@@ -103,7 +103,7 @@ async def test_the_same_idempotency_key_yields_one_case_and_one_event(
     assert {r.json()["code"] for r in again} == {code}
     assert await cases.count_documents({"idempotency_key": "key:desk-3-20250716-0007"}) == 1
     await eventually(
-        lambda: submitted_codes(service_settings), lambda seen: code in seen, "the event"
+        lambda: submitted_codes(service_settings), until=lambda seen: code in seen, what="the event"
     )
     [stored] = await cases.find({"_id": code}).to_list()
     assert len(stored["outbox"]) == 1

@@ -14,11 +14,11 @@ from shared.kafka import EventProducer
 from shared.settings import ServiceSettings
 from tests.integration.intake_support import (
     CLERK,
-    eventually,
     intake_client,
     intake_settings,
     published,
 )
+from tests.polling import eventually
 from tests.unit.intake_fakes import (
     CITIZEN_ID,
     MISSING,
@@ -75,7 +75,9 @@ async def lookup(client: httpx.AsyncClient, code: str) -> dict[str, Any]:
 
 async def until_status(client: httpx.AsyncClient, code: str, status: int) -> dict[str, Any]:
     return await eventually(
-        lambda: lookup(client, code), lambda view: view["status"]["code"] == status, f"{status}"
+        lambda: lookup(client, code),
+        until=lambda view: view["status"]["code"] == status,
+        what=f"{status}",
     )
 
 
@@ -124,8 +126,8 @@ async def test_a_case_through_supplement_resolution_return_and_rating(
     for topic in ("supplement-received", "result-returned", "case-rated"):
         events = await eventually(
             lambda t=topic: published(service_settings, t),
-            lambda found: any(e.subject == code for e in found),
-            topic,
+            until=lambda found: any(e.subject == code for e in found),
+            what=topic,
         )
         assert [e.subject for e in events].count(code) == 1
 

@@ -1,11 +1,11 @@
 """The notify service on the real broker and store, sending to real SMTP and HTTP sinks."""
 
 import asyncio
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 from datetime import timedelta
 from email.message import EmailMessage
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import httpx
 import pytest
@@ -28,24 +28,11 @@ from shared.events.values import NotificationChannel
 from shared.kafka import EventProducer, dlq_topic
 from shared.kafka.reader import read_topic
 from shared.settings import ServiceSettings
+from tests.polling import eventually
 
 pytestmark = pytest.mark.integration
 
-DEADLINE_S = 30
-T = TypeVar("T")
 SMS, EMAIL = NotificationChannel.SMS, NotificationChannel.EMAIL
-
-
-async def eventually(probe: Callable[[], Awaitable[T]], what: str) -> T:
-    """Poll ``probe`` until it returns something truthy, failing after the deadline."""
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + DEADLINE_S
-    while True:
-        if result := await probe():
-            return result
-        if loop.time() > deadline:
-            pytest.fail(f"gave up waiting for {what}")
-        await asyncio.sleep(0.05)
 
 
 @pytest.fixture(scope="module")
@@ -123,7 +110,7 @@ async def settled(service: NotifyContainer, event: Envelope) -> dict[str, Delive
         done = len(found) == 2 and all(d.status in final for d in found.values())
         return found if done else None
 
-    return await eventually(probe, f"both messages of {event.subject} to settle")
+    return await eventually(probe, what=f"both messages of {event.subject} to settle")
 
 
 async def published(settings: ServiceSettings, topic: str, case_code: str) -> list[Envelope]:
@@ -141,7 +128,7 @@ async def test_an_event_sends_an_email_and_an_sms_in_vietnamese(
     await producer.publish(event)
     log = await settled(service, event)
 
-    [mail] = await eventually(lambda: mail_for(sinks, log[EMAIL].id), "the e-mail")
+    [mail] = await eventually(lambda: mail_for(sinks, log[EMAIL].id), what="the e-mail")
     assert (
         mail["Subject"]
         == "Hồ sơ SNV.NA-250714-0101 đã được tiếp nhận, hẹn trả kết quả ngày 29/07/2025"
@@ -155,7 +142,7 @@ async def test_an_event_sends_an_email_and_an_sms_in_vietnamese(
     assert "Ngày hẹn trả kết quả: 29/07/2025" in text
     assert "Giải quyết chế độ trợ cấp thờ cúng liệt sĩ" in html
 
-    [sms] = await eventually(lambda: sms_for(sinks, log[SMS].id), "the SMS")
+    [sms] = await eventually(lambda: sms_for(sinks, log[SMS].id), what="the SMS")
     assert sms["to"] == "+84912345678"
     assert sms["unicode"] is True
     assert "Hồ sơ SNV.NA-250714-0101" in sms["text"]
@@ -164,19 +151,15 @@ async def test_an_event_sends_an_email_and_an_sms_in_vietnamese(
 
     assert {d.status for d in log.values()} == {DeliveryStatus.SENT}
     sent = await eventually(
-        lambda: _at_least(2, published(notify_settings, "notification-sent", event.subject)),
-        "notification-sent events",
+        lambda: published(notify_settings, "notification-sent", event.subject),
+        until=lambda found: len(found) >= 2,
+        what="notification-sent events",
     )
     assert {(e.data.channel, e.data.trigger_event_id) for e in sent} == {
         (SMS, event.id),
         (EMAIL, event.id),
     }
     assert {e.data.recipient for e in sent} == {"+8491*****78", "h***@example.vn"}
-
-
-async def _at_least(count: int, items: Awaitable[list[T]]) -> list[T] | None:
-    found = await items
-    return found if len(found) >= count else None
 
 
 async def test_the_same_event_delivered_twice_sends_one_email_and_one_sms(
@@ -206,7 +189,7 @@ async def test_mail_waits_out_an_smtp_outage_and_is_sent_once(
             mail = (await deliveries(service, event)).get(EMAIL)
             return mail if mail is not None and mail.attempts >= 2 else None
 
-        failing = await eventually(retried, "the e-mail to be retried")
+        failing = await eventually(retried, what="the e-mail to be retried")
         assert failing.status is DeliveryStatus.RETRYING
         assert failing.last_error is not None and "SMTP" in failing.last_error
     finally:
@@ -254,14 +237,16 @@ async def test_a_gateway_that_keeps_failing_makes_the_sms_dead_and_says_so(
     assert await sms_for(sinks, log[SMS].id) == []
 
     failed = await eventually(
-        lambda: _at_least(1, published(notify_settings, "notification-failed", event.subject)),
-        "notification-failed",
+        lambda: published(notify_settings, "notification-failed", event.subject),
+        until=lambda found: len(found) >= 1,
+        what="notification-failed",
     )
     assert [(e.data.channel, e.data.attempts) for e in failed] == [
         (SMS, notify_settings.notify_max_attempts)
     ]
     [dead] = await eventually(
-        lambda: dead_letters(notify_settings, "case-submitted", event.subject), "the dead letter"
+        lambda: dead_letters(notify_settings, "case-submitted", event.subject),
+        what="the dead letter",
     )
     assert decode(dead.value, topic="case-submitted") == event
     assert dict(dead.headers)["dlq_channel"] == b"sms"
@@ -286,7 +271,7 @@ async def test_an_officer_resend_sends_a_dead_message_again(
     assert dead.status is DeliveryStatus.DEAD
     await service.deliveries.request_resend(dead.id, service.clock.now())
     service.scheduler.wake()
-    [sms] = await eventually(lambda: sms_for(sinks, f"{dead.id}.1"), "the resent SMS")
+    [sms] = await eventually(lambda: sms_for(sinks, f"{dead.id}.1"), what="the resent SMS")
     assert "SNV.NA-250714-0106" in sms["text"]
     again = (await settled(service, event))[SMS]
     assert (again.status, again.resends, again.attempts) == (DeliveryStatus.SENT, 1, 1)
@@ -340,7 +325,8 @@ async def test_a_broken_template_is_recorded_as_failed_and_dead_lettered(
     assert log[EMAIL].status is DeliveryStatus.SENT
 
     [dead] = await eventually(
-        lambda: dead_letters(notify_settings, "payment-approved", event.subject), "the dead letter"
+        lambda: dead_letters(notify_settings, "payment-approved", event.subject),
+        what="the dead letter",
     )
     assert dead.value == encode(event)
     assert b"no_such_field" in dict(dead.headers)["dlq_reason"]
@@ -357,7 +343,7 @@ async def test_an_opted_out_number_gets_no_sms(
     assert log[EMAIL].status is DeliveryStatus.SENT
 
 
-OFFICER = {"X-Officer-Id": "clerk-07", "X-Officer-Role": "clerk"}
+OFFICER = {"X-Officer-Id": "clerk-07", "X-Officer-Role": "reception_clerk"}
 
 
 @pytest.fixture(scope="module")
@@ -426,7 +412,7 @@ async def test_an_officer_resend_over_http_sends_the_message_again(
     response = await api.post(f"/deliveries/{sent.id}/resend", headers=OFFICER)
     assert response.status_code == 202
     assert response.json()["resends"] == 1
-    [again] = await eventually(lambda: mail_for(sinks, f"{sent.id}.1@"), "the resent e-mail")
+    [again] = await eventually(lambda: mail_for(sinks, f"{sent.id}.1@"), what="the resent e-mail")
     assert sent.email is not None
     assert again["Subject"] == sent.email.subject
     assert len(await mail_for(sinks, f"<{sent.id}@")) == 1
@@ -472,7 +458,7 @@ async def test_two_replicas_retrying_the_same_messages_send_each_once(
                 logs = [await deliveries(service, e) for e in events]
                 return all(EMAIL in log and log[EMAIL].attempts >= 1 for log in logs)
 
-            await eventually(all_retrying, "every e-mail to fail once")
+            await eventually(all_retrying, what="every e-mail to fail once")
         finally:
             await sinks.smtp.start()
         # Both replicas' schedulers now race for the same due retries.

@@ -2,7 +2,7 @@
 with a controlled clock."""
 
 import asyncio
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from typing import Any
 
@@ -24,16 +24,16 @@ from shared.events.values import CopyKind, DocumentItem
 from shared.kafka import EventProducer
 from shared.kafka.reader import read_topic
 from shared.settings import ServiceSettings
+from tests.polling import eventually
 
 pytestmark = pytest.mark.integration
 
-DEADLINE_S = 30
 # Monday 14/7/2025 09:00 in Viet Nam; ten working days give Monday 28/7 at 17:00.
 RECEIVED = datetime(2025, 7, 14, 2, 0, tzinfo=UTC)
 DUE = datetime(2025, 7, 28, 10, 0, tzinfo=UTC)
 SPECIALIST = {"X-Officer-Id": "cv.minh", "X-Officer-Role": "specialist"}
 LEADER = {"X-Officer-Id": "ld.hung", "X-Officer-Role": "leader"}
-CLERK = {"X-Officer-Id": "tn.lan", "X-Officer-Role": "clerk"}
+CLERK = {"X-Officer-Id": "tn.lan", "X-Officer-Role": "reception_clerk"}
 MISSING = DocumentItem(name="Giấy báo tử liệt sĩ", copy_kind=CopyKind.CERTIFIED_COPY, count=1)
 
 
@@ -81,21 +81,6 @@ async def producer(workflow_settings: WorkflowSettings) -> AsyncIterator[EventPr
         yield producer
 
 
-async def eventually(
-    probe: Callable[[], Awaitable[Any]], done: Callable[[Any], bool], what: str
-) -> Any:
-    """Poll ``probe`` until ``done`` holds for its result, or fail after the deadline."""
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + DEADLINE_S
-    while True:
-        value = await probe()
-        if done(value):
-            return value
-        if loop.time() > deadline:
-            pytest.fail(f"timed out waiting for {what}; last value: {value!r}")
-        await asyncio.sleep(0.1)
-
-
 def submitted(code: str, **changes: object) -> Envelope:
     base = EXAMPLES[CaseSubmitted]
     data = base.model_copy(
@@ -109,7 +94,9 @@ async def submit(
 ) -> dict[str, Any]:
     await producer.publish(submitted(code, **changes))
     response = await eventually(
-        lambda: client.get(f"/cases/{code}"), lambda r: r.status_code == 200, f"case {code}"
+        lambda: client.get(f"/cases/{code}"),
+        until=lambda r: r.status_code == 200,
+        what=f"case {code}",
     )
     return response.json()
 
@@ -121,7 +108,9 @@ async def events_of(settings: ServiceSettings, topic: str, code: str) -> list[En
 
 async def published(settings: ServiceSettings, topic: str, code: str, count: int) -> list[Envelope]:
     return await eventually(
-        lambda: events_of(settings, topic, code), lambda e: len(e) >= count, f"{topic} of {code}"
+        lambda: events_of(settings, topic, code),
+        until=lambda e: len(e) >= count,
+        what=f"{topic} of {code}",
     )
 
 
@@ -163,7 +152,7 @@ async def test_steps_then_approval_resolve_the_case_with_timeliness_and_a_paymen
     [payment] = await published(workflow_settings, "payment-approved", code, 1)
     assert (payment.data.amount_vnd, payment.data.programme_code) == (
         1_400_000,
-        "WORSHIP_ALLOWANCE",
+        "TC_THO_CUNG_LS",
     )
     assert payment.data.beneficiary.citizen_id == "040185001234"
     steps = await published(workflow_settings, "step-completed", code, 4)
@@ -221,14 +210,18 @@ async def test_a_supplement_wait_moves_the_due_date_by_the_paused_working_days(
     event = new_event(arrived, time=local(21, 8))
     await producer.publish(event)  # Monday: 4 days paused
     case = await eventually(
-        lambda: client.get(f"/cases/{code}"), lambda r: r.json()["status"] == 4, "the clock"
+        lambda: client.get(f"/cases/{code}"),
+        until=lambda r: r.json()["status"] == 4,
+        what="the clock",
     )
     assert case.json()["due_at"] == "2025-08-01T10:00:00Z"
     assert case.json()["paused_working_days"] == 4
 
     await producer.publish(event)  # redelivered: the due date must not move twice
     await eventually(
-        lambda: lag(workflow_settings, "supplement-received"), lambda n: n == 0, "redelivery"
+        lambda: lag(workflow_settings, "supplement-received"),
+        until=lambda n: n == 0,
+        what="redelivery",
     )
     again = (await client.get(f"/cases/{code}")).json()
     assert (again["due_at"], again["paused_working_days"]) == ("2025-08-01T10:00:00Z", 4)
@@ -248,7 +241,9 @@ async def test_a_redelivered_case_submitted_creates_no_second_instance(
     await producer.publish(event)
     await producer.publish(submitted(code))  # the same case again, under a new event id
     await eventually(
-        lambda: lag(workflow_settings, "case-submitted"), lambda n: n == 0, "the redeliveries"
+        lambda: lag(workflow_settings, "case-submitted"),
+        until=lambda n: n == 0,
+        what="the redeliveries",
     )
     case = (await client.get(f"/cases/{code}")).json()
     assert (case["status"], case["assignee"]) == (4, "cv.minh")

@@ -6,7 +6,6 @@ import pytest
 
 from services.intake.domain.catalogue import Catalogue
 from services.intake.domain.catalogue_errors import (
-    AmountNotKnown,
     NotInEffect,
     NotReceivable,
     UnknownCode,
@@ -141,42 +140,6 @@ def test_the_seed_district_office_and_todays_communes(catalogue: Catalogue) -> N
     assert len(communes) >= 3
     assert all(commune.parent == "SNV" for commune in communes)
     assert catalogue.agencies(AFTER_REFORM, level=Level.HUYEN) == []
-
-
-@pytest.mark.parametrize(
-    ("programme", "at", "variant", "vnd"),
-    [
-        ("HO_TRO_NHA_O_NCC", date(2018, 6, 1), "xay_moi", 40_000_000),
-        ("HO_TRO_NHA_O_NCC", AFTER_REFORM, "sua_chua", 20_000_000),
-        ("TC_THO_CUNG_LS", AFTER_REFORM, None, 1_400_000),
-        ("MUC_CHUAN_NCC", date(2023, 7, 1), None, 2_055_000),
-        ("MUC_CHUAN_NCC", date(2024, 6, 30), None, 2_055_000),
-        ("MUC_CHUAN_NCC", date(2024, 7, 1), None, 2_789_000),
-        ("TC_HUU_TRI_XH", date(2025, 7, 1), None, 500_000),
-    ],
-)
-def test_programme_amounts_by_date(
-    catalogue: Catalogue, programme: str, at: date, variant: str | None, vnd: int
-) -> None:
-    amount = catalogue.programme_amount(programme, at, variant)
-    assert amount.vnd == vnd
-    assert type(amount.vnd) is int
-
-
-@pytest.mark.parametrize(
-    ("programme", "at", "variant", "message"),
-    [
-        ("HO_TRO_NHA_O_NCC", AFTER_REFORM, None, "say which variant: sua_chua, xay_moi"),
-        ("HO_TRO_NHA_O_NCC", date(2013, 6, 14), "xay_moi", "no amount"),
-        ("MUC_CHUAN_NCC", date(2023, 6, 30), None, "no amount"),
-        ("TC_XH_HANG_THANG", AFTER_REFORM, None, "no amount"),
-    ],
-)
-def test_an_amount_not_known_is_an_error(
-    catalogue: Catalogue, programme: str, at: date, variant: str | None, message: str
-) -> None:
-    with pytest.raises(AmountNotKnown, match=message):
-        catalogue.programme_amount(programme, at, variant)
 
 
 def test_an_unknown_programme_is_an_error(catalogue: Catalogue) -> None:

@@ -145,25 +145,6 @@ def test_a_duplicate_programme_is_refused(tmp_path: Path) -> None:
     assert "duplicate code" in refused(tmp_path, "programmes.yaml", duplicate).problem
 
 
-def test_overlapping_amounts_of_one_variant_are_refused(tmp_path: Path) -> None:
-    def overlap(data: Data) -> None:
-        amounts = entry(data, "programmes", "MUC_CHUAN_NCC")["amounts"]
-        amounts[1]["effective_from"] = date(2024, 6, 1)
-
-    error = refused(tmp_path, "programmes.yaml", overlap)
-    assert error.entry.endswith("(MUC_CHUAN_NCC)")
-    assert "variant muc_chuan overlap" in error.problem
-
-
-def test_a_non_positive_amount_is_refused(tmp_path: Path) -> None:
-    def zero(data: Data) -> None:
-        entry(data, "programmes", "TC_HUU_TRI_XH")["amounts"][0]["vnd"] = 0
-
-    assert (
-        "vnd: Input should be greater than 0" in refused(tmp_path, "programmes.yaml", zero).problem
-    )
-
-
 @pytest.mark.parametrize(
     ("values", "problem"),
     [

@@ -54,7 +54,7 @@ def test_steps_then_approval_resolve_the_case_early_with_a_payment_decision() ->
     assert resolved.working_days_used == 4  # 15, 16, 17, 18 July
     assert resolved.due_at == DUE
     assert isinstance(payment, PaymentApproved)
-    assert (payment.programme_code, payment.amount_vnd) == ("WORSHIP_ALLOWANCE", 1_400_000)
+    assert (payment.programme_code, payment.amount_vnd) == ("TC_THO_CUNG_LS", 1_400_000)
     assert payment.beneficiary.citizen_id == "040185001234"
     assert payment.decision_number == "1234/QĐ-SNV"
 
@@ -87,7 +87,7 @@ def test_a_rejection_is_resolved_without_a_payment() -> None:
 
 
 def test_an_explicit_amount_option_and_beneficiary_shape_the_payment() -> None:
-    instance = through_review(opened(payment_programme="HOUSING_SUPPORT_QD22"))
+    instance = through_review(opened(payment_programme="HO_TRO_NHA_O_NCC"))
     decide = APPROVE.model_copy(update={"payment": c.PaymentInput(option="sua-chua")})
     instance, _ = act(instance, decide, LEADER, at(16))
     _, events = act(instance, c.HandOver(), CLERK, at(17))

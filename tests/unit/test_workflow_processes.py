@@ -1,8 +1,10 @@
 """Processing flows and payment programmes are data, validated when loaded."""
 
 from datetime import date
+from pathlib import Path
 
 import pytest
+import yaml
 from pydantic import ValidationError
 
 from services.workflow.adapters.definitions import load_processes, load_programmes
@@ -14,7 +16,7 @@ pytestmark = pytest.mark.unit
 
 REVIEW = {"id": "tham-dinh", "name": "Thẩm định", "role": "specialist", "action": "review"}
 DECIDE = {"id": "phe-duyet", "name": "Phê duyệt", "role": "leader", "action": "decide"}
-RETURN = {"id": "tra", "name": "Trả kết quả", "role": "clerk", "action": "return"}
+RETURN = {"id": "tra", "name": "Trả kết quả", "role": "reception_clerk", "action": "return"}
 
 
 def flow(*steps: dict) -> dict:
@@ -61,7 +63,7 @@ def test_a_well_formed_flow_is_accepted() -> None:
         ),
         (
             [
-                {**REVIEW, "role": "clerk", "share": 50},
+                {**REVIEW, "role": "reception_clerk", "share": 50},
                 {**DECIDE, "role": "specialist", "share": 40},
                 {**RETURN, "share": 10},
             ],
@@ -78,8 +80,8 @@ def test_a_malformed_flow_is_refused_at_load_with_its_reason(steps: list, reason
 
 def test_programme_rules_fix_the_amount_by_option_quantity_and_date() -> None:
     programmes = load_programmes()
-    housing = programmes.get("HOUSING_SUPPORT_QD22")
-    merit = programmes.get("MERIT_MONTHLY_ALLOWANCE")
+    housing = programmes.get("HO_TRO_NHA_O_NCC")
+    merit = programmes.get("MUC_CHUAN_NCC")
     on = date(2025, 7, 16)
     assert (
         decided_amount(housing, amount_vnd=None, option="xay-moi", quantity=1, on=on) == 40_000_000
@@ -89,7 +91,13 @@ def test_programme_rules_fix_the_amount_by_option_quantity_and_date() -> None:
         decided_amount(merit, amount_vnd=None, option=None, quantity=1, on=date(2024, 1, 2))
         == 2_055_000
     )
-    worship = programmes.get("WORSHIP_ALLOWANCE")
+    assert (
+        decided_amount(merit, amount_vnd=None, option=None, quantity=1, on=date(2024, 6, 30))
+        == 2_055_000
+    )
+    pension = programmes.get("TC_HUU_TRI_XH")
+    assert decided_amount(pension, amount_vnd=None, option=None, quantity=1, on=on) == 500_000
+    worship = programmes.get("TC_THO_CUNG_LS")
     assert decided_amount(worship, amount_vnd=None, option=None, quantity=2, on=on) == 2_800_000
     assert (
         decided_amount(housing, amount_vnd=15_000_000, option=None, quantity=1, on=on) == 15_000_000
@@ -99,9 +107,10 @@ def test_programme_rules_fix_the_amount_by_option_quantity_and_date() -> None:
 @pytest.mark.parametrize(
     ("code", "option", "field"),
     [
-        ("HOUSING_SUPPORT_QD22", None, "option"),
-        ("HOUSING_SUPPORT_QD22", "xay-nha-moi", "option"),
+        ("HO_TRO_NHA_O_NCC", None, "option"),
+        ("HO_TRO_NHA_O_NCC", "xay-nha-moi", "option"),
         ("NO_SUCH_PROGRAMME", None, "amount_vnd"),
+        ("TC_XH_HANG_THANG", None, "amount_vnd"),
     ],
 )
 def test_an_amount_the_rules_cannot_fix_is_refused(
@@ -116,3 +125,23 @@ def test_an_amount_the_rules_cannot_fix_is_refused(
             on=date(2025, 7, 16),
         )
     assert refused.value.field == field
+
+
+def test_a_rate_applies_only_from_its_date() -> None:
+    with pytest.raises(InvalidInput) as refused:
+        decided_amount(
+            load_programmes().get("HO_TRO_NHA_O_NCC"),
+            amount_vnd=None,
+            option="xay-moi",
+            quantity=1,
+            on=date(2013, 6, 14),
+        )
+    assert refused.value.field == "option"
+
+
+def test_every_programme_intake_sends_has_the_workflows_rules() -> None:
+    # The codes travel on case-submitted.payment_programme; services share no code, so the data
+    # files are compared here.
+    intake_file = Path(__file__).parents[2] / "services/intake/data/programmes.yaml"
+    intake_codes = {p["code"] for p in yaml.safe_load(intake_file.read_text())["programmes"]}
+    assert intake_codes == set(load_programmes().root)

@@ -7,20 +7,19 @@ from services.workflow.adapters.definitions import load_processes, load_programm
 from services.workflow.domain.actions import perform
 from services.workflow.domain.commands import Command
 from services.workflow.domain.instance import Instance, Rules
-from services.workflow.domain.processes import StaffRole
-from services.workflow.domain.records import Officer
 from shared.events.envelope import EventData
 from shared.events.examples import EXAMPLES
 from shared.events.intake import CaseSubmitted
+from shared.officers import Officer, OfficerRole
 
 # No public holiday falls in July or August 2025, so these weeks are plain Monday to Friday.
 CALENDAR = DeadlineCalendar()
 RULES = Rules(CALENDAR, load_programmes())
-SPECIALIST = Officer(id="cv.minh", role=StaffRole.SPECIALIST)
-OTHER_SPECIALIST = Officer(id="cv.thu", role=StaffRole.SPECIALIST)
-LEADER = Officer(id="ld.hung", role=StaffRole.LEADER)
-CLERK = Officer(id="tn.lan", role=StaffRole.CLERK)
-MANAGER = Officer(id="ql.son", role=StaffRole.MANAGER)
+SPECIALIST = Officer(id="cv.minh", role=OfficerRole.SPECIALIST)
+OTHER_SPECIALIST = Officer(id="cv.thu", role=OfficerRole.SPECIALIST)
+LEADER = Officer(id="ld.hung", role=OfficerRole.LEADER)
+CLERK = Officer(id="tn.lan", role=OfficerRole.RECEPTION_CLERK)
+MANAGER = Officer(id="ql.son", role=OfficerRole.MANAGER)
 # Received Monday 14/7/2025 09:00 local; 10 working days.
 RECEIVED = datetime(2025, 7, 14, 2, 0, tzinfo=UTC)
 DUE = datetime(2025, 7, 28, 10, 0, tzinfo=UTC)

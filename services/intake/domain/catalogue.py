@@ -13,7 +13,7 @@ from services.intake.domain.agencies import Agency
 from services.intake.domain.catalogue_errors import NotInEffect, NotReceivable, UnknownCode
 from services.intake.domain.catalogue_values import Dated, Level, ProcedureField
 from services.intake.domain.procedures import Procedure
-from services.intake.domain.programmes import Programme, ProgrammeAmount
+from services.intake.domain.programmes import Programme
 from services.intake.domain.vietnamese_text import matches
 from shared.calendar import local_date
 
@@ -123,7 +123,3 @@ class Catalogue:
             return self._programmes[code]
         except KeyError:
             raise UnknownCode("programme", code) from None
-
-    def programme_amount(self, code: str, at: date, variant: str | None = None) -> ProgrammeAmount:
-        """The fixed amount of a programme in effect on `at` (integer VND in `.vnd`)."""
-        return self.programme(code).amount_at(_as_date(at), variant)

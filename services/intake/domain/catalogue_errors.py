@@ -45,10 +45,3 @@ class NotReceivable(CatalogueLookupError):
         super().__init__(f"procedure {code} cannot be received: {reason}")
         self.code = code
         self.reason = reason
-
-
-class AmountNotKnown(CatalogueLookupError):
-    def __init__(self, programme: str, at: date, detail: str) -> None:
-        super().__init__(f"programme {programme} on {at.isoformat()}: {detail}")
-        self.programme = programme
-        self.at = at

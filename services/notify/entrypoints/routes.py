@@ -9,11 +9,11 @@ from services.notify.bootstrap import NotifyContainer
 from services.notify.domain.contacts import InvalidContact
 from services.notify.domain.delivery import Delivery
 from services.notify.domain.optout import OptOut
-from services.notify.entrypoints.officers import CurrentOfficer
 from services.notify.service_layer import officers
 from shared.events.envelope import CaseCode
 from shared.events.values import NotificationChannel
 from shared.http import field_error
+from shared.http.officers import CurrentOfficer
 
 router = APIRouter()
 

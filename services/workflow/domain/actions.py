@@ -7,10 +7,10 @@ from datetime import datetime
 from services.workflow.domain import commands as c
 from services.workflow.domain.instance import Instance, Rules
 from services.workflow.domain.outcomes import apologise, decide, hand_over, stop
-from services.workflow.domain.records import Officer
 from services.workflow.domain.steps import assign, claim, complete
 from services.workflow.domain.waits import record_fee_payment, request_fee, request_supplement
 from shared.events.envelope import EventData
+from shared.officers import Officer
 
 Action = Callable[[Instance, c.Command, Officer, datetime, Rules], list[EventData]]
 

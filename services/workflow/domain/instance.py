@@ -16,13 +16,13 @@ from services.workflow.domain.records import (
     CaseFacts,
     Decision,
     Handoff,
-    Officer,
     Pause,
     Status,
 )
 from shared.events.intake import CaseSubmitted
 from shared.events.values import ApplicantContact, StaffId
 from shared.events.workflow import DeadlineThreshold, DeadlineWarning
+from shared.officers import Officer
 
 
 @dataclass(frozen=True)

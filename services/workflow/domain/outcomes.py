@@ -6,14 +6,8 @@ from services.workflow.domain import commands as c
 from services.workflow.domain.errors import IllegalAction, InvalidInput
 from services.workflow.domain.instance import Instance, Rules
 from services.workflow.domain.payments import decided_amount
-from services.workflow.domain.processes import StaffRole, StepAction
-from services.workflow.domain.records import (
-    OPEN_STATUSES,
-    Decision,
-    Officer,
-    PaymentTerms,
-    Status,
-)
+from services.workflow.domain.processes import StepAction
+from services.workflow.domain.records import OPEN_STATUSES, Decision, PaymentTerms, Status
 from services.workflow.domain.steps import forward, require_role, take_step
 from shared.calendar import classify_timeliness, local_date
 from shared.events.decisions import (
@@ -26,10 +20,11 @@ from shared.events.decisions import (
 )
 from shared.events.envelope import EventData
 from shared.events.values import Beneficiary
+from shared.officers import Officer, OfficerRole
 
 
 def apologise(i: Instance, cmd: c.Apologise, who: Officer, now: datetime, rules: Rules) -> list:
-    require_role(who, {StaffRole.LEADER}, "ký văn bản xin lỗi, hẹn lại")
+    require_role(who, {OfficerRole.LEADER}, "ký văn bản xin lỗi, hẹn lại")
     i.require(OPEN_STATUSES, "xin lỗi, hẹn lại")
     if i.apology_issued_at is not None:
         raise IllegalAction("hồ sơ đã có văn bản xin lỗi, hẹn lại (chỉ một lần)")
@@ -52,7 +47,7 @@ def apologise(i: Instance, cmd: c.Apologise, who: Officer, now: datetime, rules:
 
 
 def stop(i: Instance, cmd: c.StopProcessing, who: Officer, now: datetime, rules: Rules) -> list:
-    require_role(who, {StaffRole.LEADER}, "dừng xử lý")
+    require_role(who, {OfficerRole.LEADER}, "dừng xử lý")
     i.require(OPEN_STATUSES, "dừng xử lý")
     if (current := i.open_pause) is not None:
         i.pauses[-1] = current.model_copy(update={"until": now})

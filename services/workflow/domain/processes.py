@@ -8,30 +8,6 @@ from pydantic import BaseModel, ConfigDict, Field, Strict, StringConstraints, mo
 from shared.events.workflow import Role, StepRef
 
 
-class StaffRole(StrEnum):
-    """Roles an officer acts in, as asserted by the department's SSO gateway."""
-
-    CLERK = "clerk"
-    SPECIALIST = "specialist"
-    LEADER = "leader"
-    MANAGER = "manager"
-
-
-ROLE_NAMES = {
-    StaffRole.CLERK: "Bộ phận một cửa",
-    StaffRole.SPECIALIST: "Chuyên viên",
-    StaffRole.LEADER: "Lãnh đạo",
-    StaffRole.MANAGER: "Quản lý",
-}
-
-# The event contract names the desk clerk "reception_clerk"; the gateway calls it "clerk".
-EVENT_ROLES = {
-    StaffRole.CLERK: Role.RECEPTION_CLERK,
-    StaffRole.SPECIALIST: Role.SPECIALIST,
-    StaffRole.LEADER: Role.LEADER,
-}
-
-
 class StepAction(StrEnum):
     """How a step ends: forwarded after review, with a leader's decision, or at the desk."""
 
@@ -45,12 +21,12 @@ class Step(BaseModel):
 
     id: Annotated[str, StringConstraints(pattern=r"^[a-z0-9-]+$", max_length=64)]
     name: Annotated[str, StringConstraints(min_length=1, max_length=200)]
-    role: StaffRole
+    role: Role
     action: StepAction
     share: Annotated[int, Strict(), Field(gt=0, le=100)]
 
     def ref(self) -> StepRef:
-        return StepRef(step_id=self.id, step_name=self.name, role=EVENT_ROLES[self.role])
+        return StepRef(step_id=self.id, step_name=self.name, role=self.role)
 
 
 class Process(BaseModel):
@@ -66,15 +42,16 @@ class Process(BaseModel):
             raise ValueError("step shares must sum to 100")
         if len({step.id for step in self.steps}) != len(self.steps):
             raise ValueError("step ids must be unique")
-        if self.steps[-1].action is not StepAction.RETURN or self.steps[-1].role != StaffRole.CLERK:
+        if (
+            self.steps[-1].action is not StepAction.RETURN
+            or self.steps[-1].role != Role.RECEPTION_CLERK
+        ):
             raise ValueError("the last step must be the desk clerk's return step")
         deciders = [step for step in self.steps if step.action is StepAction.DECIDE]
-        if len(deciders) != 1 or deciders[0].role != StaffRole.LEADER:
+        if len(deciders) != 1 or deciders[0].role != Role.LEADER:
             raise ValueError("exactly one step must be a leader's decision")
         if any(step.action is StepAction.RETURN for step in self.steps[:-1]):
             raise ValueError("only the last step returns the result")
-        if any(step.role == StaffRole.MANAGER for step in self.steps):
-            raise ValueError("managers read reports; they own no processing step")
         return self
 
     def cumulative_shares(self) -> list[int]:

@@ -6,7 +6,6 @@ from typing import Any
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
-from services.workflow.domain.processes import StaffRole
 from shared.events.decisions import Outcome, PaymentPeriod
 from shared.events.values import (
     AgencyCode,
@@ -19,6 +18,8 @@ from shared.events.values import (
     Vnd,
     WorkingDays,
 )
+from shared.events.workflow import Role
+from shared.officers import OfficerRole
 
 
 class Status(IntEnum):
@@ -51,11 +52,6 @@ class Record(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
-class Officer(Record):
-    id: StaffId
-    role: StaffRole
-
-
 class CaseFacts(Record):
     """What reception established about the case (from ``case-submitted``)."""
 
@@ -77,7 +73,7 @@ class ActionRecord(Record):
 
     action: str
     officer_id: StaffId | None
-    role: StaffRole | None
+    role: OfficerRole | None
     at: AwareDatetime
     details: dict[str, Any] = Field(default_factory=dict)
 
@@ -87,7 +83,7 @@ class Handoff(Record):
 
     step_id: str
     step_name: str
-    role: StaffRole
+    role: Role
     assignee: StaffId
     started_at: AwareDatetime
     completed_at: AwareDatetime

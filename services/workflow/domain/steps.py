@@ -5,10 +5,11 @@ from datetime import datetime
 from services.workflow.domain import commands as c
 from services.workflow.domain.errors import Forbidden, IllegalAction
 from services.workflow.domain.instance import Instance, Rules
-from services.workflow.domain.processes import ROLE_NAMES, StaffRole, StepAction
-from services.workflow.domain.records import Handoff, Officer, Status
+from services.workflow.domain.processes import StepAction
+from services.workflow.domain.records import Handoff, Status
 from shared.calendar import classify_timeliness
 from shared.events.workflow import StepCompleted
+from shared.officers import ROLE_NAMES, Officer, OfficerRole
 
 ACTIVE = frozenset({Status.RECEIVED, Status.IN_PROGRESS})
 
@@ -37,7 +38,7 @@ def hold_step(instance: Instance, officer: Officer, verb: str) -> None:
         raise Forbidden(f"chỉ người đang xử lý bước «{instance.step.name}» mới được {verb}")
 
 
-def require_role(officer: Officer, roles: set[StaffRole], verb: str) -> None:
+def require_role(officer: Officer, roles: set[OfficerRole], verb: str) -> None:
     if officer.role not in roles:
         allowed = ", ".join(ROLE_NAMES[role] for role in sorted(roles))
         raise Forbidden(f"chỉ {allowed} mới được {verb}; bạn là {ROLE_NAMES[officer.role]}")
@@ -85,7 +86,7 @@ def claim(i: Instance, cmd: c.Command, who: Officer, now: datetime, rules: Rules
 
 
 def assign(i: Instance, cmd: c.Assign, who: Officer, now: datetime, rules: Rules) -> list:
-    require_role(who, {StaffRole.LEADER, StaffRole.MANAGER}, "phân công xử lý")
+    require_role(who, {OfficerRole.LEADER, OfficerRole.MANAGER}, "phân công xử lý")
     i.require(ACTIVE, "phân công xử lý")
     i.assignee = cmd.assignee
     i.status = Status.IN_PROGRESS

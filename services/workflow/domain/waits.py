@@ -5,10 +5,10 @@ from datetime import datetime
 from services.workflow.domain import commands as c
 from services.workflow.domain.errors import IllegalAction
 from services.workflow.domain.instance import Instance, Rules
-from services.workflow.domain.processes import StaffRole
-from services.workflow.domain.records import Officer, Pause, PauseKind, Status
+from services.workflow.domain.records import Pause, PauseKind, Status
 from services.workflow.domain.steps import hold_step, require_role
 from shared.events.workflow import FeeRequested, SupplementRequested
+from shared.officers import Officer, OfficerRole
 
 
 def pause(i: Instance, kind: PauseKind, status: Status, now: datetime) -> None:
@@ -69,6 +69,6 @@ def supplement_arrived(i: Instance, received_at: datetime, rules: Rules) -> Inst
 def record_fee_payment(
     i: Instance, cmd: c.RecordFeePayment, who: Officer, now: datetime, rules: Rules
 ) -> list:
-    require_role(who, {StaffRole.CLERK, StaffRole.SPECIALIST}, "ghi nhận nộp phí")
+    require_role(who, {OfficerRole.RECEPTION_CLERK, OfficerRole.SPECIALIST}, "ghi nhận nộp phí")
     resume(i, PauseKind.FEE, now, rules)
     return []

@@ -9,14 +9,13 @@ or assignment does not, 422 bad input. Each carries ``{"detail": [{"field", "rea
 from pathlib import Path
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Header, Query, Request
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from services.workflow.adapters.repository import QueueFilter
 from services.workflow.domain import commands as c
-from services.workflow.domain.processes import StaffRole
-from services.workflow.domain.records import Officer, Status
+from services.workflow.domain.records import Status
 from services.workflow.service_layer.handlers import Workflow
 from services.workflow.service_layer.views import (
     CaseView,
@@ -27,7 +26,8 @@ from services.workflow.service_layer.views import (
     queue_item,
 )
 from shared.calendar import LOCAL_TZ
-from shared.events.values import StaffId
+from shared.http.officers import CurrentOfficer
+from shared.officers import Officer
 
 router = APIRouter(prefix="/cases", tags=["xử lý hồ sơ"])
 TEMPLATES = Environment(
@@ -41,15 +41,7 @@ def workflow(request: Request) -> Workflow:
     return request.app.state.container.workflow
 
 
-def officer(
-    officer_id: Annotated[StaffId, Header(alias="X-Officer-Id")],
-    role: Annotated[StaffRole, Header(alias="X-Officer-Role")],
-) -> Officer:
-    return Officer(id=officer_id, role=role)
-
-
 WorkflowDep = Annotated[Workflow, Depends(workflow)]
-OfficerDep = Annotated[Officer, Depends(officer)]
 
 
 async def act(flow: Workflow, code: str, command: c.Command, who: Officer) -> CaseView:
@@ -91,60 +83,64 @@ async def print_control_slip(code: str, flow: WorkflowDep) -> HTMLResponse:
 
 
 @router.post("/{code}/claim", summary="Take the current step")
-async def claim(code: str, flow: WorkflowDep, who: OfficerDep) -> CaseView:
+async def claim(code: str, flow: WorkflowDep, who: CurrentOfficer) -> CaseView:
     return await act(flow, code, c.Claim(), who)
 
 
 @router.post("/{code}/assign", summary="Give the current step to an officer (leader, manager)")
-async def assign(code: str, body: c.Assign, flow: WorkflowDep, who: OfficerDep) -> CaseView:
+async def assign(code: str, body: c.Assign, flow: WorkflowDep, who: CurrentOfficer) -> CaseView:
     return await act(flow, code, body, who)
 
 
 @router.post("/{code}/steps/complete", summary="Complete a review step and forward the case")
 async def complete_step(
-    code: str, flow: WorkflowDep, who: OfficerDep, body: c.CompleteStep | None = None
+    code: str, flow: WorkflowDep, who: CurrentOfficer, body: c.CompleteStep | None = None
 ) -> CaseView:
     return await act(flow, code, body or c.CompleteStep(), who)
 
 
 @router.post("/{code}/supplement-requests", summary="Request a supplement (form 02, status 5)")
 async def request_supplement(
-    code: str, body: c.RequestSupplement, flow: WorkflowDep, who: OfficerDep
+    code: str, body: c.RequestSupplement, flow: WorkflowDep, who: CurrentOfficer
 ) -> CaseView:
     return await act(flow, code, body, who)
 
 
 @router.post("/{code}/fee-requests", summary="Request a fee (status 6)")
 async def request_fee(
-    code: str, body: c.RequestFee, flow: WorkflowDep, who: OfficerDep
+    code: str, body: c.RequestFee, flow: WorkflowDep, who: CurrentOfficer
 ) -> CaseView:
     return await act(flow, code, body, who)
 
 
 @router.post("/{code}/fee-payments", summary="Record the fee paid; processing resumes")
 async def record_fee_payment(
-    code: str, body: c.RecordFeePayment, flow: WorkflowDep, who: OfficerDep
+    code: str, body: c.RecordFeePayment, flow: WorkflowDep, who: CurrentOfficer
 ) -> CaseView:
     return await act(flow, code, body, who)
 
 
 @router.post("/{code}/apology", summary="Apology and new appointment (form 04)")
-async def apologise(code: str, body: c.Apologise, flow: WorkflowDep, who: OfficerDep) -> CaseView:
+async def apologise(
+    code: str, body: c.Apologise, flow: WorkflowDep, who: CurrentOfficer
+) -> CaseView:
     return await act(flow, code, body, who)
 
 
 @router.post("/{code}/stop", summary="Stop processing (form 05, status 8)")
-async def stop(code: str, body: c.StopProcessing, flow: WorkflowDep, who: OfficerDep) -> CaseView:
+async def stop(
+    code: str, body: c.StopProcessing, flow: WorkflowDep, who: CurrentOfficer
+) -> CaseView:
     return await act(flow, code, body, who)
 
 
 @router.post("/{code}/decision", summary="Approve or reject with the decision's number (leader)")
-async def decide(code: str, body: c.Decide, flow: WorkflowDep, who: OfficerDep) -> CaseView:
+async def decide(code: str, body: c.Decide, flow: WorkflowDep, who: CurrentOfficer) -> CaseView:
     return await act(flow, code, body, who)
 
 
 @router.post("/{code}/handover", summary="The desk receives the result (status 9)")
 async def hand_over(
-    code: str, flow: WorkflowDep, who: OfficerDep, body: c.HandOver | None = None
+    code: str, flow: WorkflowDep, who: CurrentOfficer, body: c.HandOver | None = None
 ) -> CaseView:
     return await act(flow, code, body or c.HandOver(), who)

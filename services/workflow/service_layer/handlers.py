@@ -10,13 +10,13 @@ from services.workflow.domain.commands import Command
 from services.workflow.domain.errors import IllegalAction, UnknownCase
 from services.workflow.domain.instance import Instance, Rules
 from services.workflow.domain.processes import ProcessCatalogue
-from services.workflow.domain.records import Officer
 from services.workflow.domain.waits import supplement_arrived
 from shared.clock import Clock
 from shared.events.codec import new_event
 from shared.events.envelope import Envelope, EventData
 from shared.events.intake import CaseSubmitted, SupplementReceived
 from shared.idempotency import Outcome
+from shared.officers import Officer
 
 log = logging.getLogger(__name__)
 

@@ -5,7 +5,6 @@ from datetime import datetime
 from pydantic import BaseModel
 
 from services.workflow.domain.instance import Instance
-from services.workflow.domain.processes import ROLE_NAMES, StaffRole
 from services.workflow.domain.records import (
     STATUS_NAMES,
     ActionRecord,
@@ -15,6 +14,8 @@ from services.workflow.domain.records import (
     Status,
 )
 from shared.events.values import Timeliness
+from shared.events.workflow import Role
+from shared.officers import ROLE_NAMES
 
 TIMELINESS_NAMES = {
     Timeliness.EARLY: "Trước hạn",
@@ -26,7 +27,7 @@ TIMELINESS_NAMES = {
 class StepView(BaseModel):
     id: str
     name: str
-    role: StaffRole
+    role: Role
 
 
 class QueueItem(BaseModel):

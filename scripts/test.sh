@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# The README's test command: installs everything, then lints and runs the whole suite.
+# The test fixtures start the local Kafka + FerretDB stack themselves when no servers are named by
+# KAFKA_BOOTSTRAP_SERVERS / MONGODB_URI and no Docker engine answers.
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+scripts/bootstrap.sh
+scripts/ensure-system-packages.sh
+.venv/bin/ruff check .
+.venv/bin/ruff format --check .
+exec .venv/bin/pytest "$@"

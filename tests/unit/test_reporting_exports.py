@@ -1,0 +1,56 @@
+"""Exports (CSV, XLSX) and the consumer's batching of concurrent events."""
+
+import asyncio
+import csv
+import io
+
+import openpyxl
+import pytest
+
+from bench.reporting_feed import thanh_chuong_2018
+from services.reporting.adapters.exports import to_csv, to_xlsx
+from services.reporting.domain.benefits import PaymentRow
+from services.reporting.domain.case import ProjectionError
+from services.reporting.domain.report import one_stop_row
+from services.reporting.domain.tables import one_stop_table, payments_table
+from services.reporting.service_layer.batching import Batcher
+from services.reporting.service_layer.projector import Outcome
+from shared.events.envelope import Envelope
+
+pytestmark = pytest.mark.unit
+
+
+def test_csv_has_vietnamese_headers_and_a_bom_for_spreadsheets() -> None:
+    within = {"received": 3, "received_online": 1, "received_direct": 2}
+    row = one_stop_row("1.001776", "Trợ cấp xã hội", {"received": 2, "closed": 1}, within)
+    data = to_csv(one_stop_table([row], row))
+    assert data.startswith("\ufeff".encode())
+    lines = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
+    assert lines[0][:4] == ["Mã", "Tên", "Tổng số hồ sơ tiếp nhận", "Từ kỳ trước chuyển sang"]
+    assert lines[1][:4] == ["1.001776", "Trợ cấp xã hội", "4", "1"]
+
+
+def test_xlsx_keeps_money_as_integers() -> None:
+    table = payments_table([PaymentRow("nha-tinh-nghia", "Nhà tình nghĩa", 3, 130_000_000)])
+    sheet = openpyxl.load_workbook(io.BytesIO(to_xlsx(table, "Năm 2018"))).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[1][0] == "Năm 2018"
+    assert rows[3] == ("nha-tinh-nghia", "Nhà tình nghĩa", 3, 130_000_000)
+    assert isinstance(rows[3][3], int)
+
+
+async def test_concurrent_events_are_applied_in_one_batch_and_rejections_reach_their_sender() -> (
+    None
+):
+    events = thanh_chuong_2018()[:5]
+    batches: list[list[Envelope]] = []
+
+    async def apply(batch: list[Envelope]) -> Outcome:
+        batches.append(batch)
+        return Outcome(applied=len(batch) - 1, rejected=[(batch[-1], ProjectionError("nope"))])
+
+    batcher = Batcher(apply)
+    results = await asyncio.gather(*(batcher.submit(e) for e in events), return_exceptions=True)
+    assert [len(b) for b in batches] == [5]
+    assert results[:4] == [None] * 4
+    assert isinstance(results[4], ProjectionError)

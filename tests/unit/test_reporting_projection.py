@@ -1,0 +1,223 @@
+"""The reporting projection and reports on an in-memory store: figures, idempotency, bad events."""
+
+from copy import deepcopy
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+
+from bench.reporting_feed import (
+    AGENCY,
+    GRATITUDE,
+    HOUSING,
+    PROCEDURES,
+    FeedBuilder,
+    thanh_chuong_2018,
+)
+from services.reporting.domain.contributions import BucketKey, Contribution, Counters
+from services.reporting.domain.period import Period, PeriodError
+from services.reporting.service_layer.ports import CaseWrite, Dimension, StoredCase
+from services.reporting.service_layer.projector import Projector
+from services.reporting.service_layer.queries import (
+    Scope,
+    UnknownDimension,
+    one_stop_report,
+    payments_report,
+    satisfaction_report,
+)
+from shared.events.values import SubmissionChannel, Timeliness
+
+pytestmark = pytest.mark.unit
+YEAR_2018 = Period(date(2018, 1, 1), date(2018, 12, 31))
+
+
+class FakeStore:
+    """Our store port in memory, with the same at-most-once rules as the Mongo adapter."""
+
+    def __init__(self) -> None:
+        self.cases: dict[str, StoredCase] = {}
+        self.rows: dict[tuple[str, int, BucketKey], Counters] = {}
+        self.dims: dict[tuple[str, str], str] = {}
+
+    async def load_cases(self, case_codes: list[str]) -> dict[str, StoredCase]:
+        return {c: deepcopy(self.cases[c]) for c in case_codes if c in self.cases}
+
+    async def save_cases(self, writes: list[CaseWrite]) -> set[str]:
+        conflicts = set()
+        for w in writes:
+            if w.case_code in self.cases and self.cases[w.case_code].version >= w.version:
+                conflicts.add(w.case_code)
+                continue
+            self.cases[w.case_code] = StoredCase(
+                w.projection, w.version, set(w.applied), w.delta, w.summarised
+            )
+        return conflicts
+
+    async def save_deltas(self, writes: list[CaseWrite]) -> None:
+        for w in writes:
+            for key, counters in w.delta.items():
+                self.rows.setdefault((w.case_code, w.version, key), counters)
+
+    async def save_summary(self, summary: Contribution) -> None:
+        for key, counters in summary.items():
+            self.rows.setdefault(("summary", 0, key), counters)
+
+    @property
+    def buckets(self) -> dict[BucketKey, Counters]:
+        out: dict[BucketKey, Counters] = {}
+        for (_, _, key), counters in self.rows.items():
+            bucket = out.setdefault(key, {})
+            for name, value in counters.items():
+                bucket[name] = bucket.get(name, 0) + value
+        return {k: {n: v for n, v in c.items() if v} for k, c in out.items()}
+
+    async def save_dimensions(self, dimensions: list[Dimension]) -> None:
+        for d in dimensions:
+            self.dims[(d.kind, d.code)] = d.name
+
+    async def sums(
+        self, kind: str, filters: dict[str, str], first: str | None, last: str, group_by: str
+    ) -> dict[str, Counters]:
+        out: dict[str, Counters] = {}
+        for key, counters in self.buckets.items():
+            doc = key.document()
+            if key.kind != kind or any(doc.get(k) != v for k, v in filters.items()):
+                continue
+            if key.day > last or (first is not None and key.day < first):
+                continue
+            group = out.setdefault(doc[group_by], {})
+            for name, value in counters.items():
+                group[name] = group.get(name, 0) + value
+        return out
+
+    async def names(self, kind: str) -> dict[str, str]:
+        return {code: name for (k, code), name in self.dims.items() if k == kind}
+
+
+async def test_seed_2018_figures_add_up_to_the_paper() -> None:
+    store = FakeStore()
+    outcome = await Projector(store).apply(thanh_chuong_2018(ratings=30))
+    assert outcome.rejected == []
+    report = await one_stop_report(store, YEAR_2018, Scope(agency=AGENCY), "agency")
+    total = report.total.as_dict()
+    assert total["received"]["total"] == 2939
+    assert total["received"]["carried_over"] == 0
+    assert total["resolved"]["total"] == 2939
+    assert total["resolved"]["late"] == 0
+    assert total["in_progress"]["total"] == 0
+    assert total["resolved"]["early_pct"] + total["resolved"]["on_time_pct"] == 100.0
+    labels = {HOUSING: "Nhà ở"}
+    payments = {p.programme: p for p in await payments_report(store, YEAR_2018, AGENCY, labels)}
+    assert (payments[HOUSING].beneficiaries, payments[HOUSING].amount_vnd) == (1010, 29_180_000_000)
+    assert (payments[GRATITUDE].beneficiaries, payments[GRATITUDE].amount_vnd) == (
+        3,
+        130_000_000,
+    )
+    [sat] = await satisfaction_report(store, YEAR_2018, AGENCY)
+    assert sat.as_dict()["ratings"] == 30
+    assert sat.as_dict()["overall"]["very_satisfied"]["pct"] == pytest.approx(33.33)
+
+
+async def test_redelivered_and_reordered_events_count_once() -> None:
+    events = thanh_chuong_2018()[:300]
+    in_order, shuffled = FakeStore(), FakeStore()
+    await Projector(in_order).apply(events)
+    projector = Projector(shuffled)
+    for event in reversed(events):
+        await projector.apply([event])
+    outcome = await projector.apply(events)
+    assert outcome.duplicates == len(events)
+    assert shuffled.buckets == in_order.buckets
+
+
+async def test_a_summarising_replay_records_the_same_sums_in_one_row_per_bucket() -> None:
+    events = thanh_chuong_2018(ratings=20)
+    rows, summarised = FakeStore(), FakeStore()
+    await Projector(rows).apply(events)
+    replay = Projector(summarised, summarise=True, fresh_store=True)
+    for start in range(0, len(events), 1000):
+        await replay.apply(events[start : start + 1000])
+    assert replay.summary is not None
+    await summarised.save_summary(replay.summary)
+    assert summarised.buckets == rows.buckets
+    assert len(summarised.rows) == len(rows.buckets) < len(rows.rows)
+
+
+def open_cases() -> tuple[FeedBuilder, list]:
+    feed = FeedBuilder(seed=1)
+    start = datetime(2024, 3, 4, 2, tzinfo=UTC)
+    carried = feed.submitted(start, PROCEDURES[0], SubmissionChannel.ONLINE)
+    overdue = feed.submitted(start + timedelta(days=20), PROCEDURES[1], SubmissionChannel.POSTAL)
+    fresh = feed.submitted(
+        datetime(2024, 4, 25, 2, tzinfo=UTC), PROCEDURES[0], SubmissionChannel.DIRECT
+    )
+    late = feed.resolved(carried, Timeliness.LATE)
+    return feed, [carried, overdue, fresh, late]
+
+
+async def test_carried_over_and_overdue_at_period_end_come_from_aggregates() -> None:
+    store = FakeStore()
+    _, events = open_cases()
+    await Projector(store).apply(events)
+    april = Period(date(2024, 4, 1), date(2024, 4, 30))
+    total = (await one_stop_report(store, april, Scope())).total.as_dict()
+    # The first case closed (late) on 21 March; the second, received 24 March and due 31 March,
+    # is carried into April and overdue at its end; the third is due in May.
+    assert total["received"]["carried_over"] == 1
+    assert total["received"]["new"] == 1
+    assert total["resolved"]["total"] == 0
+    assert total["in_progress"] == {
+        "total": 2,
+        "within_deadline": 1,
+        "overdue": 1,
+        "within_deadline_pct": 50.0,
+        "overdue_pct": 50.0,
+    }
+    march = Period(date(2024, 3, 1), date(2024, 3, 31))
+    march_total = (await one_stop_report(store, march, Scope())).total.as_dict()
+    assert march_total["resolved"]["late"] == 1
+    assert march_total["received"]["online"] == 1
+
+
+async def test_resolved_before_received_is_rejected_and_changes_nothing() -> None:
+    store = FakeStore()
+    feed, [carried, *_] = open_cases()
+    bad = feed.resolved(carried, Timeliness.EARLY)
+    bad = bad.model_copy(
+        update={
+            "data": bad.data.model_copy(
+                update={"resolved_at": carried.data.received_at - timedelta(days=1)}
+            )
+        }
+    )
+    projector = Projector(store)
+    await projector.apply([carried])
+    before = deepcopy(store.buckets)
+    outcome = await projector.apply([bad])
+    assert [e.id for e, _ in outcome.rejected] == [bad.id]
+    assert "before it was received" in str(outcome.rejected[0][1])
+    assert store.buckets == before
+
+
+async def test_a_second_resolution_is_rejected() -> None:
+    store = FakeStore()
+    feed, [carried, *_] = open_cases()
+    projector = Projector(store)
+    await projector.apply([carried, feed.resolved(carried, Timeliness.EARLY)])
+    outcome = await projector.apply([feed.resolved(carried, Timeliness.LATE)])
+    assert len(outcome.rejected) == 1
+
+
+async def test_unknown_agency_is_refused() -> None:
+    store = FakeStore()
+    with pytest.raises(UnknownDimension) as caught:
+        await one_stop_report(store, YEAR_2018, Scope(agency="NOPE"))
+    assert caught.value.field == "agency"
+
+
+@pytest.mark.parametrize(
+    ("start", "end"), [(date(2024, 2, 1), date(2024, 1, 31)), (date(2000, 1, 1), date(2024, 1, 1))]
+)
+def test_inverted_or_overlong_periods_are_refused(start: date, end: date) -> None:
+    with pytest.raises(PeriodError) as caught:
+        Period(start, end)
+    assert caught.value.field == "to"
