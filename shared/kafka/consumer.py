@@ -1,4 +1,4 @@
-"""The consumer runner: at-least-once, in order per partition, committing after each effect."""
+"""The consumer runner: at-least-once, in order per partition, committing after the effects."""
 
 import asyncio
 import logging
@@ -25,7 +25,9 @@ class EventConsumer:
 
     Partitions are drained concurrently, each strictly in offset order. A message's offset is
     committed only once its handler returned or it was dead-lettered, so a crash re-delivers
-    rather than loses (handlers must be idempotent on the event id). A new group starts at the
+    rather than loses (handlers must be idempotent on the event id). One commit covers all the
+    messages of a partition handled from one fetch: a commit per message would bound throughput
+    by the broker's commit round trip. A new group starts at the
     earliest offset so events published before its first start are not skipped.
     """
 
@@ -110,11 +112,12 @@ class EventConsumer:
         topic = tp.topic.removeprefix(self._prefix)
         for record in records:
             if self._stopping.is_set() or generation != self._generation:
-                return
+                break
             if not await self._delivery.deliver(record, topic):
-                return
+                break
             self._uncommitted[tp] = record.offset + 1
-            await self._commit({tp: record.offset + 1})
+        if (offset := self._uncommitted.get(tp)) is not None:
+            await self._commit({tp: offset})
 
     async def _commit(self, offsets: dict[TopicPartition, int]) -> None:
         """Commit; on failure keep the offsets for the next commit (the messages may come again).
