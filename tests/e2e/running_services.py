@@ -1,0 +1,122 @@
+"""The four services as real uvicorn processes, on the test's servers, database names and topics.
+
+Each service gets its own database (the module's database name plus the service's), all four share
+the module's topic prefix so that they hear each other, and notify sends to the test's sinks.
+"""
+
+import asyncio
+import os
+import socket
+import sys
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+import httpx
+from pymongo import AsyncMongoClient
+
+from devstack.sinks.running import RunningSinks
+from shared.settings import ServiceSettings
+from tests.polling import eventually
+
+SERVICES = ("intake", "workflow", "notify", "reporting")
+HOST = "127.0.0.1"
+READY_TIMEOUT_S = 60.0
+STOP_TIMEOUT_S = 10.0
+
+
+def database_of(settings: ServiceSettings, service: str) -> str:
+    return f"{settings.mongodb_database}_{service}"
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind((HOST, 0))
+        return probe.getsockname()[1]
+
+
+def environment(settings: ServiceSettings, sinks: RunningSinks, service: str) -> dict[str, str]:
+    return {
+        **os.environ,
+        "KAFKA_BOOTSTRAP_SERVERS": settings.kafka_bootstrap_servers,
+        "MONGODB_URI": settings.mongodb_uri,
+        "MONGODB_DATABASE": database_of(settings, service),
+        "TOPIC_PREFIX": settings.topic_prefix,
+        "LOG_LEVEL": "WARNING",
+        # Short polls, so events cross the system in well under a second.
+        "OUTBOX_POLL_INTERVAL_S": "0.05",
+        "NOTIFY_POLL_INTERVAL_S": "0.05",
+        "SMTP_HOST": sinks.smtp.host,
+        "SMTP_PORT": str(sinks.smtp.port),
+        "SMTP_SECURITY": "none",
+        "SMS_GATEWAY_URL": f"{sinks.url}/sms",
+        # With diacritics, as a gateway contract for Unicode SMS would have it.
+        "SMS_MODE": "unicode",
+    }
+
+
+@asynccontextmanager
+async def running_services(
+    settings: ServiceSettings, sinks: RunningSinks, logs: Path
+) -> AsyncIterator[dict[str, str]]:
+    """Start the four services, wait until each is ready, yield their URLs; stop and clean up."""
+    urls: dict[str, str] = {}
+    processes: list[asyncio.subprocess.Process] = []
+    try:
+        for service in SERVICES:
+            port = free_port()
+            log = (logs / f"{service}.log").open("wb")
+            processes.append(
+                await asyncio.create_subprocess_exec(
+                    sys.executable,
+                    "-m",
+                    "uvicorn",
+                    f"services.{service}.entrypoints.app:app",
+                    f"--host={HOST}",
+                    f"--port={port}",
+                    "--no-access-log",
+                    env=environment(settings, sinks, service),
+                    stdout=log,
+                    stderr=log,
+                )
+            )
+            log.close()
+            urls[service] = f"http://{HOST}:{port}"
+        async with httpx.AsyncClient(timeout=2) as client:
+            for service, url in urls.items():
+                await eventually(
+                    lambda url=url: _ready(client, url),
+                    what=f"{service} to be ready (log in {logs})",
+                    timeout_s=READY_TIMEOUT_S,
+                )
+        yield urls
+    finally:
+        await asyncio.gather(*(_stop(process) for process in processes))
+        await _drop_databases(settings)
+
+
+async def _ready(client: httpx.AsyncClient, url: str) -> bool:
+    try:
+        return (await client.get(f"{url}/readyz")).status_code == 200
+    except httpx.TransportError:
+        return False
+
+
+async def _stop(process: asyncio.subprocess.Process) -> None:
+    if process.returncode is not None:
+        return
+    process.terminate()
+    try:
+        await asyncio.wait_for(process.wait(), STOP_TIMEOUT_S)
+    except TimeoutError:
+        process.kill()
+        await process.wait()
+
+
+async def _drop_databases(settings: ServiceSettings) -> None:
+    client: AsyncMongoClient = AsyncMongoClient(settings.mongodb_uri, timeoutMS=60_000)
+    try:
+        for service in SERVICES:
+            await client.drop_database(database_of(settings, service))
+    finally:
+        await client.close()
