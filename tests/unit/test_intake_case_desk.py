@@ -102,6 +102,9 @@ async def test_result_returned_after_resolution_then_one_rating(setup) -> None:
     returned = await desk.return_result(code, "tn.lan")
     assert returned.status is CaseStatus.RESULT_RETURNED
     assert isinstance(desk.cases.published[-1].data, ResultReturned)
+    with pytest.raises(Conflict, match="đã được trả"):
+        await desk.return_result(code, "tn.lan")
+    assert sum(isinstance(e.data, ResultReturned) for e in desk.cases.published) == 1
     rated = await desk.rate(code, CITIZEN_ID, RateService(indicators=ALL_GOOD))
     assert (rated.rating.total_points, rated.rating.overall) == (18, "very_satisfied")
     assert isinstance(desk.cases.published[-1].data, CaseRated)

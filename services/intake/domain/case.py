@@ -85,6 +85,8 @@ class Case(BaseModel):
         )
 
     def return_result(self, at: datetime, by: str) -> ResultReturned:
+        if self.status is CaseStatus.RESULT_RETURNED:
+            raise Conflict("case_code", "Kết quả của hồ sơ này đã được trả cho công dân")
         if self.status is not CaseStatus.RESOLVED:
             raise Conflict("case_code", "Hồ sơ chưa có kết quả để trả")
         self.record(
