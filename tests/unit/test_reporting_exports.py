@@ -31,11 +31,11 @@ def test_csv_has_vietnamese_headers_and_a_bom_for_spreadsheets() -> None:
 
 
 def test_xlsx_keeps_money_as_integers() -> None:
-    table = payments_table([PaymentRow("nha-tinh-nghia", "Nhà tình nghĩa", 3, 130_000_000)])
+    table = payments_table([PaymentRow("NHA_TINH_NGHIA", "Nhà tình nghĩa", 3, 130_000_000)])
     sheet = openpyxl.load_workbook(io.BytesIO(to_xlsx(table, "Năm 2018"))).active
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[1][0] == "Năm 2018"
-    assert rows[3] == ("nha-tinh-nghia", "Nhà tình nghĩa", 3, 130_000_000)
+    assert rows[3] == ("NHA_TINH_NGHIA", "Nhà tình nghĩa", 3, 130_000_000)
     assert isinstance(rows[3][3], int)
 
 

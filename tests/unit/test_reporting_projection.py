@@ -89,6 +89,13 @@ class FakeStore:
                 group[name] = group.get(name, 0) + value
         return out
 
+    async def sums_around(
+        self, kind: str, filters: dict[str, str], first: str, last: str, group_by: str
+    ) -> tuple[dict[str, Counters], dict[str, Counters]]:
+        day_before = (date.fromisoformat(first) - timedelta(days=1)).isoformat()
+        before = await self.sums(kind, filters, None, day_before, group_by)
+        return before, await self.sums(kind, filters, first, last, group_by)
+
     async def names(self, kind: str) -> dict[str, str]:
         return {code: name for (k, code), name in self.dims.items() if k == kind}
 

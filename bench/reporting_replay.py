@@ -1,0 +1,173 @@
+"""Reporting benchmark: replay rate vs a raw aiokafka consume loop, and report latency over
+1,000,000 cases.
+
+``.venv/bin/python -m bench.reporting_replay`` against the local stack (KAFKA_BOOTSTRAP_SERVERS,
+MONGODB_URI). Uses its own topic prefix and database and removes them afterwards.
+
+1. Publishes a mixed feed, then reads every partition from offset 0 to the end twice: once with a
+   bare aiokafka loop that only counts messages (the ceiling), once through the rebuild's replay
+   (decode, project, write case versions, record the summary rows).
+2. Seeds aggregate rows for 1,000,000 cases directly (one summary row per agency x procedure x
+   day, as a rebuild leaves them) and times the yearly one-stop report of the whole province.
+"""
+
+import asyncio
+import os
+import random
+import statistics
+import time
+import uuid
+from datetime import date, timedelta
+
+from aiokafka import AIOKafkaConsumer
+from aiokafka.admin import AIOKafkaAdminClient
+
+from bench.reporting_feed import PROCEDURES, publish, random_cases
+from services.reporting.adapters.mongo_reader import MongoAggregateReader
+from services.reporting.adapters.mongo_store import Collections, MongoReadModelStore
+from services.reporting.adapters.replay import TopicReplay
+from services.reporting.domain.period import Period
+from services.reporting.service_layer.projector import Projector
+from services.reporting.service_layer.queries import Scope, one_stop_report
+from shared.events.catalogue import CATALOGUE
+from shared.kafka.admin import ensure_topics
+from shared.mongo import mongo_client, service_database
+from shared.settings import ServiceSettings
+
+CASES = int(os.environ.get("BENCH_CASES", "10000"))
+REPORT_CASES = 1_000_000
+AGENCIES, DAYS = 8, 250
+BATCH = 2000
+
+
+async def raw_consume(settings: ServiceSettings, expected: int) -> float:
+    """Messages per second of a bare consume loop over the same partitions."""
+    consumer = AIOKafkaConsumer(
+        *(settings.topic(t) for t in CATALOGUE.topics),
+        bootstrap_servers=settings.kafka_bootstrap_servers,
+        group_id=f"{settings.topic_prefix}raw",
+        auto_offset_reset="earliest",
+        enable_auto_commit=False,
+        max_partition_fetch_bytes=16 * 1024 * 1024,
+    )
+    await consumer.start()
+    try:
+        seen, start = 0, time.perf_counter()
+        while seen < expected:
+            batch = await consumer.getmany(timeout_ms=500, max_records=BATCH)
+            seen += sum(len(records) for records in batch.values())
+        return seen / (time.perf_counter() - start)
+    finally:
+        await consumer.stop()
+
+
+async def replay(settings: ServiceSettings, store: MongoReadModelStore) -> tuple[int, float]:
+    projector = Projector(store, summarise=True, fresh_store=True)
+    start, messages = time.perf_counter(), 0
+    for topics in (["case-submitted"], [t for t in CATALOGUE.topics if t != "case-submitted"]):
+        source = TopicReplay(settings, topics, BATCH)
+        async for batch in source.batches():
+            await projector.apply(sorted(batch, key=lambda e: e.time))
+        messages += source.stats.messages
+    assert projector.summary is not None
+    await store.save_summary(projector.summary)
+    return messages, messages / (time.perf_counter() - start)
+
+
+def seeded_rows(rng: random.Random) -> list[dict[str, object]]:
+    """Summary rows for REPORT_CASES cases of 2024, spread over agencies, procedures and days."""
+    buckets = [
+        (f"TINH{a}.NA", p, date(2024, 1, 1) + timedelta(days=d))
+        for a in range(AGENCIES)
+        for p in PROCEDURES
+        for d in range(DAYS)
+    ]
+    per_bucket = REPORT_CASES // len(buckets)
+    rows = []
+    for agency, procedure, day in buckets:
+        late = rng.randrange(per_bucket // 5)
+        rows.append(
+            {
+                "_id": f"summary|flow|{agency}|{procedure.code}|{day}",
+                "kind": "flow",
+                "agency": agency,
+                "field": procedure.field,
+                "procedure": procedure.code,
+                "day": day.isoformat(),
+                "received": per_bucket,
+                "received_online": per_bucket // 4,
+                "received_direct": per_bucket - per_bucket // 4,
+                "due": per_bucket,
+                "closed": per_bucket - 2,
+                "resolved": per_bucket - 2,
+                "resolved_early": per_bucket - 2 - late,
+                "resolved_late": late,
+                "due_closed": per_bucket - 2,
+            }
+        )
+    return rows
+
+
+async def report_latency(db: object, collections: Collections) -> tuple[float, float, int]:
+    store = MongoReadModelStore(db, collections)  # type: ignore[arg-type]
+    await store.ensure_indexes()
+    rows = seeded_rows(random.Random(1))
+    aggregates = db[collections.aggregates]  # type: ignore[index]
+    for start in range(0, len(rows), 5000):
+        await aggregates.insert_many(rows[start : start + 5000], ordered=False)
+    reader = MongoAggregateReader(db, collections)  # type: ignore[arg-type]
+    year = Period(date(2024, 1, 1), date(2024, 12, 31))
+    report_times, raw_times = [], []
+    for _ in range(3):
+        start = time.perf_counter()
+        report = await one_stop_report(reader, year, Scope(), "agency")
+        report_times.append(time.perf_counter() - start)
+        start = time.perf_counter()
+        found = [
+            row async for row in aggregates.find({"kind": "flow", "day": {"$lte": "2024-12-31"}})
+        ]
+        raw_times.append(time.perf_counter() - start)
+    assert report.total.received.total == len(rows) * (REPORT_CASES // len(rows))
+    return statistics.median(report_times), statistics.median(raw_times), len(found)
+
+
+async def delete_topics(settings: ServiceSettings) -> None:
+    admin = AIOKafkaAdminClient(bootstrap_servers=settings.kafka_bootstrap_servers)
+    await admin.start()
+    try:
+        await admin.delete_topics([settings.topic(t) for t in CATALOGUE.topics])
+    finally:
+        await admin.close()
+
+
+async def main() -> None:
+    tag = uuid.uuid4().hex[:8]
+    settings = ServiceSettings(
+        topic_prefix=f"bench-reporting-{tag}.", mongodb_database=f"bench_reporting_{tag}"
+    )
+    await ensure_topics(settings, CATALOGUE.topics, with_dead_letters=False)
+    events = list(random_cases(CASES, seed=7))
+    await publish(settings, events)
+    ceiling = await raw_consume(settings, len(events))
+    async with mongo_client(settings) as client:
+        db = service_database(client, settings)
+        store = MongoReadModelStore(db, Collections(1))
+        await store.ensure_indexes()
+        messages, rate = await replay(settings, store)
+        report_s, raw_s, rows = await report_latency(db, Collections(2))
+        await client.drop_database(settings.mongodb_database)
+    await delete_topics(settings)
+    print(f"events: {len(events)} ({CASES} cases); replayed {messages}")
+    print(
+        f"replay rate: {rate:,.0f} events/s; ceiling (raw aiokafka loop): {ceiling:,.0f}/s; "
+        f"ratio {rate / ceiling:.1%} (target >= 30%)"
+    )
+    print(
+        f"yearly province report over {REPORT_CASES:,} cases ({rows:,} aggregate rows): "
+        f"{report_s * 1000:,.0f} ms median; ceiling (raw find of those rows): "
+        f"{raw_s * 1000:,.0f} ms"
+    )
+
+
+if __name__ == "__main__":
+    asyncio.run(main())

@@ -1,0 +1,1 @@
+"""Reporting service: read models built from all events, reports, exports, dashboard."""

@@ -1,0 +1,81 @@
+"""Which generation of the read models is live, and which one a rebuild is filling.
+
+A rebuild never clears the collections the reports read: it fills a new generation and, once
+that one has caught up, makes it the active one in a single-document write, then drops the old
+one. Meanwhile the live consumer writes every event into both (see ``rebuild.py``).
+"""
+
+import time
+from dataclasses import dataclass
+
+from pymongo import ReturnDocument
+from pymongo.asynchronous.database import AsyncDatabase
+
+from services.reporting.adapters.serialization import Document
+
+CONTROL = "control"
+GENERATIONS_ID = "generations"
+# How long a reader may go on using what it last read; a rebuild waits longer than this after
+# announcing a new generation before it trusts that every writer has seen it.
+CACHE_TTL_S = 1.0
+
+
+@dataclass(frozen=True)
+class Generations:
+    active: int
+    building: int | None = None
+
+    @property
+    def targets(self) -> list[int]:
+        return [self.active] + ([self.building] if self.building is not None else [])
+
+
+class GenerationControl:
+    def __init__(self, db: AsyncDatabase[Document]) -> None:
+        self._control = db[CONTROL]
+        self._cached: tuple[float, Generations] | None = None
+
+    async def current(self) -> Generations:
+        """The generations, as read at most ``CACHE_TTL_S`` ago."""
+        now = time.monotonic()
+        if self._cached is None or now - self._cached[0] > CACHE_TTL_S:
+            doc = await self._control.find_one({"_id": GENERATIONS_ID})
+            if doc is None:
+                doc = await self._control.find_one_and_update(
+                    {"_id": GENERATIONS_ID},
+                    {"$setOnInsert": {"active": 1, "building": None}},
+                    upsert=True,
+                    return_document=ReturnDocument.AFTER,
+                )
+            self._cached = (now, Generations(doc["active"], doc.get("building")))
+        return self._cached[1]
+
+    async def start_building(self) -> Generations:
+        """Announce a new generation; fails if another rebuild is already running."""
+        current = await self.current()
+        new = max(current.targets) + 1
+        doc = await self._control.find_one_and_update(
+            {"_id": GENERATIONS_ID, "active": current.active, "building": None},
+            {"$set": {"building": new}},
+            return_document=ReturnDocument.AFTER,
+        )
+        if doc is None:
+            raise RuntimeError("another rebuild is running (or just finished); try again later")
+        self._cached = None
+        return Generations(doc["active"], doc["building"])
+
+    async def activate(self, generations: Generations) -> None:
+        result = await self._control.update_one(
+            {"_id": GENERATIONS_ID, "active": generations.active, "building": generations.building},
+            {"$set": {"active": generations.building, "building": None}},
+        )
+        if result.matched_count != 1:
+            raise RuntimeError("the generations changed during the rebuild")
+        self._cached = None
+
+    async def abandon(self, generations: Generations) -> None:
+        await self._control.update_one(
+            {"_id": GENERATIONS_ID, "building": generations.building},
+            {"$set": {"building": None}},
+        )
+        self._cached = None

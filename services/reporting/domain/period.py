@@ -1,0 +1,38 @@
+"""A reporting period: whole local days, first and last included."""
+
+from dataclasses import dataclass
+from datetime import date
+
+# A province's yearly report is the longest a manager asks for; ten years leaves room for trends
+# while keeping one request's aggregate read bounded.
+MAX_DAYS = 3660
+
+
+class PeriodError(ValueError):
+    """A period that cannot be reported on; ``field`` names the offending query parameter and
+    ``reason`` says why, in Vietnamese (it is shown to the manager)."""
+
+    def __init__(self, field: str, reason: str) -> None:
+        super().__init__(reason)
+        self.field = field
+        self.reason = reason
+
+
+@dataclass(frozen=True)
+class Period:
+    start: date
+    end: date
+
+    def __post_init__(self) -> None:
+        if self.end < self.start:
+            raise PeriodError("to", "Ngày kết thúc kỳ báo cáo ('to') trước ngày bắt đầu ('from')")
+        if (self.end - self.start).days >= MAX_DAYS:
+            raise PeriodError("to", f"Kỳ báo cáo dài quá {MAX_DAYS} ngày")
+
+    @property
+    def first_day(self) -> str:
+        return self.start.isoformat()
+
+    @property
+    def last_day(self) -> str:
+        return self.end.isoformat()

@@ -1,0 +1,1 @@
+"""How the reporting service is driven from outside: its HTTP app, and its consumers."""
