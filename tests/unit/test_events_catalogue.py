@@ -16,7 +16,15 @@ pytestmark = pytest.mark.unit
 SPECS = list(CATALOGUE)
 # Field names that identify or reach a person, wherever they appear in an event.
 PERSONAL_FIELDS = {"full_name", "citizen_id", "date_of_birth", "phone", "email", "address"}
-STAFF_FIELDS = {"assignee", "received_by", "returned_by", "requested_by", "signed_by", "stopped_by"}
+STAFF_FIELDS = {
+    "assignee",
+    "received_by",
+    "returned_by",
+    "requested_by",
+    "signed_by",
+    "stopped_by",
+    "resumed_by",
+}
 
 
 def nested_model(annotation: Any) -> type[BaseModel] | None:
@@ -43,13 +51,14 @@ def test_the_topics_named_by_the_design_exist() -> None:
 
 def test_each_topic_carries_exactly_one_event_type() -> None:
     assert all(len(CATALOGUE.for_topic(topic)) == 1 for topic in CATALOGUE.topics)
-    assert len(CATALOGUE.topics) == len(SPECS) == 14
+    assert len(CATALOGUE.topics) == len(SPECS) == 15
 
 
 def test_producers_are_the_services_that_own_the_facts() -> None:
     producers = {spec.topic: spec.producer for spec in SPECS}
     assert producers["case-submitted"] == producers["case-rated"] == "intake"
     assert producers["case-resolved"] == producers["payment-approved"] == "workflow"
+    assert producers["processing-resumed"] == "workflow"
     assert producers["notification-sent"] == producers["notification-failed"] == "notify"
 
 

@@ -11,7 +11,7 @@ from shared.events.examples import EXAMPLES
 from shared.events.intake import CaseRated, CaseSubmitted
 from shared.events.notify import NotificationSent
 from shared.events.values import ApplicantContact, NotificationChannel
-from shared.events.workflow import FeeRequested
+from shared.events.workflow import FeeRequested, ProcessingResumed
 
 pytestmark = pytest.mark.unit
 
@@ -80,6 +80,13 @@ def test_a_new_appointment_is_later_than_the_old_one() -> None:
     previous = EXAMPLES[AppointmentRescheduled].previous_due_at
     with pytest.raises(ValidationError, match="new_due_at must be later"):
         changed(AppointmentRescheduled, new_due_at=previous)
+
+
+def test_a_resumed_case_is_never_due_earlier() -> None:
+    previous = EXAMPLES[ProcessingResumed].previous_due_at
+    assert changed(ProcessingResumed, due_at=previous, paused_working_days=0)
+    with pytest.raises(ValidationError, match="must not be earlier"):
+        changed(ProcessingResumed, due_at=previous - timedelta(days=1))
 
 
 @pytest.mark.parametrize(

@@ -4,7 +4,16 @@ from datetime import UTC, datetime
 
 import pytest
 from pydantic import ValidationError
-from test_workflow_support import (
+
+from services.workflow.domain import commands as c
+from services.workflow.domain.errors import Forbidden, IllegalAction, InvalidInput
+from services.workflow.domain.instance import Instance
+from services.workflow.domain.records import Status
+from services.workflow.domain.waits import supplement_arrived
+from shared.events.decisions import CaseResolved, Outcome, PaymentApproved
+from shared.events.values import CopyKind, DocumentItem, Timeliness
+from shared.events.workflow import DeadlineThreshold, StepCompleted
+from tests.unit.test_workflow_support import (
     CLERK,
     DUE,
     LEADER,
@@ -16,15 +25,6 @@ from test_workflow_support import (
     at,
     opened,
 )
-
-from services.workflow.domain import commands as c
-from services.workflow.domain.errors import Forbidden, IllegalAction, InvalidInput
-from services.workflow.domain.instance import Instance
-from services.workflow.domain.records import Status
-from services.workflow.domain.waits import supplement_arrived
-from shared.events.decisions import CaseResolved, Outcome, PaymentApproved
-from shared.events.values import CopyKind, DocumentItem, Timeliness
-from shared.events.workflow import DeadlineThreshold, StepCompleted
 
 pytestmark = pytest.mark.unit
 

@@ -5,7 +5,6 @@ from datetime import datetime, timedelta
 import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
-from test_workflow_support import CALENDAR, CLERK, LEADER, MANAGER, RULES, SPECIALIST, at, opened
 
 from services.workflow.domain import commands as c
 from services.workflow.domain.actions import perform
@@ -15,6 +14,16 @@ from services.workflow.domain.records import OPEN_STATUSES, Status
 from services.workflow.domain.waits import supplement_arrived
 from shared.events.decisions import CaseResolved, Outcome
 from shared.events.values import CopyKind, DocumentItem
+from tests.unit.test_workflow_support import (
+    CALENDAR,
+    CLERK,
+    LEADER,
+    MANAGER,
+    RULES,
+    SPECIALIST,
+    at,
+    opened,
+)
 
 pytestmark = pytest.mark.unit
 
