@@ -51,7 +51,7 @@ async def bootstrap(
         relay = OutboxRelay([db[CASES]], connections.producer, settings)
         sequences = MongoCaseSequences(db[SEQUENCES])
         reception = Reception(catalogue, cases, sequences, DEFAULT_CALENDAR, clock, relay.wake)
-        desk = CaseDesk(cases, DEFAULT_CALENDAR, clock, relay.wake)
+        desk = CaseDesk(cases, clock, relay.wake)
         if settings.workers_enabled:
             await ensure_topics(settings, CONSUMED_TOPICS + PRODUCED_TOPICS)
             await workers.enter_async_context(relay)

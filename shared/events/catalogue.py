@@ -12,6 +12,7 @@ from shared.events.registry import Catalogue, EventSpec
 from shared.events.workflow import (
     DeadlineWarning,
     FeeRequested,
+    ProcessingResumed,
     StepCompleted,
     SupplementRequested,
 )
@@ -65,6 +66,14 @@ CATALOGUE = Catalogue(
         ),
         EventSpec(
             "fee-requested", 1, FeeRequested, "workflow", "The applicant must pay a fee first."
+        ),
+        EventSpec(
+            "processing-resumed",
+            1,
+            ProcessingResumed,
+            "workflow",
+            "A supplement or fee wait ended; processing goes on with a new due date.",
+            ("resumed_by",),
         ),
         EventSpec(
             "appointment-rescheduled",

@@ -37,10 +37,12 @@ from shared.events.workflow import (
     DeadlineThreshold,
     DeadlineWarning,
     FeeRequested,
+    ProcessingResumed,
     Role,
     StepCompleted,
     StepRef,
     SupplementRequested,
+    Wait,
 )
 
 CASE = "SNV.NA-250714-0007"
@@ -138,6 +140,15 @@ EXAMPLES: dict[type[EventData], EventData] = {
     ),
     FeeRequested: FeeRequested(
         case_code=CASE, amount_vnd=50_000, reason="Phí sao y giấy tờ", requested_at=at(15, 4)
+    ),
+    ProcessingResumed: ProcessingResumed(
+        case_code=CASE,
+        resumed_at=at(17, 3),
+        wait=Wait.SUPPLEMENT,
+        paused_working_days=2,
+        previous_due_at=DUE,
+        due_at=datetime(2025, 7, 31, 10, 0, tzinfo=UTC),
+        resumed_by="tn.lan",
     ),
     AppointmentRescheduled: AppointmentRescheduled(
         case_code=CASE,

@@ -1,8 +1,9 @@
 """Events the workflow service publishes during processing: steps, supplements, fees, deadlines."""
 
 from enum import StrEnum
+from typing import Self
 
-from pydantic import Field
+from pydantic import Field, model_validator
 
 from shared.events.envelope import EventData
 from shared.events.values import (
@@ -74,6 +75,34 @@ class FeeRequested(EventData):
     amount_vnd: PositiveVnd = Field(description="Amount to pay, in whole VND.")
     reason: Text = Field(description="What the fee is for.")
     requested_at: UtcDatetime = Field(description="When the fee was requested.")
+
+
+class Wait(StrEnum):
+    """What the case waited for while its processing clock stood still."""
+
+    SUPPLEMENT = "supplement"
+    FEE = "fee"
+
+
+class ProcessingResumed(EventData):
+    """The wait for a supplement or a fee ended: the clock runs again, the due date moved."""
+
+    resumed_at: UtcDatetime = Field(description="When the clock started running again.")
+    wait: Wait = Field(description="What the case waited for.")
+    paused_working_days: WorkingDays = Field(
+        description="Working days this wait lasted; the due date moved by as many."
+    )
+    previous_due_at: UtcDatetime = Field(description="The due date before the wait ended.")
+    due_at: UtcDatetime = Field(description="The new due date, the wait excluded.")
+    resumed_by: StaffId | None = Field(
+        default=None, description="Account of the staff member who recorded the end of the wait."
+    )
+
+    @model_validator(mode="after")
+    def due_date_never_earlier(self) -> Self:
+        if self.due_at < self.previous_due_at:
+            raise ValueError("due_at must not be earlier than previous_due_at")
+        return self
 
 
 class DeadlineThreshold(StrEnum):

@@ -10,6 +10,7 @@ import pytest
 from services.intake.settings import IntakeSettings
 from shared.clock import ManualClock
 from shared.events.codec import new_event
+from shared.events.workflow import Wait
 from shared.kafka import EventProducer
 from shared.settings import ServiceSettings
 from tests.integration.intake_support import (
@@ -25,6 +26,7 @@ from tests.unit.intake_fakes import (
     dossier,
     july,
     resolved,
+    resumed,
     supplement_requested,
 )
 
@@ -100,10 +102,19 @@ async def test_a_case_through_supplement_resolution_return_and_rating(
     supplement = {"documents": [MISSING.model_dump(mode="json")]}
     received = await client.post(f"/cases/{code}/supplements", json=supplement, headers=CLERK)
     assert received.status_code == 200, received.text
-    # Mon 21/7 moves by the three working days waited (Thu 17, Fri 18, Mon 21).
-    assert received.json()["due_at"] == "2025-07-24T10:00:00Z"
+    # The workflow owns deadlines: the due date stays Mon 21/7 until it says where it moved.
+    assert received.json()["due_at"] == "2025-07-21T10:00:00Z"
     again = await client.post(f"/cases/{code}/supplements", json=supplement, headers=CLERK)
     assert again.status_code == 409
+    # Mon 21/7 moves by the three working days waited (Thu 17, Fri 18, Mon 21); delivered twice.
+    moved = new_event(resumed(code, Wait.SUPPLEMENT, july(21, 9), 3, july(21, 17), july(24, 17)))
+    await producer.publish(moved)
+    await producer.publish(moved)
+    await eventually(
+        lambda: lookup(client, code),
+        until=lambda view: view["due_at"] == "2025-07-24T10:00:00Z",
+        what="the workflow's due date",
+    )
 
     await producer.publish(new_event(resolved(code, july(23, 15), july(24, 17))))
     await until_status(client, code, 9)
@@ -121,8 +132,9 @@ async def test_a_case_through_supplement_resolution_return_and_rating(
 
     view = await lookup(client, code)
     notes = [entry["note"] for entry in view["timeline"]]
-    assert len(notes) == 6
+    assert len(notes) == 7
     assert notes[1].startswith("Yêu cầu bổ sung hồ sơ")
+    assert notes[3] == "Tiếp tục xử lý sau khi bổ sung hồ sơ, hẹn trả kết quả ngày 24/07/2025"
     for topic in ("supplement-received", "result-returned", "case-rated"):
         events = await eventually(
             lambda t=topic: published(service_settings, t),

@@ -216,6 +216,10 @@ async def test_a_supplement_wait_moves_the_due_date_by_the_paused_working_days(
     )
     assert case.json()["due_at"] == "2025-08-01T10:00:00Z"
     assert case.json()["paused_working_days"] == 4
+    [resumed] = await published(workflow_settings, "processing-resumed", code, 1)
+    assert (resumed.data.wait, resumed.data.paused_working_days) == ("supplement", 4)
+    assert (resumed.data.previous_due_at, resumed.data.due_at) == (DUE, local(1, 17, month=8))
+    assert (resumed.data.resumed_at, resumed.data.resumed_by) == (local(21, 8), "tn.lan")
 
     await producer.publish(event)  # redelivered: the due date must not move twice
     await eventually(
@@ -225,6 +229,7 @@ async def test_a_supplement_wait_moves_the_due_date_by_the_paused_working_days(
     )
     again = (await client.get(f"/cases/{code}")).json()
     assert (again["due_at"], again["paused_working_days"]) == ("2025-08-01T10:00:00Z", 4)
+    assert len(await events_of(workflow_settings, "processing-resumed", code)) == 1
 
 
 async def test_a_redelivered_case_submitted_creates_no_second_instance(
@@ -383,6 +388,10 @@ async def test_a_fee_wait_then_a_stop_follow_the_portal_statuses(
         "2025-07-30T10:00:00Z",
         2,
     )
+    [resumed] = await published(workflow_settings, "processing-resumed", code, 1)
+    assert (resumed.data.wait, resumed.data.paused_working_days) == ("fee", 2)
+    assert (resumed.data.previous_due_at, resumed.data.due_at) == (DUE, local(30, 17))
+    assert resumed.data.resumed_by == "tn.lan"
     mine = (await client.get("/cases", params={"assignee": "cv.minh", "status": 4})).json()
     assert code in [item["case_code"] for item in mine]
 

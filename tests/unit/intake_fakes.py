@@ -14,7 +14,14 @@ from shared.calendar import LOCAL_TZ
 from shared.events.decisions import CaseResolved, Outcome
 from shared.events.envelope import Envelope
 from shared.events.values import ApplicantContact, CopyKind, DocumentItem, Timeliness
-from shared.events.workflow import Role, StepCompleted, StepRef, SupplementRequested
+from shared.events.workflow import (
+    ProcessingResumed,
+    Role,
+    StepCompleted,
+    StepRef,
+    SupplementRequested,
+    Wait,
+)
 
 
 class FakeCases:
@@ -125,6 +132,21 @@ def supplement_requested(code: str, at: datetime) -> SupplementRequested:
         clock_paused=True,
         remaining_working_days=3,
         applicant=CONTACT,
+    )
+
+
+def resumed(
+    code: str, wait: Wait, at: datetime, days: int, previous: datetime, due: datetime
+) -> ProcessingResumed:
+    """The workflow's word that a wait ended after ``days`` working days, due date moved."""
+    return ProcessingResumed(
+        case_code=code,
+        resumed_at=at,
+        wait=wait,
+        paused_working_days=days,
+        previous_due_at=previous,
+        due_at=due,
+        resumed_by="tn.lan",
     )
 
 

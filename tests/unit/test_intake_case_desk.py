@@ -15,6 +15,7 @@ from shared.events.codec import new_event
 from shared.events.decisions import ProcessingStopped
 from shared.events.intake import CaseRated, RatingIndicators, ResultReturned, SupplementReceived
 from shared.events.values import CopyKind, DocumentItem
+from shared.events.workflow import FeeRequested, Wait
 from tests.unit.intake_fakes import (
     CITIZEN_ID,
     CONTACT,
@@ -24,6 +25,7 @@ from tests.unit.intake_fakes import (
     dossier,
     july,
     resolved,
+    resumed,
     step_completed,
     supplement_requested,
 )
@@ -41,10 +43,10 @@ async def setup() -> tuple[CaseDesk, ManualClock, str]:
     cases = FakeCases()
     reception = Reception(CATALOGUE, cases, FakeSequences(), DEFAULT_CALENDAR, clock)
     submitted = await reception.submit(SubmitDossier.model_validate(dossier()), None)
-    return CaseDesk(cases, DEFAULT_CALENDAR, clock), clock, submitted.case.code
+    return CaseDesk(cases, clock), clock, submitted.case.code
 
 
-async def test_a_supplement_wait_does_not_count(setup) -> None:
+async def test_after_a_supplement_the_due_date_is_the_workflows(setup) -> None:
     desk, clock, code = setup
     await desk.track(new_event(supplement_requested(code, july(16, 10))))
     waiting = await desk.cases.get(code)
@@ -52,10 +54,44 @@ async def test_a_supplement_wait_does_not_count(setup) -> None:
     assert waiting.requested_documents == [MISSING]
     clock.set(july(21, 9))
     case = await desk.receive_supplement(code, ReceiveSupplement(documents=[MISSING]), "tn.lan")
-    # Waiting Thu 17, Fri 18 and Mon 21 (three working days) moves Mon 21/7 to Thu 24/7.
-    assert case.due_at == july(24, 17)
+    # The desk does not reckon deadlines: the due date stays until the workflow moves it.
+    assert case.due_at == july(21, 17)
     assert case.status is CaseStatus.IN_PROGRESS
     assert isinstance(desk.cases.published[-1].data, SupplementReceived)
+    # Waiting Thu 17, Fri 18 and Mon 21 (three working days) moves Mon 21/7 to Thu 24/7.
+    event = new_event(resumed(code, Wait.SUPPLEMENT, july(21, 9), 3, july(21, 17), july(24, 17)))
+    await desk.track(event)
+    await desk.track(event)
+    case = await desk.cases.get(code)
+    assert (case.due_at, case.status) == (july(24, 17), CaseStatus.IN_PROGRESS)
+    assert case.timeline[-1].note == (
+        "Tiếp tục xử lý sau khi bổ sung hồ sơ, hẹn trả kết quả ngày 24/07/2025"
+    )
+    assert [e.event for e in case.timeline].count("processing-resumed") == 1
+    assert len(desk.cases.published) == 2  # case-submitted and supplement-received only
+
+
+async def test_a_paid_fee_resumes_processing_with_the_moved_due_date(setup) -> None:
+    desk, _, code = setup
+    fee = FeeRequested(case_code=code, amount_vnd=50_000, reason="Phí", requested_at=july(15, 10))
+    await desk.track(new_event(fee))
+    assert (await desk.cases.get(code)).status is CaseStatus.FEE_REQUESTED
+    await desk.track(
+        new_event(resumed(code, Wait.FEE, july(17, 10), 2, july(21, 17), july(23, 17)))
+    )
+    case = await desk.cases.get(code)
+    assert (case.due_at, case.status) == (july(23, 17), CaseStatus.IN_PROGRESS)
+    assert case.timeline[-1].note.startswith("Tiếp tục xử lý sau khi nộp phí, lệ phí")
+
+
+async def test_a_stale_resumption_neither_reopens_the_case_nor_moves_its_date_back(setup) -> None:
+    desk, _, code = setup
+    await desk.track(new_event(resolved(code, july(25, 10), july(28, 17))))
+    late = resumed(code, Wait.FEE, july(17, 10), 2, july(21, 17), july(23, 17))
+    await desk.track(new_event(late))
+    case = await desk.cases.get(code)
+    assert (case.status, case.due_at) == (CaseStatus.RESOLVED, july(28, 17))
+    assert case.timeline[-1].event == "processing-resumed"
 
 
 async def test_a_supplement_for_a_case_not_waiting_is_refused(setup) -> None:

@@ -12,7 +12,7 @@ from services.workflow.domain.records import Status
 from services.workflow.domain.waits import supplement_arrived
 from shared.events.decisions import CaseResolved, Outcome, PaymentApproved
 from shared.events.values import CopyKind, DocumentItem, Timeliness
-from shared.events.workflow import DeadlineThreshold, StepCompleted
+from shared.events.workflow import DeadlineThreshold, ProcessingResumed, StepCompleted, Wait
 from tests.unit.test_workflow_support import (
     CLERK,
     DUE,
@@ -24,6 +24,7 @@ from tests.unit.test_workflow_support import (
     act,
     at,
     opened,
+    supplement,
 )
 
 pytestmark = pytest.mark.unit
@@ -100,9 +101,21 @@ def test_a_supplement_wait_moves_the_due_date_by_the_paused_working_days() -> No
     instance, events = act(instance, SUPPLEMENT, SPECIALIST, at(15))  # Tuesday
     assert instance.status is Status.SUPPLEMENT_REQUESTED
     assert events[0].remaining_working_days == 9
-    instance = supplement_arrived(instance, at(21), RULES)  # Monday: 16, 17, 18, 21 paused
+    instance, events = supplement_arrived(instance, supplement(at(21)), RULES)
     assert instance.status is Status.IN_PROGRESS
     assert instance.due_at == datetime(2025, 8, 1, 10, tzinfo=UTC)
+    # Monday: 16, 17, 18 and 21 July paused, so the 28 July due date moves four working days.
+    assert events == [
+        ProcessingResumed(
+            case_code=instance.case_code,
+            resumed_at=at(21),
+            wait=Wait.SUPPLEMENT,
+            paused_working_days=4,
+            previous_due_at=DUE,
+            due_at=datetime(2025, 8, 1, 10, tzinfo=UTC),
+            resumed_by=CLERK.id,
+        )
+    ]
     assert instance.step_due[0] == datetime(2025, 7, 22, 10, tzinfo=UTC)
     resolved = resolve(through_review(instance, 22), 31)[1]
     assert resolved.working_days_used == 13 - 4  # 15 July to 31 July less the wait
@@ -111,7 +124,7 @@ def test_a_supplement_wait_moves_the_due_date_by_the_paused_working_days() -> No
 
 def test_a_supplement_nobody_waits_for_is_refused() -> None:
     with pytest.raises(IllegalAction, match="không chờ bổ sung hồ sơ"):
-        supplement_arrived(opened(), at(15), RULES)
+        supplement_arrived(opened(), supplement(at(15)), RULES)
 
 
 def test_a_fee_wait_ends_when_the_desk_records_the_payment() -> None:
@@ -121,10 +134,18 @@ def test_a_fee_wait_ends_when_the_desk_records_the_payment() -> None:
     )
     assert instance.status is Status.FEE_REQUESTED and events[0].amount_vnd == 50_000
     with pytest.raises(IllegalAction, match="không chờ bổ sung hồ sơ"):
-        supplement_arrived(instance, at(16), RULES)
-    instance, _ = act(instance, c.RecordFeePayment(receipt_number="BL-0001"), CLERK, at(16))
+        supplement_arrived(instance, supplement(at(16)), RULES)
+    instance, events = act(instance, c.RecordFeePayment(receipt_number="BL-0001"), CLERK, at(16))
     assert instance.status is Status.IN_PROGRESS
     assert instance.due_at == datetime(2025, 7, 29, 10, tzinfo=UTC)
+    [resumed] = events
+    assert isinstance(resumed, ProcessingResumed)
+    assert (resumed.wait, resumed.paused_working_days, resumed.resumed_by) == (
+        Wait.FEE,
+        1,
+        "tn.lan",
+    )
+    assert (resumed.previous_due_at, resumed.due_at) == (DUE, instance.due_at)
 
 
 @pytest.mark.parametrize("amount", [-5, 0, 1.5, "50000", True])

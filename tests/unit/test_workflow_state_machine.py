@@ -14,6 +14,7 @@ from services.workflow.domain.records import OPEN_STATUSES, Status
 from services.workflow.domain.waits import supplement_arrived
 from shared.events.decisions import CaseResolved, Outcome
 from shared.events.values import CopyKind, DocumentItem
+from shared.events.workflow import ProcessingResumed
 from tests.unit.test_workflow_support import (
     CALENDAR,
     CLERK,
@@ -23,6 +24,7 @@ from tests.unit.test_workflow_support import (
     SPECIALIST,
     at,
     opened,
+    supplement,
 )
 
 pytestmark = pytest.mark.unit
@@ -75,6 +77,18 @@ def check_invariants(instance: Instance) -> None:
         assert instance.assignee is None and not instance.handoffs
 
 
+def check_resumption(before: Instance, after: Instance, events: list) -> None:
+    """Going back to work after a wait (not stopping during it) is one ``processing-resumed``,
+    telling the due date it moved to."""
+    resumed = [e for e in events if isinstance(e, ProcessingResumed)]
+    back_to_work = before.open_pause is not None and after.status is Status.IN_PROGRESS
+    assert len(resumed) == back_to_work
+    for e in resumed:
+        assert (e.previous_due_at, e.due_at) == (before.due_at, after.due_at)
+        assert e.due_at == CALENDAR.shift(e.previous_due_at, e.paused_working_days)
+        assert e.paused_working_days == after.pauses[-1].working_days
+
+
 OWNERS = {officer.role: officer for officer in (SPECIALIST, LEADER, CLERK)}
 
 
@@ -84,7 +98,7 @@ def apply(instance: Instance, command: object, officer: object, now: datetime) -
     if command == "assign-to-owner":
         command = c.Assign(assignee=OWNERS[instance.step.role].id)
     if command == "supplement-received":
-        return supplement_arrived(instance, now, RULES), []
+        return supplement_arrived(instance, supplement(now), RULES)
     return perform(instance, command, officer, now, RULES)
 
 
@@ -104,6 +118,7 @@ def test_random_action_sequences_keep_the_case_consistent(steps: list) -> None:
             pytest.fail(f"{command!r} changed a closed case in status {instance.status}")
         assert len(after.history) == len(instance.history) + 1
         resolutions += sum(isinstance(event, CaseResolved) for event in events)
+        check_resumption(instance, after, events)
         instance = after
         check_invariants(instance)
     assert resolutions == (instance.status is Status.RESOLVED)

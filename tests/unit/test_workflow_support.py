@@ -9,7 +9,8 @@ from services.workflow.domain.commands import Command
 from services.workflow.domain.instance import Instance, Rules
 from shared.events.envelope import EventData
 from shared.events.examples import EXAMPLES
-from shared.events.intake import CaseSubmitted
+from shared.events.intake import CaseSubmitted, SupplementReceived
+from shared.events.values import CopyKind, DocumentItem
 from shared.officers import Officer, OfficerRole
 
 # No public holiday falls in July or August 2025, so these weeks are plain Monday to Friday.
@@ -38,6 +39,17 @@ def opened(**changes: object) -> Instance:
 
 def at(day: int, hour: int = 3, month: int = 7) -> datetime:
     return datetime(2025, month, day, hour, tzinfo=UTC)
+
+
+def supplement(received_at: datetime) -> SupplementReceived:
+    """Intake's ``supplement-received`` for the example case, received by the desk's clerk."""
+    document = DocumentItem(name="Giấy báo tử liệt sĩ", copy_kind=CopyKind.CERTIFIED_COPY, count=1)
+    return SupplementReceived(
+        case_code=EXAMPLES[CaseSubmitted].case_code,
+        documents=[document],
+        received_at=received_at,
+        received_by=CLERK.id,
+    )
 
 
 def act(

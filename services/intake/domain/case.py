@@ -13,7 +13,6 @@ from services.intake.domain.errors import Conflict, InvalidInput
 from services.intake.domain.rating import overall, total_points
 from services.intake.domain.status import FINISHED, CaseStatus
 from services.intake.domain.timeline import TimelineEntry, entry
-from shared.calendar import WorkingCalendar
 from shared.events.intake import (
     CaseRated,
     CaseSubmitted,
@@ -40,8 +39,6 @@ class Case(BaseModel):
     status_at: UtcDatetime
     due_at: UtcDatetime
     timeline: list[TimelineEntry] = Field(default_factory=list)
-    # Set while the case waits for a supplement: the clock stands still from then.
-    paused_since: UtcDatetime | None = None
     requested_documents: list[DocumentItem] = Field(default_factory=list)
     rating: Rating | None = None
     # Bumped by every stored change: a write of a stale copy is refused (optimistic locking).
@@ -69,15 +66,12 @@ class Case(BaseModel):
         self.timeline.append(entry(at, status or self.status, note, event))
 
     def receive_supplement(
-        self, documents: list[DocumentItem], at: datetime, by: str, calendar: WorkingCalendar
+        self, documents: list[DocumentItem], at: datetime, by: str
     ) -> SupplementReceived:
+        """The due date stays until the workflow, which owns deadlines, says where it moved."""
         if self.status is not CaseStatus.SUPPLEMENT_REQUESTED:
             raise Conflict("case_code", "Hồ sơ không ở trạng thái chờ bổ sung")
         self._check_requested(documents)
-        if self.paused_since is not None:
-            # The wait does not count: the appointment moves by the working days spent waiting.
-            self.due_at = calendar.extend_by_pause(self.due_at, self.paused_since, at)
-        self.paused_since = None
         self.requested_documents = []
         self.record(at, CaseStatus.IN_PROGRESS, "Đã nhận hồ sơ bổ sung", "supplement-received")
         return SupplementReceived(

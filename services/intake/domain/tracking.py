@@ -5,6 +5,7 @@ from typing import Any
 
 from services.intake.domain.case import Case
 from services.intake.domain.status import CaseStatus
+from shared.calendar import local_date
 from shared.events.decisions import (
     AppointmentRescheduled,
     CaseResolved,
@@ -13,7 +14,13 @@ from shared.events.decisions import (
     ProcessingStopped,
 )
 from shared.events.envelope import EventData
-from shared.events.workflow import FeeRequested, StepCompleted, SupplementRequested
+from shared.events.workflow import (
+    FeeRequested,
+    ProcessingResumed,
+    StepCompleted,
+    SupplementRequested,
+    Wait,
+)
 
 # A case handed between steps is in progress, unless it already waits or is over.
 _RESUMABLE = frozenset({CaseStatus.RECEIVED, CaseStatus.IN_PROGRESS, CaseStatus.FEE_REQUESTED})
@@ -33,14 +40,24 @@ def supplement_requested(case: Case, data: SupplementRequested) -> None:
         f"Yêu cầu bổ sung hồ sơ: {reasons}",
         "supplement-requested",
     )
-    if case.status is CaseStatus.SUPPLEMENT_REQUESTED and data.clock_paused:
-        case.paused_since = data.requested_at
     case.requested_documents = list(data.missing_documents)
 
 
 def fee_requested(case: Case, data: FeeRequested) -> None:
     note = f"Yêu cầu nộp phí, lệ phí {data.amount_vnd:,} đồng: {data.reason}".replace(",", ".")
     case.record(data.requested_at, CaseStatus.FEE_REQUESTED, note, "fee-requested")
+
+
+_RESUMED_AFTER = {Wait.SUPPLEMENT: "bổ sung hồ sơ", Wait.FEE: "nộp phí, lệ phí"}
+
+
+def processing_resumed(case: Case, data: ProcessingResumed) -> None:
+    # The workflow owns deadlines. Its due dates only move later, so a later date already
+    # known (a newer resumption, or an apology's new appointment) is kept.
+    case.due_at = max(case.due_at, data.due_at)
+    due = local_date(case.due_at).strftime("%d/%m/%Y")
+    note = f"Tiếp tục xử lý sau khi {_RESUMED_AFTER[data.wait]}, hẹn trả kết quả ngày {due}"
+    case.record(data.resumed_at, CaseStatus.IN_PROGRESS, note, "processing-resumed")
 
 
 def appointment_rescheduled(case: Case, data: AppointmentRescheduled) -> None:
@@ -72,6 +89,7 @@ TRACKERS: dict[type[EventData], Callable[[Case, Any], None]] = {
     StepCompleted: step_completed,
     SupplementRequested: supplement_requested,
     FeeRequested: fee_requested,
+    ProcessingResumed: processing_resumed,
     AppointmentRescheduled: appointment_rescheduled,
     ProcessingStopped: processing_stopped,
     CaseResolved: case_resolved,

@@ -8,6 +8,7 @@ CONSUMED_TOPICS = (
     "step-completed",
     "supplement-requested",
     "fee-requested",
+    "processing-resumed",
     "appointment-rescheduled",
     "processing-stopped",
     "case-resolved",

@@ -15,7 +15,6 @@ from services.intake.domain.errors import NotFound
 from services.intake.domain.tracking import TRACKERS
 from services.intake.service_layer.ports import CaseRepository, StaleCase
 from services.intake.service_layer.turns import Turns
-from shared.calendar import WorkingCalendar
 from shared.clock import Clock
 from shared.events.codec import new_event
 from shared.events.envelope import Envelope, EventData
@@ -29,7 +28,6 @@ Change = Callable[[Case], list[EventData]]
 @dataclass(frozen=True)
 class CaseDesk:
     cases: CaseRepository
-    calendar: WorkingCalendar
     clock: Clock
     # Called once new events are stored, so the relay publishes them without waiting to poll.
     stored: Callable[[], None] = lambda: None
@@ -38,8 +36,7 @@ class CaseDesk:
     async def receive_supplement(self, code: str, cmd: ReceiveSupplement, officer: str) -> Case:
         now = self.clock.now()
         return await self._change(
-            code,
-            lambda case: [case.receive_supplement(cmd.documents, now, officer, self.calendar)],
+            code, lambda case: [case.receive_supplement(cmd.documents, now, officer)]
         )
 
     async def return_result(self, code: str, officer: str) -> Case:

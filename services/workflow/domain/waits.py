@@ -7,7 +7,9 @@ from services.workflow.domain.errors import IllegalAction
 from services.workflow.domain.instance import Instance, Rules
 from services.workflow.domain.records import Pause, PauseKind, Status
 from services.workflow.domain.steps import hold_step, require_role
-from shared.events.workflow import FeeRequested, SupplementRequested
+from shared.events.envelope import EventData
+from shared.events.intake import SupplementReceived
+from shared.events.workflow import FeeRequested, ProcessingResumed, SupplementRequested, Wait
 from shared.officers import Officer, OfficerRole
 
 
@@ -46,7 +48,9 @@ def request_fee(i: Instance, cmd: c.RequestFee, who: Officer, now: datetime, rul
     ]
 
 
-def resume(i: Instance, kind: PauseKind, at: datetime, rules: Rules) -> None:
+def resume(
+    i: Instance, kind: PauseKind, at: datetime, rules: Rules, by: str | None
+) -> ProcessingResumed:
     """End the wait: the due date moves by the working days the clock stood still."""
     current = i.open_pause
     if current is None or current.kind is not kind:
@@ -54,21 +58,33 @@ def resume(i: Instance, kind: PauseKind, at: datetime, rules: Rules) -> None:
     days = rules.calendar.working_days_between(current.since, at) if at > current.since else 0
     i.pauses[-1] = current.model_copy(update={"until": at, "working_days": days})
     i.paused_working_days += days
+    previous_due_at = i.due_at
     i.move_due(rules.calendar, days)
     i.status = Status.IN_PROGRESS
+    return ProcessingResumed(
+        case_code=i.case_code,
+        resumed_at=at,
+        wait=Wait(kind.value),
+        paused_working_days=days,
+        previous_due_at=previous_due_at,
+        due_at=i.due_at,
+        resumed_by=by,
+    )
 
 
-def supplement_arrived(i: Instance, received_at: datetime, rules: Rules) -> Instance:
+def supplement_arrived(
+    i: Instance, received: SupplementReceived, rules: Rules
+) -> tuple[Instance, list[EventData]]:
     """Intake's ``supplement-received``: a copy of the instance with its clock running again."""
     updated = i.model_copy(deep=True)
-    resume(updated, PauseKind.SUPPLEMENT, received_at, rules)
-    updated.record("supplement_received", None, received_at)
-    return updated
+    at = received.received_at
+    resumed = resume(updated, PauseKind.SUPPLEMENT, at, rules, received.received_by)
+    updated.record("supplement_received", None, at)
+    return updated, [resumed]
 
 
 def record_fee_payment(
     i: Instance, cmd: c.RecordFeePayment, who: Officer, now: datetime, rules: Rules
 ) -> list:
     require_role(who, {OfficerRole.RECEPTION_CLERK, OfficerRole.SPECIALIST}, "ghi nhận nộp phí")
-    resume(i, PauseKind.FEE, now, rules)
-    return []
+    return [resume(i, PauseKind.FEE, now, rules, who.id)]

@@ -69,23 +69,28 @@ class Workflow:
             log.info("case already in processing, redelivery ignored")
 
     async def supplement_received(self, event: Envelope[SupplementReceived]) -> None:
-        """Restart the clock; a case not waiting for a supplement keeps its state."""
+        """Restart the clock and tell the new due date; a case not waiting keeps its state."""
         event_id = str(event.id)
         for _ in range(MAX_ATTEMPTS):
             if await self.repository.has_applied(event.subject, event_id):
                 return
             stored = await self.load(event.subject)
             try:
-                instance = supplement_arrived(stored.instance, event.data.received_at, self.rules)
+                instance, events = supplement_arrived(stored.instance, event.data, self.rules)
             except IllegalAction as refused:
                 log.warning("supplement received but ignored: %s", refused.reason)
                 return
             try:
                 await self.repository.save(
-                    instance, stored.version, [], self.clock.now(), event_id=event_id
+                    instance,
+                    stored.version,
+                    self.envelopes(events),
+                    self.clock.now(),
+                    event_id=event_id,
                 )
             except ConcurrentChange:
                 continue
+            self.stored()
             return
         raise ConcurrentChange(event.subject)
 
