@@ -24,7 +24,9 @@ from services.reporting.service_layer.queries import (
     payments_report,
     satisfaction_report,
 )
+from shared.events.codec import new_event
 from shared.events.values import SubmissionChannel, Timeliness
+from shared.events.workflow import ProcessingResumed, Wait
 
 pytestmark = pytest.mark.unit
 YEAR_2018 = Period(date(2018, 1, 1), date(2018, 12, 31))
@@ -183,6 +185,25 @@ async def test_carried_over_and_overdue_at_period_end_come_from_aggregates() -> 
     march_total = (await one_stop_report(store, march, Scope())).total.as_dict()
     assert march_total["resolved"]["late"] == 1
     assert march_total["received"]["online"] == 1
+
+
+async def test_a_wait_that_moved_the_due_date_is_not_overdue() -> None:
+    store = FakeStore()
+    _, [_, overdue, *_] = open_cases()
+    resumed = new_event(
+        ProcessingResumed(
+            case_code=overdue.subject,
+            resumed_at=overdue.data.received_at + timedelta(days=5),
+            wait=Wait.SUPPLEMENT,
+            paused_working_days=30,
+            previous_due_at=overdue.data.due_at,
+            due_at=datetime(2024, 5, 15, 10, tzinfo=UTC),
+        )
+    )
+    await Projector(store).apply([overdue, resumed])
+    april = Period(date(2024, 4, 1), date(2024, 4, 30))
+    in_progress = (await one_stop_report(store, april, Scope())).total.as_dict()["in_progress"]
+    assert (in_progress["total"], in_progress["overdue"]) == (1, 0)
 
 
 async def test_resolved_before_received_is_rejected_and_changes_nothing() -> None:

@@ -29,6 +29,7 @@ from shared.events.intake import CaseRated, CaseSubmitted, ResultReturned, Suppl
 from shared.events.workflow import (
     DeadlineWarning,
     FeeRequested,
+    ProcessingResumed,
     StepCompleted,
     SupplementRequested,
 )
@@ -89,6 +90,12 @@ def close(case: CaseProjection, closure: Closure) -> None:
 
 def rescheduled(case: CaseProjection, data: AppointmentRescheduled, _: str) -> None:
     set_due(case, data.new_due_at, data.issued_at)
+
+
+def resumed(case: CaseProjection, data: ProcessingResumed, _: str) -> None:
+    set_due(case, data.due_at, data.resumed_at)
+    if case.closure is None:
+        case.status = IN_PROGRESS
 
 
 def deadline_warning(case: CaseProjection, data: DeadlineWarning, _: str) -> None:
@@ -155,6 +162,7 @@ RULES: dict[type[EventData], Rule] = {
     ProcessingStopped: stopped,
     AppointmentRescheduled: rescheduled,
     DeadlineWarning: deadline_warning,
+    ProcessingResumed: resumed,
     ResultReturned: result_returned,
     PaymentApproved: payment,
     CaseRated: rated,
