@@ -249,3 +249,12 @@ def test_inverted_or_overlong_periods_are_refused(start: date, end: date) -> Non
     with pytest.raises(PeriodError) as caught:
         Period(start, end)
     assert caught.value.field == "to"
+
+
+def test_a_period_reaching_into_the_future_reports_as_of_today() -> None:
+    today = date(2026, 11, 26)
+    assert Period(date(2026, 1, 1), date(2026, 12, 31)).as_of(today).end == today
+    assert Period(date(2018, 1, 1), date(2018, 12, 31)).as_of(today).end == date(2018, 12, 31)
+    with pytest.raises(PeriodError) as caught:
+        Period(date(2027, 1, 1), date(2027, 12, 31)).as_of(today)
+    assert caught.value.field == "from"

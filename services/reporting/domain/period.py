@@ -29,6 +29,13 @@ class Period:
         if (self.end - self.start).days >= MAX_DAYS:
             raise PeriodError("to", f"Kỳ báo cáo dài quá {MAX_DAYS} ngày")
 
+    def as_of(self, today: date) -> "Period":
+        """The part of the period that has happened. Figures "at the period's end" of a period
+        that ends in the future are today's: a case due next week is not overdue yet."""
+        if self.start > today:
+            raise PeriodError("from", "Kỳ báo cáo chưa bắt đầu: ngày bắt đầu ('from') sau hôm nay")
+        return Period(self.start, min(self.end, today))
+
     @property
     def first_day(self) -> str:
         return self.start.isoformat()

@@ -25,6 +25,8 @@ from services.reporting.service_layer.queries import (
     payments_report,
     satisfaction_report,
 )
+from shared.calendar import LOCAL_TZ
+from shared.clock import SystemClock
 from shared.http import field_error
 
 router = APIRouter(prefix="/reports", tags=["reports"])
@@ -41,7 +43,7 @@ def period(
     end: Annotated[date, Query(alias="to", description="Last day (local), YYYY-MM-DD.")],
 ) -> Period:
     try:
-        return Period(start, end)
+        return Period(start, end).as_of(SystemClock().now().astimezone(LOCAL_TZ).date())
     except PeriodError as exc:
         raise field_error(422, f"query.{exc.field}", exc.reason) from None
 
