@@ -1,5 +1,6 @@
 """The relay: publishes what the outboxes hold, in order per document, at least once."""
 
+import asyncio
 import logging
 import uuid
 from collections.abc import Iterable
@@ -21,6 +22,7 @@ from shared.settings import ServiceSettings
 log = logging.getLogger(__name__)
 
 DEFAULT_SLACK = timedelta(minutes=2)
+PARALLEL_DOCUMENTS = 16
 
 
 class RecordPublisher(Protocol):
@@ -73,19 +75,24 @@ class OutboxRelay(PollingWorker):
         since = await self._progress.horizon(source.name)
         queued = await source.queued_since(since)
         await self._progress.learn([e for doc in queued for e in doc.entries])
-        published, waiting = 0, []
-        for doc in queued:
-            if self.stopping:
-                return published
-            if self._progress.first_unpublished(doc.entries) is None:
-                continue
-            count, waits_since = await self._publish(source, doc, since)
-            published += count
-            if waits_since is not None:
-                waiting.append(waits_since)
+        pending = [d for d in queued if self._progress.first_unpublished(d.entries) is not None]
+        # Documents are independent (order is per document), so several are published at once:
+        # one after the other, the store's and the broker's round trips would add up.
+        slots = asyncio.Semaphore(PARALLEL_DOCUMENTS)
+
+        async def publish(doc: Queued) -> tuple[int, datetime | None]:
+            async with slots:
+                if self.stopping:
+                    return 0, self._progress.first_unpublished(doc.entries)
+                return await self._publish(source, doc, since)
+
+        async with asyncio.TaskGroup() as group:
+            tasks = [group.create_task(publish(doc)) for doc in pending]
+        results = [task.result() for task in tasks]
+        waiting = [waits_since for _, waits_since in results if waits_since is not None]
         OUTBOX_WAITING.labels(collection=source.name).set(len(waiting))
         await self._progress.advance(source.name, queued, waiting)
-        return published
+        return sum(count for count, _ in results)
 
     async def _publish(
         self, source: OutboxSource, doc: Queued, since: datetime | None
