@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from services.reporting.entrypoints.consumers import event_consumer
 from services.reporting.service_layer.read_models import ReadModels
 from services.reporting.settings import ReportingSettings
+from shared.clock import Clock, SystemClock
 from shared.http.container import Container, open_container
 from shared.http.readiness import ReadinessCheck
 
@@ -15,6 +16,7 @@ from shared.http.readiness import ReadinessCheck
 class ReportingContainer:
     base: Container[ReportingSettings]
     read_models: ReadModels
+    clock: Clock
 
     @property
     def settings(self) -> ReportingSettings:
@@ -26,7 +28,9 @@ class ReportingContainer:
 
 
 @asynccontextmanager
-async def bootstrap(settings: ReportingSettings) -> AsyncIterator[ReportingContainer]:
+async def bootstrap(
+    settings: ReportingSettings, *, clock: Clock | None = None
+) -> AsyncIterator[ReportingContainer]:
     """Open the connections and, unless turned off, consume every catalogue topic meanwhile."""
     async with AsyncExitStack() as stack:
         base = await stack.enter_async_context(open_container(settings))
@@ -34,4 +38,4 @@ async def bootstrap(settings: ReportingSettings) -> AsyncIterator[ReportingConta
         await read_models.store((await read_models.control.current()).active)
         if settings.consume_events:
             await stack.enter_async_context(event_consumer(settings, read_models, base.producer))
-        yield ReportingContainer(base, read_models)
+        yield ReportingContainer(base, read_models, clock or SystemClock())

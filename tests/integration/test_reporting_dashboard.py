@@ -81,6 +81,7 @@ async def chromium(*args: str) -> str:
 async def test_the_dashboard_shows_the_seed_figures(dashboard_url: str) -> None:
     dom = await chromium("--dump-dom", dashboard_url)
     assert 'data-loaded="true"' in dom
+    assert "Số liệu từ ngày 01/01/2018 đến ngày 31/12/2018" in dom
     assert 'data-figure="received-total">2.939<' in dom
     assert 'data-figure="resolved-total">2.939<' in dom
     assert 'data-figure="in-progress">0<' in dom

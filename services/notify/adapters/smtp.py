@@ -27,8 +27,11 @@ class SmtpSender:
                 await client.send_message(message)
             except aiosmtplib.SMTPResponseException as exc:
                 await self._drop()
-                permanent = 500 <= exc.code < 600
-                raise ProviderError(f"SMTP {exc.code}: {exc.message}", permanent=permanent) from exc
+                raise _refusal([exc]) from exc
+            except aiosmtplib.SMTPRecipientsRefused as exc:
+                # Not a response exception itself: it carries one per refused recipient.
+                await self._drop()
+                raise _refusal(exc.recipients) from exc
             except (aiosmtplib.SMTPException, OSError, TimeoutError) as exc:
                 await self._drop()
                 raise ProviderError(f"SMTP unavailable: {type(exc).__name__}: {exc}") from exc
@@ -63,3 +66,9 @@ class SmtpSender:
                 except (aiosmtplib.SMTPException, OSError, TimeoutError):
                     self._client.close()
             self._client = None
+
+
+def _refusal(answers: list[aiosmtplib.SMTPResponseException]) -> ProviderError:
+    """A 5xx answer (e.g. 550 no such mailbox) will not change on another attempt; 4xx may."""
+    reason = "; ".join(f"SMTP {a.code}: {a.message}" for a in answers) or "SMTP refused"
+    return ProviderError(reason, permanent=all(500 <= a.code < 600 for a in answers))

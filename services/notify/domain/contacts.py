@@ -1,7 +1,6 @@
 """Who a message goes to on each channel, and why it may go to no one."""
 
 import re
-from dataclasses import dataclass
 
 from email_validator import EmailNotValidError, validate_email
 
@@ -17,16 +16,6 @@ class InvalidContact(ValueError):
     def __init__(self, reason: str) -> None:
         super().__init__(reason)
         self.reason = reason
-
-
-@dataclass(frozen=True)
-class Recipient:
-    channel: NotificationChannel
-    address: str
-
-    @property
-    def masked(self) -> str:
-        return mask(self.channel, self.address)
 
 
 def address_of(contact: ApplicantContact, channel: NotificationChannel) -> str | None:

@@ -16,7 +16,7 @@ from shared.kafka.retry import backoff_delay
 
 
 class DeliveryStatus(StrEnum):
-    PENDING = "pending"  # claimed, to be sent now
+    PENDING = "pending"  # to be sent: a first attempt, or an officer's resend
     RETRYING = "retrying"  # the provider failed; due again at next_attempt_at
     SENT = "sent"  # the provider accepted it
     DEAD = "dead"  # every attempt failed
@@ -26,7 +26,6 @@ class DeliveryStatus(StrEnum):
 
 # Statuses the dispatcher may still send; the others are final until an officer resends.
 SENDABLE = (DeliveryStatus.PENDING, DeliveryStatus.RETRYING)
-FINAL = (DeliveryStatus.SENT, DeliveryStatus.DEAD, DeliveryStatus.FAILED, DeliveryStatus.SKIPPED)
 RESENDABLE = (DeliveryStatus.SENT, DeliveryStatus.DEAD)
 
 

@@ -1,9 +1,8 @@
 """How amounts and dates read in Vietnamese messages."""
 
 from datetime import date, datetime
-from zoneinfo import ZoneInfo
 
-LOCAL_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
+from shared.calendar import LOCAL_TZ
 
 
 def format_vnd(amount: int) -> str:

@@ -1,8 +1,9 @@
 """The read models in MongoDB: case versions, aggregate rows and dimension names, insert-only.
 
 Aggregate rows have the bucket's fields (``kind``, its dimensions, ``day``) and counters at the
-top level, so reports ``$match`` and ``$group``/``$sum`` them directly. Each rebuild writes a new
-*generation* of these collections (see ``generations.py``).
+top level, so reports filter on them directly and sum the counters of the rows they find (see
+``mongo_reader.py``). Each rebuild writes a new *generation* of these collections (see
+``generations.py``).
 """
 
 from typing import Any

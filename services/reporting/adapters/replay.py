@@ -52,16 +52,22 @@ class TopicReplay:
                 batch: list[Envelope] = []
                 for tp, records in fetched.items():
                     end = remaining.get(tp)
-                    if end is None:
-                        continue
-                    batch += self._decode(tp, [r for r in records if r.offset < end])
-                    if records and records[-1].offset + 1 >= end:
-                        del remaining[tp]
-                        self._consumer.pause(tp)
+                    if end is not None:
+                        batch += self._decode(tp, [r for r in records if r.offset < end])
+                await self._drop_finished(remaining)
                 if batch:
                     yield batch
         finally:
             await self._consumer.stop()
+
+    async def _drop_finished(self, remaining: dict[TopicPartition, int]) -> None:
+        """Forget the partitions read up to their captured end. By position, not by the last
+        record's offset: the last offsets may hold no record (transaction markers), and waiting
+        for one would never end."""
+        for tp, end in list(remaining.items()):
+            if await self._consumer.position(tp) >= end:
+                del remaining[tp]
+                self._consumer.pause(tp)
 
     async def _assign(self) -> dict[TopicPartition, int]:
         partitions = await self._partitions()

@@ -22,11 +22,9 @@ Because a case's contribution is a pure function of its facts, the change an eve
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from services.reporting.domain.case import CaseProjection
-
-LOCAL_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
+from shared.calendar import local_date
 
 Counters = dict[str, int]
 
@@ -76,7 +74,7 @@ Contribution = dict[BucketKey, Counters]
 
 
 def local_day(instant: datetime) -> str:
-    return instant.astimezone(LOCAL_TZ).date().isoformat()
+    return local_date(instant).isoformat()
 
 
 def contribution(case: CaseProjection) -> Contribution:

@@ -25,8 +25,7 @@ from services.reporting.service_layer.queries import (
     payments_report,
     satisfaction_report,
 )
-from shared.calendar import LOCAL_TZ
-from shared.clock import SystemClock
+from shared.calendar import local_date
 from shared.http import field_error
 
 router = APIRouter(prefix="/reports", tags=["reports"])
@@ -39,11 +38,13 @@ Code = Annotated[str | None, Query(min_length=1, max_length=64)]
 
 
 def period(
+    request: Request,
     start: Annotated[date, Query(alias="from", description="First day (local), YYYY-MM-DD.")],
     end: Annotated[date, Query(alias="to", description="Last day (local), YYYY-MM-DD.")],
 ) -> Period:
     try:
-        return Period(start, end).as_of(SystemClock().now().astimezone(LOCAL_TZ).date())
+        today = local_date(request.app.state.container.clock.now())
+        return Period(start, end).as_of(today)
     except PeriodError as exc:
         raise field_error(422, f"query.{exc.field}", exc.reason) from None
 

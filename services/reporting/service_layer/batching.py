@@ -1,9 +1,10 @@
 """Gathering the events that consumer tasks hand in at the same moment into one projector batch.
 
 The consumer runner drains partitions concurrently, one event at a time each. Every store write
-is a transaction, so applying the events waiting at the same moment together divides the writes
-by the number of busy partitions, while each handler still returns only once its own event is
-stored (so offsets are committed after the effect, as the runner requires).
+is a round trip (and on FerretDB a transaction of its own), so applying the events waiting at the
+same moment together divides the writes by the number of busy partitions, while each handler
+still returns only once its own event is stored (so offsets are committed after the effect, as
+the runner requires).
 """
 
 import asyncio

@@ -13,7 +13,6 @@ from services.reporting.domain.contributions import Counters
 from services.reporting.domain.period import Period
 from services.reporting.domain.report import OneStopRow, one_stop_row
 
-GROUPINGS = ("agency", "field", "procedure")
 TOTAL_KEY = "total"
 TOTAL_LABEL = "Tổng cộng"
 

@@ -22,6 +22,11 @@ async function getJson(path, query) {
   return body;
 }
 
+// 2026-01-31 -> 31/01/2026, the order Vietnamese readers expect.
+function vnDate(iso) {
+  return iso.split("-").reverse().join("/");
+}
+
 function setFigure(name, value) {
   document.querySelector(`[data-figure="${name}"]`).textContent = Charts.formatNumber(value);
 }
@@ -112,7 +117,9 @@ async function load() {
     showPayments(payments);
     showSatisfaction(satisfaction);
     showExports(query);
-    statusLine.textContent = `Số liệu từ ngày ${query.get("from")} đến ngày ${query.get("to")}`;
+    // The server's period, not the form's: one that ends in the future is reported up to today.
+    const { from, to } = oneStop.period;
+    statusLine.textContent = `Số liệu từ ngày ${vnDate(from)} đến ngày ${vnDate(to)}`;
     document.body.dataset.loaded = "true";
   } catch (error) {
     statusLine.textContent = `Không tải được số liệu: ${error.message}`;
