@@ -1,6 +1,6 @@
-"""What every managed server of the stack provides, so the stack can treat them alike.
+"""What every managed process of the stack provides, so the stack can treat them alike.
 
-Kafka and FerretDB are the first two; the notify service's SMTP and SMS sinks will be more.
+The servers (Kafka, FerretDB, the notify sinks) and the four services are all components.
 """
 
 from abc import ABC, abstractmethod

@@ -113,13 +113,13 @@ def _runs(pid: object, argv: object) -> bool:
     """
     if not isinstance(pid, int) or not isinstance(argv, list):
         return False
-    cmdline = Path(f"/proc/{pid}/cmdline")
     if not Path("/proc/self").exists():
         return _exists(pid)
     try:
-        return cmdline.read_bytes().split(b"\0")[:-1] == [os.fsencode(arg) for arg in argv]
+        cmdline = Path(f"/proc/{pid}/cmdline").read_bytes()
     except OSError:
         return False
+    return cmdline.split(b"\0")[:-1] == [os.fsencode(arg) for arg in argv]
 
 
 def _exists(pid: int) -> bool:
@@ -127,7 +127,7 @@ def _exists(pid: int) -> bool:
         os.kill(pid, 0)
     except ProcessLookupError:
         return False
-    except PermissionError:
+    except PermissionError:  # it exists, owned by another user
         return True
     return True
 

@@ -8,14 +8,15 @@ import argparse
 import asyncio
 from pathlib import Path
 
+from devstack.config import HOST, PORT_DEFAULTS
 from devstack.sinks.running import running_sinks
 
 
 def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--host", default="127.0.0.1")
-    parser.add_argument("--smtp-port", type=int, default=2525)
-    parser.add_argument("--http-port", type=int, default=8025)
+    parser.add_argument("--host", default=HOST)
+    parser.add_argument("--smtp-port", type=int, default=PORT_DEFAULTS["SMTP_SINK_PORT"])
+    parser.add_argument("--http-port", type=int, default=PORT_DEFAULTS["SINKS_HTTP_PORT"])
     parser.add_argument("--data-dir", type=Path, default=Path(".run/sinks"))
     parser.add_argument("--token", default=None, help="bearer token the SMS endpoint requires")
     return parser.parse_args()

@@ -45,6 +45,12 @@ class SmtpSink:
 
         def session() -> SMTP:
             protocol = SMTP(handler, hostname="smtp-sink.local", enable_SMTPUTF8=True)
+            # Kept to drop them at stop. Those that connected and closed since are let go, or a
+            # sink running for days would hold every session it served (a session not yet
+            # connected has no transport either, hence the check of ``session``).
+            self._sessions = [
+                p for p in self._sessions if p.session is None or p.transport is not None
+            ]
             self._sessions.append(protocol)
             return protocol
 

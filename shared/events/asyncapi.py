@@ -3,13 +3,12 @@
 from typing import Any
 
 from shared.events.catalogue import CATALOGUE
-from shared.events.envelope import CASE_CODE_PATTERN
+from shared.events.envelope import CASE_CODE_PATTERN, STRUCTURED_CONTENT_TYPE
 from shared.events.examples import example_event
 from shared.events.registry import Catalogue, EventSpec
 from shared.events.schemas import personal_data_statement
 from shared.settings import ServiceSettings
 
-CONTENT_TYPE = "application/cloudevents+json; charset=UTF-8"
 SCHEMA_FORMAT = "application/schema+json;version=2020-12"
 KAFKA_BINDING = "0.5.0"
 
@@ -42,7 +41,7 @@ def asyncapi_document(catalogue: Catalogue = CATALOGUE) -> dict[str, Any]:
             "version": "1.0.0",
             "description": INTRODUCTION + "".join(personal_data_line(s) for s in specs),
         },
-        "defaultContentType": CONTENT_TYPE,
+        "defaultContentType": STRUCTURED_CONTENT_TYPE,
         "servers": {
             "local": {
                 "host": ServiceSettings.model_fields["kafka_bootstrap_servers"].default,
@@ -99,7 +98,7 @@ def message(spec: EventSpec) -> dict[str, Any]:
         "title": f"{spec.topic} v{spec.version}",
         "summary": spec.summary,
         "description": f"{doc} {personal_data_statement(spec)}",
-        "contentType": CONTENT_TYPE,
+        "contentType": STRUCTURED_CONTENT_TYPE,
         "headers": headers(spec),
         "correlationId": {
             "description": "The case code: every event of one case shares it.",
@@ -122,7 +121,10 @@ def headers(spec: EventSpec) -> dict[str, Any]:
         "type": "object",
         "required": ["content-type", "ce_id", "ce_type", "ce_source"],
         "properties": {
-            "content-type": {"const": CONTENT_TYPE, "description": "Structured-mode CloudEvent."},
+            "content-type": {
+                "const": STRUCTURED_CONTENT_TYPE,
+                "description": "Structured-mode CloudEvent.",
+            },
             "ce_id": {"type": "string", "format": "uuid", "description": "Same as payload id."},
             "ce_type": {"const": spec.type, "description": "Same as payload type."},
             "ce_source": {"const": spec.source, "description": "Same as payload source."},
@@ -144,7 +146,7 @@ def example(spec: EventSpec) -> dict[str, Any]:
         "name": f"{spec.topic}-example",
         "summary": f"Example of {spec.type}.",
         "headers": {
-            "content-type": CONTENT_TYPE,
+            "content-type": STRUCTURED_CONTENT_TYPE,
             "ce_id": str(event.id),
             "ce_type": event.type,
             "ce_source": event.source,

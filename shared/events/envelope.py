@@ -9,6 +9,8 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstrai
 # {agency code}-{yyMMdd}-{NNNN}; agency codes are upper-case letters, digits and dots/underscores.
 CASE_CODE_PATTERN = r"^[A-Z0-9][A-Z0-9._]*-\d{6}-\d{4,}$"
 CaseCode = Annotated[str, StringConstraints(pattern=CASE_CODE_PATTERN)]
+# The Kafka content-type of a CloudEvent in structured mode: what we publish, and document.
+STRUCTURED_CONTENT_TYPE = "application/cloudevents+json; charset=UTF-8"
 
 
 class EventData(BaseModel):

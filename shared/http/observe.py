@@ -14,7 +14,7 @@ from shared.observability.metrics import HTTP_REQUEST_DURATION, HTTP_REQUESTS
 
 log = logging.getLogger("shared.http.access")
 
-REQUEST_ID_HEADER = "x-request-id"
+REQUEST_ID_HEADER = b"x-request-id"
 # A caller's id is kept only if it is short and plain, so it cannot forge log fields.
 _VALID_REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{1,64}")
 _CASE_CODE = re.compile(CASE_CODE_PATTERN)
@@ -39,7 +39,7 @@ class RequestObservationMiddleware:
             nonlocal status
             if message["type"] == "http.response.start":
                 status = message["status"]
-                headers = [*message.get("headers", []), (b"x-request-id", request_id.encode())]
+                headers = [*message.get("headers", []), (REQUEST_ID_HEADER, request_id.encode())]
                 message = {**message, "headers": headers}
             await send(message)
 
@@ -62,7 +62,7 @@ def case_code_in(path: str) -> str | None:
 
 def _request_id(scope: Scope) -> str:
     for name, value in scope["headers"]:
-        if name == REQUEST_ID_HEADER.encode():
+        if name == REQUEST_ID_HEADER:
             given = value.decode("latin-1")
             if _VALID_REQUEST_ID.fullmatch(given):
                 return given

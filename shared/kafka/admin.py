@@ -33,8 +33,9 @@ async def ensure_topics(
     if with_dead_letters:
         names += [settings.topic(dlq_topic(t)) for t in topics]
     admin = AIOKafkaAdminClient(bootstrap_servers=settings.kafka_bootstrap_servers)
-    await admin.start()
     try:
+        # Inside the try: a start that fails half-way still has connections to close.
+        await admin.start()
         response = await admin.create_topics(
             [NewTopic(name, partitions, replication_factor) for name in names]
         )

@@ -24,8 +24,9 @@ async def read_topic(
         auto_offset_reset="earliest",
         enable_auto_commit=False,
     )
-    await reader.start()
     try:
+        # Inside the try: a start that fails half-way still has connections to close.
+        await reader.start()
         async with asyncio.timeout(timeout_s):
             return await _read_to_end(reader)
     finally:

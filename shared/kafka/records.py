@@ -9,11 +9,9 @@ from dataclasses import dataclass, field
 
 from shared.events.catalogue import CATALOGUE
 from shared.events.codec import encode
-from shared.events.envelope import Envelope
+from shared.events.envelope import STRUCTURED_CONTENT_TYPE, Envelope
 
 Headers = list[tuple[str, bytes]]
-
-STRUCTURED_CONTENT_TYPE = b"application/cloudevents+json; charset=UTF-8"
 
 
 @dataclass(frozen=True)
@@ -35,7 +33,7 @@ def catalogue_topic(event: Envelope) -> str:
 
 def cloudevent_headers(event_id: str, event_type: str, source: str) -> Headers:
     return [
-        ("content-type", STRUCTURED_CONTENT_TYPE),
+        ("content-type", STRUCTURED_CONTENT_TYPE.encode()),
         ("ce_id", event_id.encode()),
         ("ce_type", event_type.encode()),
         ("ce_source", source.encode()),

@@ -1,12 +1,21 @@
-"""The servers the fixtures provide answer real clients: Kafka round-trips, MongoDB stores."""
+"""The servers the fixtures provide answer real clients: Kafka round-trips, MongoDB stores.
+
+And the SMTP sink of the notify service, run in-process on loopback."""
 
 import asyncio
+import operator
 import secrets
+from collections.abc import Awaitable, Callable
+from pathlib import Path
 
+import aiosmtplib
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 from pymongo.asynchronous.database import AsyncDatabase
 
+from devstack.sinks.inbox import Inbox
+from devstack.sinks.smtp import SmtpSink
 from shared.settings import ServiceSettings
+from tests.polling import eventually
 
 DEADLINE_S = 30.0
 
@@ -41,3 +50,45 @@ async def test_a_document_inserted_in_mongodb_is_found(database: AsyncDatabase) 
     found = await database.cases.find_one({"status": "received"})
 
     assert found == {"_id": "HS-1", "status": "received", "fee_vnd": 50_000}
+
+
+def closed_sessions(sink: SmtpSink) -> Callable[[], Awaitable[bool]]:
+    async def check() -> bool:
+        # Private, but the point of the test: no reference kept to sessions that ended.
+        return all(session.transport is None for session in sink._sessions)
+
+    return check
+
+
+async def connected(client: aiosmtplib.SMTP) -> bool:
+    return client.is_connected
+
+
+async def test_the_smtp_sink_keeps_only_the_sessions_still_open(tmp_path: Path) -> None:
+    sink = SmtpSink(Inbox(tmp_path / "mail.jsonl"))
+    await sink.start()
+    try:
+        for _ in range(5):
+            client = aiosmtplib.SMTP(hostname=sink.host, port=sink.port, timeout=5)
+            await client.connect()
+            await client.quit()
+            await eventually(closed_sessions(sink), what="the sink to see the session close")
+        opened = aiosmtplib.SMTP(hostname=sink.host, port=sink.port, timeout=5)
+        await opened.connect()
+        assert len(sink._sessions) == 1
+    finally:
+        await sink.stop()
+
+
+async def test_stopping_the_smtp_sink_drops_the_open_connections(tmp_path: Path) -> None:
+    sink = SmtpSink(Inbox(tmp_path / "mail.jsonl"))
+    await sink.start()
+    try:
+        earlier = aiosmtplib.SMTP(hostname=sink.host, port=sink.port, timeout=5)
+        await earlier.connect()
+        await earlier.quit()
+        opened = aiosmtplib.SMTP(hostname=sink.host, port=sink.port, timeout=5)
+        await opened.connect()
+    finally:
+        await sink.stop()
+    await eventually(lambda: connected(opened), until=operator.not_, what="the drop")
