@@ -157,5 +157,6 @@ async def test_desk_steps_need_a_reception_clerk(
     assert anonymous.status_code == 422
     unknown = await client.post("/cases/DAIDONG-250714-9999/result-returned", headers=CLERK)
     assert unknown.status_code == 404
+    assert unknown.json()["detail"][0]["field"] == "path.code"
     early = await client.post(f"/cases/{code}/result-returned", headers=CLERK)
     assert early.status_code == 409

@@ -418,3 +418,21 @@ async def test_two_officers_claiming_at_once_get_one_step_between_them(
     case = (await client.get(f"/cases/{code}")).json()
     assert case["assignee"] == winner
     assert [h["action"] for h in case["history"]] == ["received", "claim"]
+
+
+async def test_a_case_first_seen_overdue_leaves_the_watch_batch_once_warned(
+    client: httpx.AsyncClient,
+    producer: EventProducer,
+    clock: ManualClock,
+    workflow_settings: WorkflowSettings,
+) -> None:
+    code = "SNV.NA-250714-0110"
+    clock.set(RECEIVED)
+    await submit(producer, client, code)
+    clock.set(local(29, 18))  # the watch first sees it a day late: no due-soon warning is raised
+    warnings = await published(workflow_settings, "deadline-warning", code, 1)
+    assert {warning.data.threshold for warning in warnings} == {"overdue"}
+    idle = workflow_settings.model_copy(update={"workers_enabled": False})
+    async with bootstrap(idle, clock=clock) as replica:
+        pending = await replica.workflow.repository.needing_warning(clock.now(), limit=10_000)
+    assert code not in [instance.case_code for instance in pending]

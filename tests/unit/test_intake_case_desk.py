@@ -73,9 +73,16 @@ async def test_after_a_supplement_the_due_date_is_the_workflows(setup) -> None:
 
 async def test_a_paid_fee_resumes_processing_with_the_moved_due_date(setup) -> None:
     desk, _, code = setup
-    fee = FeeRequested(case_code=code, amount_vnd=50_000, reason="Phí", requested_at=july(15, 10))
+    fee = FeeRequested(
+        case_code=code, amount_vnd=50_000, reason="Phí sao y, chứng thực", requested_at=july(15, 10)
+    )
     await desk.track(new_event(fee))
-    assert (await desk.cases.get(code)).status is CaseStatus.FEE_REQUESTED
+    waiting = await desk.cases.get(code)
+    assert waiting.status is CaseStatus.FEE_REQUESTED
+    # Only the amount's thousands take dots; the text's own commas stay.
+    assert waiting.timeline[-1].note == (
+        "Yêu cầu nộp phí, lệ phí 50.000 đồng: Phí sao y, chứng thực"
+    )
     await desk.track(
         new_event(resumed(code, Wait.FEE, july(17, 10), 2, july(21, 17), july(23, 17)))
     )

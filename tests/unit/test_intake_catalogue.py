@@ -118,7 +118,8 @@ def test_filters_by_field_level_agency_level_and_benefit(catalogue: Catalogue) -
 
 
 def test_a_commune_desk_lists_what_it_receives(catalogue: Catalogue) -> None:
-    listed = codes(catalogue.procedures_for_agency("DAIDONG", AFTER_REFORM))
+    commune = catalogue.agency("DAIDONG", AFTER_REFORM)
+    listed = codes(catalogue.search(at=AFTER_REFORM, agency_level=commune.level))
     assert "1.014027" in listed
     assert "1.014199" not in listed  # a provincial procedure
     assert "1.001731" not in listed  # ended with the district level
@@ -140,8 +141,3 @@ def test_the_seed_district_office_and_todays_communes(catalogue: Catalogue) -> N
     assert len(communes) >= 3
     assert all(commune.parent == "SNV" for commune in communes)
     assert catalogue.agencies(AFTER_REFORM, level=Level.HUYEN) == []
-
-
-def test_an_unknown_programme_is_an_error(catalogue: Catalogue) -> None:
-    with pytest.raises(UnknownCode):
-        catalogue.programme("KHONG_CO")

@@ -175,6 +175,18 @@ def test_an_apology_sets_a_new_appointment_once_before_the_due_date() -> None:
         )
 
 
+def test_a_case_waiting_for_a_supplement_is_not_late_for_an_apology() -> None:
+    apology = c.Apologise(reason="Cần xác minh thêm", new_due_at=datetime(2025, 8, 20, tzinfo=UTC))
+    instance, _ = act(opened(), c.Claim(), SPECIALIST, at(14, 4))
+    waiting, _ = act(instance, SUPPLEMENT, SPECIALIST, at(15))
+    # 29 July is past the stored due date, but the clock has stood still since 15 July.
+    apologised, events = act(waiting, apology, LEADER, at(29))
+    assert apologised.apology_issued_at == at(29) and events[0].previous_due_at == DUE
+    waiting_too_late, _ = act(instance, SUPPLEMENT, SPECIALIST, at(29))
+    with pytest.raises(IllegalAction, match="quá hạn"):
+        act(waiting_too_late, apology, LEADER, at(30))
+
+
 def test_a_stopped_case_takes_no_further_action() -> None:
     instance, events = act(opened(), c.StopProcessing(reason="Người nộp rút hồ sơ"), LEADER, at(15))
     assert instance.status is Status.STOPPED and events[0].stopped_by == "ld.hung"

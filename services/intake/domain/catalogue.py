@@ -1,4 +1,4 @@
-"""The procedure catalogue: procedures, agencies and programmes, each valid over dated periods.
+"""The procedure catalogue: procedures and agencies, each valid over dated periods.
 
 Built by catalogue_loading.load_catalogue from the data files; pure lookups from then on. A date
 may be given as an aware datetime, read in Viet Nam time.
@@ -13,7 +13,6 @@ from services.intake.domain.agencies import Agency
 from services.intake.domain.catalogue_errors import NotInEffect, NotReceivable, UnknownCode
 from services.intake.domain.catalogue_values import Dated, Level, ProcedureField
 from services.intake.domain.procedures import Procedure
-from services.intake.domain.programmes import Programme
 from services.intake.domain.vietnamese_text import matches
 from shared.calendar import local_date
 
@@ -45,13 +44,11 @@ class Catalogue:
         self,
         procedures: Sequence[Procedure],
         agencies: Sequence[Agency],
-        programmes: Sequence[Programme],
     ) -> None:
         self._procedures = list(procedures)
         self._agencies = list(agencies)
         self._procedure_versions = _group(procedures, lambda p: p.code)
         self._agency_versions = _group(agencies, lambda a: a.code)
-        self._programmes = {programme.code: programme for programme in programmes}
 
     # ---------------------------------------------------------------- procedures
     def procedures(self, at: date | None = None) -> list[Procedure]:
@@ -97,11 +94,6 @@ class Catalogue:
             raise NotReceivable(code, reason)
         return procedure
 
-    def procedures_for_agency(self, agency_code: str, at: date) -> list[Procedure]:
-        """Procedures in effect on `at` that the agency's desk receives."""
-        agency = self.agency(agency_code, at)
-        return self.search(at=at, agency_level=agency.level)
-
     # ---------------------------------------------------------------- agencies
     def agencies(self, at: date | None = None, level: Level | None = None) -> list[Agency]:
         day = None if at is None else _as_date(at)
@@ -113,13 +105,3 @@ class Catalogue:
 
     def agency(self, code: str, at: date) -> Agency:
         return _version_at("agency", code, self._agency_versions.get(code, []), _as_date(at))
-
-    # ---------------------------------------------------------------- programmes
-    def programmes(self) -> list[Programme]:
-        return list(self._programmes.values())
-
-    def programme(self, code: str) -> Programme:
-        try:
-            return self._programmes[code]
-        except KeyError:
-            raise UnknownCode("programme", code) from None

@@ -49,7 +49,6 @@ def load_catalogue(directory: Path | Traversable | None = None) -> Catalogue:
     return Catalogue(
         procedures=[procedure for _, procedure in procedures],
         agencies=[agency for _, agency in agencies],
-        programmes=[programme for _, programme in programmes],
     )
 
 

@@ -1,4 +1,4 @@
-"""Payment programmes a benefit procedure feeds, as shown to the desk and the citizen.
+"""Payment programmes a benefit procedure feeds; loading checks each procedure names a known one.
 
 Their amounts are the workflow service's business: it decides payments (its data/programmes.yaml,
 keyed by the same codes, which travel on ``case-submitted.payment_programme``).

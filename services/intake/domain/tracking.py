@@ -22,7 +22,10 @@ from shared.events.workflow import (
     Wait,
 )
 
-# A case handed between steps is in progress, unless it already waits or is over.
+# A completed step puts the case back in progress. Not out of a final status: the last step
+# completes at the very instant the case is resolved. Nor out of a supplement wait, which the desk
+# itself ends. A fee wait shows only while its ``processing-resumed`` is still on its way, since no
+# step completes during one.
 _RESUMABLE = frozenset({CaseStatus.RECEIVED, CaseStatus.IN_PROGRESS, CaseStatus.FEE_REQUESTED})
 
 
@@ -44,7 +47,7 @@ def supplement_requested(case: Case, data: SupplementRequested) -> None:
 
 
 def fee_requested(case: Case, data: FeeRequested) -> None:
-    note = f"Yêu cầu nộp phí, lệ phí {data.amount_vnd:,} đồng: {data.reason}".replace(",", ".")
+    note = f"Yêu cầu nộp phí, lệ phí {_vnd(data.amount_vnd)}: {data.reason}"
     case.record(data.requested_at, CaseStatus.FEE_REQUESTED, note, "fee-requested")
 
 
@@ -80,9 +83,13 @@ def case_resolved(case: Case, data: CaseResolved) -> None:
 
 
 def payment_approved(case: Case, data: PaymentApproved) -> None:
-    amount = f"{data.amount_vnd:,}".replace(",", ".")
-    note = f"Quyết định chi trả số {data.decision_number}: {amount} đồng"
+    note = f"Quyết định chi trả số {data.decision_number}: {_vnd(data.amount_vnd)}"
     case.record(data.approved_at, None, note, "payment-approved")
+
+
+def _vnd(amount: int) -> str:
+    """Vietnamese style: dots group the thousands (50.000 đồng)."""
+    return f"{amount:,} đồng".replace(",", ".")
 
 
 TRACKERS: dict[type[EventData], Callable[[Case, Any], None]] = {

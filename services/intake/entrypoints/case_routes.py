@@ -3,6 +3,7 @@
 from typing import Annotated
 
 from fastapi import APIRouter, Header, Response
+from fastapi.concurrency import run_in_threadpool
 
 from services.intake.adapters.receipt_pdf import render_receipt
 from services.intake.domain.case import Case
@@ -60,7 +61,8 @@ async def receipt(container: ContainerDep, code: str, _: ClerkDep) -> Response:
     case = await _case(container, code)
     s = case.submitted
     agency = container.catalogue.agency(s.agency_code, s.received_at)
-    pdf = render_receipt(case, agency)
+    # Drawing the PDF and its QR code is CPU work: off the event loop, so requests keep flowing.
+    pdf = await run_in_threadpool(render_receipt, case, agency)
     headers = {"Content-Disposition": f'inline; filename="{code}.pdf"'}
     return Response(pdf, media_type="application/pdf", headers=headers)
 

@@ -46,7 +46,7 @@ class CaseDesk:
     async def rate(self, code: str, citizen_id: str, cmd: RateService) -> Case:
         case = await self.cases.find_for_applicant(code, citizen_id)
         if case is None:
-            raise NotFound("case_code", UNKNOWN_CASE)
+            raise NotFound("path.code", UNKNOWN_CASE)
         now = self.clock.now()
         return await self._change(code, lambda c: [c.rate(cmd.indicators, now)])
 
@@ -79,7 +79,7 @@ class CaseDesk:
         for _ in range(_ATTEMPTS):
             case = await self.cases.get(code)
             if case is None:
-                raise NotFound("case_code", UNKNOWN_CASE)
+                raise NotFound("path.code", UNKNOWN_CASE)
             events = [new_event(data, time=self.clock.now()) for data in change(case)]
             try:
                 await self.cases.save(case, events, applied_event=None)

@@ -133,11 +133,16 @@ class InstanceRepository:
         return result.modified_count == 1
 
     async def needing_warning(self, now: datetime, limit: int) -> list[Instance]:
-        """Cases whose clock runs and that crossed a threshold not yet warned about."""
+        """Cases whose clock runs and that crossed a threshold not yet warned about.
+
+        The same tests as ``Instance.deadline_warning``: an overdue case first seen late never
+        gets a due-soon warning, and left matching it would hold a place in every batch.
+        """
         running = {"status": {"$in": [s.value for s in CLOCK_RUNNING]}}
+        due_soon = {"due_soon_at": {"$lte": now}, "due_at": {"$gte": now}}
         query = {
             "$or": [
-                {**running, "due_soon_at": {"$lte": now}, "warnings": {"$ne": "due_soon"}},
+                {**running, **due_soon, "warnings": {"$ne": "due_soon"}},
                 {**running, "due_at": {"$lt": now}, "warnings": {"$ne": "overdue"}},
             ]
         }

@@ -28,7 +28,10 @@ def apologise(i: Instance, cmd: c.Apologise, who: Officer, now: datetime, rules:
     i.require(OPEN_STATUSES, "xin lỗi, hẹn lại")
     if i.apology_issued_at is not None:
         raise IllegalAction("hồ sơ đã có văn bản xin lỗi, hẹn lại (chỉ một lần)")
-    if now > i.due_at:
+    # A wait stops the clock, so a case waiting for the applicant is late only if its due date
+    # had passed when the wait began (the due date itself moves only when the wait ends).
+    clock_stopped_at = i.open_pause.since if i.open_pause is not None else now
+    if clock_stopped_at > i.due_at:
         raise IllegalAction("đã quá hạn giải quyết: phải xin lỗi, hẹn lại trước khi đến hạn")
     if cmd.new_due_at <= i.appointment_at:
         raise InvalidInput("ngày hẹn mới phải sau ngày hẹn hiện tại", field="new_due_at")

@@ -1,13 +1,12 @@
 """Payment programmes and the amount a benefit decision pays under their rules."""
 
 from datetime import date
-from typing import Annotated, Self
+from typing import Self
 
-from pydantic import BaseModel, ConfigDict, Field, RootModel, Strict, model_validator
+from pydantic import BaseModel, ConfigDict, Field, RootModel, model_validator
 
 from services.workflow.domain.errors import InvalidInput
-
-PositiveVnd = Annotated[int, Strict(), Field(gt=0)]
+from shared.events.values import PositiveVnd
 
 
 class Rate(BaseModel):

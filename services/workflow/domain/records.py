@@ -12,6 +12,7 @@ from shared.events.values import (
     Applicant,
     Beneficiary,
     Code,
+    PositiveVnd,
     StaffId,
     Text,
     Timeliness,
@@ -111,7 +112,7 @@ class Pause(Record):
 class PaymentTerms(Record):
     programme_code: Code
     beneficiary: Beneficiary
-    amount_vnd: int = Field(gt=0, strict=True)
+    amount_vnd: PositiveVnd
     period: PaymentPeriod
 
 

@@ -16,7 +16,7 @@ ACTIVE = frozenset({Status.RECEIVED, Status.IN_PROGRESS})
 
 def take_step(instance: Instance, officer: Officer, action: StepAction, verb: str) -> None:
     """The officer may work the current step: its kind, its role, and nobody else holds it."""
-    instance.require({Status.IN_PROGRESS, Status.RECEIVED}, verb)
+    instance.require(ACTIVE, verb)
     step = instance.step
     if step.action is not action:
         raise IllegalAction(f"không thể {verb} ở bước «{step.name}»")

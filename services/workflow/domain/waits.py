@@ -23,7 +23,7 @@ def request_supplement(
 ) -> list:
     hold_step(i, who, "yêu cầu bổ sung hồ sơ")
     pause(i, PauseKind.SUPPLEMENT, Status.SUPPLEMENT_REQUESTED, now)
-    remaining = rules.calendar.working_days_between(now, i.due_at) if now < i.due_at else 0
+    remaining = rules.calendar.working_days_between(now, i.due_at)
     return [
         SupplementRequested(
             case_code=i.case_code,
@@ -55,7 +55,7 @@ def resume(
     current = i.open_pause
     if current is None or current.kind is not kind:
         raise IllegalAction(f"hồ sơ không chờ {kind.label} (trạng thái {i.status.value})")
-    days = rules.calendar.working_days_between(current.since, at) if at > current.since else 0
+    days = rules.calendar.working_days_between(current.since, at)
     i.pauses[-1] = current.model_copy(update={"until": at, "working_days": days})
     i.paused_working_days += days
     previous_due_at = i.due_at

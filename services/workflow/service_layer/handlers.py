@@ -3,6 +3,7 @@
 import logging
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 
 from services.workflow.adapters.repository import ConcurrentChange, InstanceRepository, Stored
 from services.workflow.domain.actions import perform
@@ -35,8 +36,8 @@ class Workflow:
     clock: Clock
     stored: Callable[[], None] = lambda: None
 
-    def envelopes(self, events: Sequence[EventData]) -> list[Envelope]:
-        now = self.clock.now()
+    @staticmethod
+    def envelopes(events: Sequence[EventData], now: datetime) -> list[Envelope]:
         return [new_event(event, time=now) for event in events]
 
     async def load(self, case_code: str) -> Stored:
@@ -52,7 +53,9 @@ class Workflow:
             now = self.clock.now()
             instance, events = perform(stored.instance, command, officer, now, self.rules)
             try:
-                await self.repository.save(instance, stored.version, self.envelopes(events), now)
+                await self.repository.save(
+                    instance, stored.version, self.envelopes(events, now), now
+                )
             except ConcurrentChange:
                 continue
             self.stored()
@@ -80,13 +83,10 @@ class Workflow:
             except IllegalAction as refused:
                 log.warning("supplement received but ignored: %s", refused.reason)
                 return
+            now = self.clock.now()
             try:
                 await self.repository.save(
-                    instance,
-                    stored.version,
-                    self.envelopes(events),
-                    self.clock.now(),
-                    event_id=event_id,
+                    instance, stored.version, self.envelopes(events, now), now, event_id=event_id
                 )
             except ConcurrentChange:
                 continue

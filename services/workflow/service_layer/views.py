@@ -6,6 +6,7 @@ from pydantic import BaseModel
 
 from services.workflow.domain.instance import Instance
 from services.workflow.domain.records import (
+    CLOCK_RUNNING,
     STATUS_NAMES,
     ActionRecord,
     Decision,
@@ -101,8 +102,7 @@ def queue_item(instance: Instance, now: datetime) -> dict:
         "step": StepView(id=step.id, name=step.name, role=step.role),
         "assignee": instance.assignee,
         "due_at": instance.due_at,
-        "overdue": instance.status in (Status.RECEIVED, Status.IN_PROGRESS)
-        and now > instance.due_at,
+        "overdue": instance.status in CLOCK_RUNNING and now > instance.due_at,
     }
 
 
