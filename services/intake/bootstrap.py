@@ -1,6 +1,6 @@
 """Wires the intake service: settings -> connections -> repositories -> use cases -> workers."""
 
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass
 
@@ -15,8 +15,7 @@ from services.intake.settings import IntakeSettings
 from shared.calendar import DEFAULT_CALENDAR
 from shared.clock import Clock, SystemClock
 from shared.events.catalogue import CATALOGUE
-from shared.http.container import Container, open_container
-from shared.http.readiness import ReadinessCheck
+from shared.http.container import ServiceContainer, open_container
 from shared.kafka import ensure_topics
 from shared.mongo import ensure_indexes
 from shared.outbox import OutboxRelay
@@ -25,16 +24,11 @@ PRODUCED_TOPICS = tuple(spec.topic for spec in CATALOGUE if spec.producer == "in
 
 
 @dataclass(frozen=True)
-class IntakeContainer:
-    connections: Container[IntakeSettings]
+class IntakeContainer(ServiceContainer[IntakeSettings]):
     catalogue: Catalogue
     reception: Reception
     desk: CaseDesk
     cases: MongoCaseRepository
-
-    @property
-    def readiness_checks(self) -> Mapping[str, ReadinessCheck]:
-        return self.connections.readiness_checks
 
 
 @asynccontextmanager

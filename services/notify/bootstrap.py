@@ -1,7 +1,7 @@
 """Wires the notify service: its settings in, the dependencies its entrypoints use out."""
 
 import uuid
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass
 from datetime import timedelta
@@ -21,16 +21,14 @@ from services.notify.service_layer.outcomes import OUTCOME_TOPICS, OutcomeEvents
 from services.notify.service_layer.retries import RetryScheduler
 from services.notify.settings import NotifySettings
 from shared.clock import Clock, SystemClock
-from shared.http import ReadinessCheck
-from shared.http.container import Container, open_container
+from shared.http.container import ServiceContainer, open_container
 from shared.kafka import ensure_topics
 from shared.mongo import ensure_indexes
 from shared.outbox import OutboxRelay
 
 
 @dataclass(frozen=True)
-class NotifyContainer:
-    base: Container[NotifySettings]
+class NotifyContainer(ServiceContainer[NotifySettings]):
     deliveries: MongoDeliveryLog
     optouts: MongoOptOuts
     dispatcher: Dispatcher
@@ -38,14 +36,6 @@ class NotifyContainer:
     scheduler: RetryScheduler
     relay: OutboxRelay
     clock: Clock
-
-    @property
-    def settings(self) -> NotifySettings:
-        return self.base.settings
-
-    @property
-    def readiness_checks(self) -> Mapping[str, ReadinessCheck]:
-        return self.base.readiness_checks
 
 
 @asynccontextmanager

@@ -1,6 +1,6 @@
 """Wires the reporting service: its settings in, the dependencies its entrypoints use out."""
 
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass
 
@@ -8,23 +8,13 @@ from services.reporting.entrypoints.consumers import event_consumer
 from services.reporting.service_layer.read_models import ReadModels
 from services.reporting.settings import ReportingSettings
 from shared.clock import Clock, SystemClock
-from shared.http.container import Container, open_container
-from shared.http.readiness import ReadinessCheck
+from shared.http.container import ServiceContainer, open_container
 
 
 @dataclass(frozen=True)
-class ReportingContainer:
-    base: Container[ReportingSettings]
+class ReportingContainer(ServiceContainer[ReportingSettings]):
     read_models: ReadModels
     clock: Clock
-
-    @property
-    def settings(self) -> ReportingSettings:
-        return self.base.settings
-
-    @property
-    def readiness_checks(self) -> Mapping[str, ReadinessCheck]:
-        return self.base.readiness_checks
 
 
 @asynccontextmanager

@@ -1,6 +1,6 @@
 """Wires the workflow service: settings -> connections -> repository -> use cases -> workers."""
 
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass
 
@@ -14,8 +14,7 @@ from services.workflow.service_layer.handlers import Workflow
 from services.workflow.settings import WorkflowSettings
 from shared.clock import Clock, SystemClock
 from shared.events.catalogue import CATALOGUE
-from shared.http.container import Container, open_container
-from shared.http.readiness import ReadinessCheck
+from shared.http.container import ServiceContainer, open_container
 from shared.kafka import ensure_topics
 from shared.mongo import ensure_indexes
 from shared.outbox import OutboxRelay
@@ -24,13 +23,8 @@ PRODUCED_TOPICS = tuple(spec.topic for spec in CATALOGUE if spec.producer == "wo
 
 
 @dataclass(frozen=True)
-class WorkflowContainer:
-    connections: Container[WorkflowSettings]
+class WorkflowContainer(ServiceContainer[WorkflowSettings]):
     workflow: Workflow
-
-    @property
-    def readiness_checks(self) -> Mapping[str, ReadinessCheck]:
-        return self.connections.readiness_checks
 
 
 @asynccontextmanager

@@ -32,6 +32,21 @@ class Container(Generic[SettingsT]):
         return {"mongodb": partial(ping, self.db), "kafka": self.producer.ping}
 
 
+@dataclass(frozen=True)
+class ServiceContainer(Generic[SettingsT]):
+    """Base of each service's container: the connections, then the service's own parts."""
+
+    connections: Container[SettingsT]
+
+    @property
+    def settings(self) -> SettingsT:
+        return self.connections.settings
+
+    @property
+    def readiness_checks(self) -> Mapping[str, ReadinessCheck]:
+        return self.connections.readiness_checks
+
+
 @asynccontextmanager
 async def open_container(settings: SettingsT) -> AsyncIterator[Container[SettingsT]]:
     """Open the connections for the life of the app; close them, in reverse, at its end."""
