@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
-# Debian packages the test suite needs beyond the machine's toolchains: Chromium renders the
-# reporting dashboard in its end-to-end test; DejaVu Sans gives the intake receipt (PDF) its
-# Vietnamese letters. Installs only what is missing.
+# Debian packages needed beyond the machine's toolchains: DejaVu Sans gives the intake receipt
+# (PDF) its Vietnamese letters; with --with-browser also Chromium, which renders the reporting
+# dashboard in the tests. Installs only what is missing.
 set -euo pipefail
 missing=()
-command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+if [ "${1:-}" = "--with-browser" ]; then
+  command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+fi
 [ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || missing+=(fonts-dejavu-core)
 [ ${#missing[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" -ne 0 ]; then

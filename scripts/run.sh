@@ -6,6 +6,7 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 scripts/bootstrap.sh
+scripts/ensure-system-packages.sh
 .venv/bin/python -m devstack up --services
 .venv/bin/python -m devstack.demo
 
