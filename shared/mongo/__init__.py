@@ -11,7 +11,8 @@ FerretDB 1.24.2 (tests/integration, and its source):
   checked. Two concurrent updates of one document can silently lose one (``$inc``/``$push``
   included), and two concurrent conditional updates (a claim, a version check, an "event not yet
   applied" filter) can both succeed. MongoDB applies each update atomically. Hence: one writer
-  per document at a time (the consumer runner handles a case's events in order on one partition),
+  per document at a time (the consumer runner handles a case's events in order on one partition;
+  ``Turns`` serialises a process's writes of one document),
   the outbox relay never writes the services' documents, and mutual exclusion uses inserts with a
   unique ``_id`` (a duplicate key is refused atomically), never find-and-modify.
 - Queries: only a filter that is exactly ``{"_id": <string or ObjectId>}`` uses an index; any
@@ -31,10 +32,12 @@ FerretDB 1.24.2 (tests/integration, and its source):
 
 from shared.mongo.client import mongo_client, ping, service_database
 from shared.mongo.indexes import IndexSpec, ensure_indexes
+from shared.mongo.turns import Turns
 from shared.mongo.updates import merge_updates
 
 __all__ = [
     "IndexSpec",
+    "Turns",
     "ensure_indexes",
     "merge_updates",
     "mongo_client",

@@ -14,10 +14,10 @@ from services.intake.domain.commands import RateService, ReceiveSupplement
 from services.intake.domain.errors import NotFound
 from services.intake.domain.tracking import TRACKERS
 from services.intake.service_layer.ports import CaseRepository, StaleCase
-from services.intake.service_layer.turns import Turns
 from shared.clock import Clock
 from shared.events.codec import new_event
 from shared.events.envelope import Envelope, EventData
+from shared.mongo import Turns
 
 _ATTEMPTS = 10
 UNKNOWN_CASE = "Không tìm thấy hồ sơ"

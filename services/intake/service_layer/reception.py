@@ -29,10 +29,10 @@ from services.intake.service_layer.ports import (
     CodeTaken,
     DuplicateIdempotencyKey,
 )
-from services.intake.service_layer.turns import Turns
 from shared.calendar import WorkingCalendar, local_date
 from shared.clock import Clock
 from shared.events.codec import new_event
+from shared.mongo import Turns
 
 IDEMPOTENCY_HEADER = "header.idempotency-key"
 # Draws of a number before giving up; only a race between replicas on FerretDB needs two.

@@ -13,7 +13,7 @@ from typing import Any
 from pymongo import ASCENDING
 from pymongo.asynchronous.database import AsyncDatabase
 
-from services.workflow.adapters.serialized import INSTANCE_WRITES
+from services.workflow.adapters.serialized import INSTANCE_TURNS
 from services.workflow.domain.instance import Instance
 from services.workflow.domain.records import CLOCK_RUNNING, OPEN_STATUSES, Status
 from shared.events.envelope import Envelope
@@ -68,11 +68,11 @@ def from_document(doc: dict[str, Any]) -> Stored:
 
 
 class InstanceRepository:
-    """``write_lock`` serialises this process's updates (see ``serialized.py`` for why)."""
+    """``turns`` serialise this process's updates of a case (see ``serialized.py`` for why)."""
 
     def __init__(self, db: AsyncDatabase[dict[str, Any]]) -> None:
         self.collection = db[COLLECTION]
-        self.write_lock = INSTANCE_WRITES
+        self.turns = INSTANCE_TURNS
 
     async def get(self, case_code: str) -> Stored | None:
         doc = await self.collection.find_one({"_id": case_code}, projection={"outbox": False})
@@ -100,7 +100,7 @@ class InstanceRepository:
         )
         if event_id is not None:
             key, update = once_filter(key, event_id), once_update(update, event_id)
-        async with self.write_lock:
+        async with self.turns.of(instance.case_code):
             result = await self.collection.update_one(key, update)
         if result.matched_count == 0:
             raise ConcurrentChange(instance.case_code)
@@ -117,7 +117,7 @@ class InstanceRepository:
         Only while the clock runs against the same due date; the version moves so that a writer
         holding an older copy re-reads rather than overwrites the mark.
         """
-        async with self.write_lock:
+        async with self.turns.of(instance.case_code):
             result = await self.collection.update_one(
                 {
                     "_id": instance.case_code,

@@ -1,15 +1,12 @@
-"""One writer at a time on the instance documents, within this process.
+"""One writer at a time per instance document, within this process.
 
-FerretDB 1.24 on SQLite applies an update as a query followed by a separate write, with no
-transaction around them (``internal/handler/msg_update.go``), so two concurrent updates of one
-document can silently lose one of them, conditional ones included: 3 writers x 100
-version-conditioned updates of one document all reported success and left it 99 short. MongoDB
-applies each update atomically. So every update of an instance document (officer actions, consumed
-events, the deadline watch) takes this lock; inserts need none, and the outbox relay only reads.
-The lock is per process, shared by every repository in it; several replicas writing to one
-FerretDB remain exposed to the race (real MongoDB is not).
+FerretDB 1.24 on SQLite can lose one of two concurrent updates of a document (measured: 3 writers
+x 100 version-conditioned updates of one document all reported success and left it 99 short; see
+``shared.mongo.turns``). So every update of an instance document (officer actions, consumed
+events, the deadline watch) takes its case's turn; inserts need none, and the outbox relay only
+reads. The turns are per process, shared by every repository in it.
 """
 
-import asyncio
+from shared.mongo import Turns
 
-INSTANCE_WRITES = asyncio.Lock()
+INSTANCE_TURNS = Turns()
