@@ -1,13 +1,24 @@
 """Decoding Kafka message values: every catalogue event round-trips, bad messages say why."""
 
+import contextlib
 import json
 from datetime import UTC, datetime
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from shared.events.catalogue import CATALOGUE
-from shared.events.codec import DecodeError, decode, encode, new_event
+from shared.events.codec import (
+    MAX_NESTING,
+    MAX_REASON_CHARS,
+    MAX_VALUE_BYTES,
+    DecodeError,
+    decode,
+    encode,
+    new_event,
+)
 from shared.events.examples import EXAMPLES, example_event
 from shared.events.registry import EventSpec
 from shared.events.workflow import FeeRequested
@@ -61,7 +72,6 @@ def test_new_event_fills_the_envelope_from_the_catalogue() -> None:
         (b"", "empty message"),
         (None, "empty message"),
         (b"{not json", "malformed JSON"),
-        (b"\xff\xfe", "malformed JSON"),
         (b"[1, 2]", "not a JSON object"),
         (b'"case-submitted"', "not a JSON object"),
     ],
@@ -166,3 +176,153 @@ def test_times_are_put_on_the_wire_in_utc() -> None:
 
     assert event.data.completed_at == datetime(2025, 7, 22, 9, tzinfo=UTC)
     assert json.loads(encode(event))["data"]["completed_at"] == "2025-07-22T09:00:00Z"
+
+
+# Poison messages: each must come out as a DecodeError with its reason, never as anything else,
+# since any other exception stops the consumer on that message for good.
+
+
+def poisoned(raw: Any) -> str:
+    with pytest.raises(DecodeError) as caught:
+        decode(raw, topic="case-submitted")
+    return caught.value.reason
+
+
+def example_bytes(topic: str = "case-submitted") -> bytes:
+    return encode(example_event(spec_of(topic)))
+
+
+def test_invalid_utf8_is_named_with_its_position() -> None:
+    raw = example_bytes().replace(b'"data"', b'"d\xffta"')
+
+    assert poisoned(raw).startswith("invalid UTF-8 at byte ")
+
+
+def test_a_byte_order_mark_is_not_json() -> None:
+    assert "malformed JSON" in poisoned(b"\xef\xbb\xbf" + example_bytes())
+
+
+def test_utf16_is_not_taken_for_json() -> None:
+    assert poisoned(example_bytes().decode().encode("utf-16")).startswith("invalid UTF-8")
+
+
+def test_two_hundred_thousand_brackets_are_rejected_not_raised() -> None:
+    assert poisoned(b"[" * 200_000) == f"malformed JSON: nested deeper than {MAX_NESTING}"
+
+
+def test_nesting_the_parser_survives_is_still_refused() -> None:
+    doc = wire("case-submitted")
+    doc["data"]["applicant"]["full_name"] = json.loads("[" * 200 + "]" * 200)
+
+    assert "nested deeper than" in poisoned(json.dumps(doc).encode())
+
+
+def test_nesting_at_the_limit_reaches_validation() -> None:
+    doc = json.loads("[" * (MAX_NESTING - 1) + "]" * (MAX_NESTING - 1))
+
+    assert poisoned(json.dumps({"specversion": "1.0", "type": doc}).encode()).startswith(
+        "unknown event type"
+    )
+
+
+@pytest.mark.parametrize("raw", [b"[1, 2]", b'"case-submitted"', b"42", b"null", b"true"])
+def test_a_value_that_is_not_an_object_is_rejected(raw: bytes) -> None:
+    assert poisoned(raw) == "not a JSON object"
+
+
+@pytest.mark.parametrize("raw", [None, b"", bytearray(), memoryview(b"")])
+def test_no_value_is_an_empty_message(raw: Any) -> None:
+    assert poisoned(raw) == "empty message"
+
+
+@pytest.mark.parametrize("raw", ["{}", 42, ["not", "bytes"]])
+def test_a_value_that_is_not_bytes_is_rejected(raw: Any) -> None:
+    assert poisoned(raw).endswith("not bytes")
+
+
+def test_bytes_in_other_containers_decode() -> None:
+    raw = example_bytes()
+
+    assert decode(bytearray(raw)) == decode(memoryview(raw)) == decode(raw)
+
+
+def test_an_oversized_value_is_rejected_before_parsing() -> None:
+    raw = example_bytes() + b" " * MAX_VALUE_BYTES
+
+    assert poisoned(raw) == f"value of {len(raw)} bytes exceeds {MAX_VALUE_BYTES}"
+
+
+def test_an_integer_of_thousands_of_digits_is_malformed() -> None:
+    raw = example_bytes().replace(b'"fee_vnd":', b'"fee_vnd":' + b"9" * 5000 + b',"x":')
+
+    assert poisoned(raw).startswith("malformed JSON: Exceeds the limit")
+
+
+@pytest.mark.parametrize("constant", [b"NaN", b"Infinity", b"-Infinity"])
+def test_non_json_numbers_are_malformed(constant: bytes) -> None:
+    raw = example_bytes().replace(b'"fee_vnd":', b'"fee_vnd":' + constant + b',"x":')
+
+    assert poisoned(raw) == f"malformed JSON: {constant.decode()} is not JSON"
+
+
+def test_a_repeated_key_is_malformed() -> None:
+    raw = example_bytes().replace(b'"data":', b'"subject":"X-250101-0001","data":')
+
+    assert poisoned(raw) == "malformed JSON: repeated key 'subject'"
+
+
+@pytest.mark.parametrize("type_", [None, 7, ["vn.onestop.case-submitted.v1"], {"a": 1}])
+def test_a_type_that_is_not_a_string_is_unknown(type_: Any) -> None:
+    assert poisoned(json.dumps(wire("case-submitted") | {"type": type_}).encode()).startswith(
+        "unknown event type"
+    )
+
+
+def test_wrong_schema_names_the_field() -> None:
+    doc = wire("case-submitted")
+    doc["data"] = ["not", "an", "object"]
+
+    assert poisoned(json.dumps(doc).encode()).startswith("invalid vn.onestop.case-submitted.v1")
+
+
+def test_a_huge_reason_is_cut() -> None:
+    raw = json.dumps(wire("case-submitted") | {"type": "x" * 100_000}).encode()
+
+    reason = poisoned(raw)
+
+    assert len(reason) == MAX_REASON_CHARS and reason.endswith("…")
+
+
+def test_any_other_failure_becomes_a_decode_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken(doc: object) -> None:
+        raise RecursionError("deep inside a validator")
+
+    monkeypatch.setattr(spec_of("case-submitted").envelope_model, "model_validate", broken)
+
+    assert (
+        poisoned(example_bytes()) == "unreadable message: RecursionError: deep inside a validator"
+    )
+
+
+def test_cancellation_is_not_swallowed(monkeypatch: pytest.MonkeyPatch) -> None:
+    def cancelled(doc: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(spec_of("case-submitted").envelope_model, "model_validate", cancelled)
+
+    with pytest.raises(KeyboardInterrupt):
+        decode(example_bytes())
+
+
+@given(st.binary(max_size=300))
+def test_arbitrary_bytes_never_raise_anything_but_decode_error(raw: bytes) -> None:
+    with contextlib.suppress(DecodeError):
+        decode(raw)
+
+
+@given(st.integers(min_value=0), st.binary(min_size=1, max_size=8))
+def test_a_spoiled_event_never_raises_anything_but_decode_error(at: int, junk: bytes) -> None:
+    raw = example_bytes("payment-approved")
+    at %= len(raw)
+    with contextlib.suppress(DecodeError):
+        decode(raw[:at] + junk + raw[at + len(junk) :])
