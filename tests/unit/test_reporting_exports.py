@@ -3,6 +3,7 @@
 import asyncio
 import csv
 import io
+import zipfile
 
 import openpyxl
 import pytest
@@ -12,7 +13,7 @@ from services.reporting.adapters.exports import to_csv, to_xlsx
 from services.reporting.domain.benefits import PaymentRow
 from services.reporting.domain.case import ProjectionError
 from services.reporting.domain.report import one_stop_row
-from services.reporting.domain.tables import one_stop_table, payments_table
+from services.reporting.domain.tables import Table, one_stop_table, payments_table
 from services.reporting.service_layer.batching import Batcher
 from services.reporting.service_layer.projector import Outcome
 from shared.events.envelope import Envelope
@@ -37,6 +38,40 @@ def test_xlsx_keeps_money_as_integers() -> None:
     assert rows[1][0] == "Năm 2018"
     assert rows[3] == ("NHA_TINH_NGHIA", "Nhà tình nghĩa", 3, 130_000_000)
     assert isinstance(rows[3][3], int)
+
+
+INJECTED = '=HYPERLINK("x")'
+HOSTILE = [INJECTED, "+84912345678", "-2+3", "@SUM(A1)", "\tx", "\rx", "\uff1d1+1"]
+
+
+def hostile_table() -> Table:
+    return Table("Báo cáo", ["Mã", "=Tên"], [[*HOSTILE, -5, -1.5, 0, "Nguyễn Văn An", "a=b"]])
+
+
+def test_csv_cells_that_look_like_formulas_open_as_text() -> None:
+    data = to_csv(hostile_table()).decode("utf-8-sig")
+    headers, row = list(csv.reader(io.StringIO(data)))
+    assert headers == ["Mã", "'=Tên"]
+    assert row[: len(HOSTILE)] == [f"'{text}" for text in HOSTILE]
+    assert row[0] == """'=HYPERLINK("x")"""
+    # Numbers, a negative one too, and text that merely contains a sign are left alone.
+    assert row[len(HOSTILE) :] == ["-5", "-1.5", "0", "Nguyễn Văn An", "a=b"]
+
+
+def test_xlsx_cells_that_look_like_formulas_are_stored_as_text() -> None:
+    data = to_xlsx(hostile_table(), "-kỳ")
+    sheet = openpyxl.load_workbook(io.BytesIO(data)).active
+    cells = sheet[4]
+    injected = cells[0]
+    assert (injected.value, injected.data_type, injected.quotePrefix) == (INJECTED, "s", True)
+    # XML turns a carriage return into a line feed; what matters is that the text is intact.
+    assert [c.value for c in cells[: len(HOSTILE)]] == [t.replace("\r", "\n") for t in HOSTILE]
+    assert {c.data_type for c in cells[: len(HOSTILE)]} == {"s"}
+    assert [c.value for c in cells[len(HOSTILE) :]] == [-5, -1.5, 0, "Nguyễn Văn An", "a=b"]
+    assert [c.data_type for c in cells[len(HOSTILE) :]] == ["n", "n", "n", "s", "s"]
+    assert (sheet["B3"].value, sheet["B3"].data_type) == ("=Tên", "s")
+    with zipfile.ZipFile(io.BytesIO(data)) as book:
+        assert "<f>" not in book.read("xl/worksheets/sheet1.xml").decode()
 
 
 async def test_concurrent_events_are_applied_in_one_batch_and_rejections_reach_their_sender() -> (
