@@ -1,4 +1,4 @@
-"""The FastAPI app every service starts from: probes, metrics, JSON logs, uniform 4xx bodies."""
+"""The FastAPI app every service starts from: probes, metrics, JSON logs, 4xx bodies, API docs."""
 
 from collections.abc import AsyncIterator, Callable, Mapping
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
@@ -6,6 +6,7 @@ from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from fastapi import FastAPI
 
 from shared.http.body_limit import BodySizeLimitMiddleware
+from shared.http.docs import add_docs
 from shared.http.errors import EXCEPTION_HANDLERS
 from shared.http.observe import RequestObservationMiddleware
 from shared.http.probes import router as probes_router
@@ -32,10 +33,14 @@ def create_app(
         title=title,
         lifespan=_logging_then(settings, lifespan),
         exception_handlers=EXCEPTION_HANDLERS,
+        # Served by add_docs from local files instead of FastAPI's CDN.
+        docs_url=None,
+        redoc_url=None,
     )
     app.state.settings = settings
     app.state.readiness_checks = dict(readiness_checks or {})
     app.include_router(probes_router)
+    add_docs(app)
     app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.http_max_body_bytes)
     # Added last, so it is outermost: it sees the 413s and the 500s too.
     app.add_middleware(RequestObservationMiddleware)
