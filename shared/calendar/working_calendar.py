@@ -1,13 +1,15 @@
 """Working days of Vietnamese public agencies, and deadlines counted in them.
 
 A working day is Monday to Friday unless it is a public holiday or a declared day off, or a Saturday
-the Government declares a make-up working day. Statutory holidays come from the `holidays` library
-(country VN); the yearly swaps come from a data file (see swapped_days.py) and win over the library.
+the Government declares a make-up working day. For the years of vn_days_off.yaml (official_days.py)
+the file alone decides; other years fall back to the `holidays` library (statutory days only).
 
-Deadline rules (the product brief, PRODUCT.md §5): processing time counts
-from the working day after receipt, whatever the hour of receipt; the case is due at the end of
-office hours (DUE_TIME, 17:00 Asia/Ho_Chi_Minh) of the n-th working day, and that date is the
-appointment printed on the receipt. Time waiting for a supplement or a fee does not count.
+Deadline rules (the product brief, PRODUCT.md §5): a time in working days counts from the working
+day after receipt, whatever the hour of receipt; a time in calendar days counts calendar days from
+the day after receipt and, when its last day is not a working day, ends on the next working day
+(Civil Code 2015, art. 148). The case is due at the end of office hours (DUE_TIME, 17:00
+Asia/Ho_Chi_Minh) of that day, the appointment printed on the receipt. Time waiting for a
+supplement or a fee does not count.
 """
 
 from collections.abc import Iterator
@@ -17,7 +19,8 @@ from zoneinfo import ZoneInfo
 
 import holidays
 
-from shared.calendar.swapped_days import SwappedDays, load_swapped_days
+from shared.calendar.official_days import OfficialDays, load_official_days
+from shared.events.values import TimeUnit
 
 LOCAL_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 DUE_TIME = time(17, 0)
@@ -37,25 +40,26 @@ def due_instant(day: date) -> datetime:
 
 
 class WorkingCalendar:
-    """Working-day arithmetic over the statutory holidays plus the declared swaps."""
+    """Working-day arithmetic over the official years, the library beyond them."""
 
-    def __init__(self, swapped: SwappedDays) -> None:
-        self._declared_off = swapped.off_dates()
-        self._declared_working = swapped.working_dates()
+    def __init__(self, official: OfficialDays) -> None:
+        self._official_years = frozenset(official.years)
+        self._declared_off = official.off_dates()
+        self._declared_working = official.working_dates()
         self._holidays_by_year: dict[int, frozenset[date]] = {}
         self._weekend_workdays_by_year: dict[int, frozenset[date]] = {}
 
     @classmethod
-    def vietnam(cls, swapped_days_file: Path | None = None) -> "WorkingCalendar":
-        return cls(load_swapped_days(swapped_days_file))
+    def vietnam(cls, days_off_file: Path | None = None) -> "WorkingCalendar":
+        return cls(load_official_days(days_off_file))
 
     def is_working_day(self, day: date) -> bool:
         if isinstance(day, datetime):
             day = local_date(day)
-        if day in self._declared_working:
-            return True
-        if day in self._declared_off:
-            return False
+        if day.year in self._official_years:
+            if day.weekday() < 5:
+                return day not in self._declared_off
+            return day in self._declared_working
         holidays_of_year, weekend_workdays = self._statutory_year(day.year)
         if day in weekend_workdays:
             return True
@@ -76,6 +80,25 @@ class WorkingCalendar:
         for _ in range(n):
             day = self.next_working_day(day)
         return due_instant(day)
+
+    def add_calendar_days(self, start: datetime, n: int) -> datetime:
+        """Due instant of a time limit of `n` calendar days counted from the day after `start`.
+
+        A last day that is a weekend or a day off moves to the next working day (Civil Code 2015,
+        art. 148); a last day that is a working day stays, even after a holiday on the way.
+        """
+        if n < 1:
+            raise ValueError(f"a time limit is at least one day, got {n}")
+        day = local_date(start) + timedelta(days=n)
+        if not self.is_working_day(day):
+            day = self.next_working_day(day)
+        return due_instant(day)
+
+    def add_time(self, start: datetime, n: int, unit: TimeUnit) -> datetime:
+        """Due instant of a legal time of `n` days in the law's unit."""
+        if unit is TimeUnit.CALENDAR_DAYS:
+            return self.add_calendar_days(start, n)
+        return self.add_working_days(start, n)
 
     def working_days_between(self, start: datetime, end: datetime) -> int:
         """Working days used from `start` to `end`: those after start's date, up to end's date."""

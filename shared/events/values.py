@@ -64,6 +64,18 @@ class CopyKind(StrEnum):
     CERTIFIED_COPY = "certified_copy"
 
 
+class TimeUnit(StrEnum):
+    """The unit of a procedure's legal time, as its text states it."""
+
+    WORKING_DAYS = "working_days"  # "ngày làm việc"
+    CALENDAR_DAYS = "calendar_days"  # "ngày"
+
+    @property
+    def label(self) -> str:
+        """The unit as printed for citizens."""
+        return "ngày" if self is TimeUnit.CALENDAR_DAYS else "ngày làm việc"
+
+
 class Timeliness(StrEnum):
     """Finished before (trước hạn), on (đúng hạn) or after (quá hạn) its due date."""
 
