@@ -227,7 +227,7 @@ def receivable(procedure: Json) -> bool:
         procedure["documents"]
         and procedure["documents_complete"]
         and procedure["fee_vnd"] is not None
-        and procedure["processing_working_days"] is not None
+        and procedure["processing_days"] is not None
     )
 
 

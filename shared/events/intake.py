@@ -14,6 +14,7 @@ from shared.events.values import (
     StaffId,
     SubmissionChannel,
     Text,
+    TimeUnit,
     UtcDatetime,
     ValueModel,
     Vnd,
@@ -37,7 +38,14 @@ class CaseSubmitted(EventData):
         min_length=1, description="Documents received, as listed on the receipt (form 01)."
     )
     received_at: UtcDatetime = Field(description="When the desk received the dossier.")
-    processing_days: WorkingDays = Field(description="Legal processing time in working days.")
+    processing_days: WorkingDays = Field(
+        description="Legal processing time, in the unit of processing_time_unit."
+    )
+    processing_time_unit: TimeUnit = Field(
+        default=TimeUnit.WORKING_DAYS,
+        description='Unit of processing_days: working days ("ngày làm việc") or calendar days '
+        '("ngày"); absent in events before it was added, which all meant working days.',
+    )
     due_at: UtcDatetime = Field(description="Appointment for the result (ngày hẹn trả).")
     fee_vnd: Vnd = Field(description="Fee due for the procedure, in whole VND.")
     is_benefit: bool = Field(description="Whether approval of this procedure decides a payment.")

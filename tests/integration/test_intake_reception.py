@@ -278,7 +278,7 @@ async def test_the_public_catalogue_searches_filters_and_dates(client: httpx.Asy
     expired = await client.get("/procedures/1.001731", params={"at": "2025-07-14"})
     in_effect = await client.get("/procedures/1.001731", params={"at": "2025-06-02"})
     assert expired.status_code == 404
-    assert in_effect.json()["processing_working_days"] == 5
+    assert in_effect.json()["processing_days"] == 5
 
     in_2018 = await client.get("/agencies", params={"at": "2018-06-01"})
     today = await client.get("/agencies", params={"at": "2025-07-14"})

@@ -48,7 +48,7 @@ def test_a_version_cannot_be_used_outside_its_period(catalogue: Catalogue) -> No
     assert caught.value.periods == ["… to 2025-06-30"]
     with pytest.raises(NotInEffect):
         catalogue.procedure("1.014027", date(2025, 6, 30))
-    assert catalogue.procedure("1.014027", date(2025, 7, 1)).processing_working_days == 10
+    assert catalogue.procedure("1.014027", date(2025, 7, 1)).processing_days == 10
 
 
 def test_an_instant_is_read_as_a_date_in_viet_nam(catalogue: Catalogue) -> None:
@@ -81,7 +81,7 @@ def test_incomplete_procedures_cannot_be_received(
 
 def test_a_complete_procedure_can_be_received(catalogue: Catalogue) -> None:
     procedure = catalogue.receivable_procedure("1.010833", AFTER_REFORM)
-    assert (procedure.processing_working_days, procedure.fee_vnd) == (5, 0)
+    assert (procedure.processing_days, procedure.fee_vnd) == (5, 0)
 
 
 @pytest.mark.parametrize(

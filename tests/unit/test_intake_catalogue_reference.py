@@ -6,7 +6,8 @@ import pytest
 import yaml
 
 from services.intake.domain.catalogue_loading import load_catalogue
-from services.intake.domain.procedures import Procedure, PublishedTimeUnit
+from services.intake.domain.procedures import Procedure
+from shared.events.values import TimeUnit
 
 REFERENCE = (
     Path(__file__).parents[3] / "shared" / "reference" / "procedures-and-calendar-facts.yaml"
@@ -43,9 +44,12 @@ def test_code_flag_time_and_fee_match_the_reference(
     assert procedure.verified is fact["verified"]
     working_days, days = fact["thoi_han_ngay_lam_viec"], fact.get("thoi_han_ngay")
     if procedure.reference not in DERIVED_TIMES and (working_days or days):
-        assert procedure.processing_working_days == (working_days or days)
-        expected_unit = PublishedTimeUnit.WORKING_DAYS if working_days else PublishedTimeUnit.DAYS
-        assert procedure.published_time_unit is expected_unit
+        assert procedure.processing_days == (working_days or days)
+    if procedure.processing_days is not None:
+        # The law's unit: calendar days exactly where the reference reads only "ngày".
+        calendar_days = fact.get("thoi_han_ngay") is not None and not working_days
+        expected_unit = TimeUnit.CALENDAR_DAYS if calendar_days else TimeUnit.WORKING_DAYS
+        assert procedure.time_unit is expected_unit
     if any(word in str(fact["phi_le_phi"]) for word in FREE):
         assert procedure.fee_vnd == 0
 

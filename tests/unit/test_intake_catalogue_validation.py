@@ -77,15 +77,15 @@ def test_a_new_version_after_the_old_one_ends_is_accepted(tmp_path: Path) -> Non
                 **old,
                 "level": "xã",
                 "receiving_levels": ["xã"],
-                "processing_working_days": 4,
+                "processing_days": 4,
                 "effective_from": date(2025, 7, 1),
                 "effective_to": None,
             }
         )
 
     catalogue = load_catalogue(data_dir(tmp_path, "procedures.yaml", new_version))
-    assert catalogue.procedure("1.001731", date(2025, 6, 30)).processing_working_days == 5
-    assert catalogue.procedure("1.001731", date(2025, 7, 1)).processing_working_days == 4
+    assert catalogue.procedure("1.001731", date(2025, 6, 30)).processing_days == 5
+    assert catalogue.procedure("1.001731", date(2025, 7, 1)).processing_days == 4
 
 
 def set_field(code: str, **values: Any) -> Callable[[Data], None]:
@@ -110,7 +110,7 @@ def set_field(code: str, **values: Any) -> Callable[[Data], None]:
             set_field("1.001653", effective_to=date(2020, 1, 1), effective_from=date(2021, 1, 1)),
             "effective_to is before effective_from",
         ),
-        (set_field("1.001653", processing_working_days=0), "processing_working_days: Input"),
+        (set_field("1.001653", processing_days=0), "processing_days: Input"),
     ],
 )
 def test_a_bad_procedure_is_refused_naming_it(

@@ -17,18 +17,20 @@ from tests.unit.intake_fakes import FakeCases, FakeSequences, dossier
 pytestmark = pytest.mark.unit
 
 
-async def test_the_receipt_text_has_the_code_the_appointment_and_the_place_of_return() -> None:
+async def receipt_text(received: datetime, **overrides: object) -> tuple[str, PdfReader]:
     catalogue = load_catalogue()
-    received = datetime(2026, 2, 12, 10, 5, tzinfo=LOCAL_TZ)
     reception = Reception(
         catalogue, FakeCases(), FakeSequences(), DEFAULT_CALENDAR, ManualClock(received)
     )
-    case = (await reception.submit(SubmitDossier.model_validate(dossier()), None)).case
-    agency = catalogue.agency("DAIDONG", received)
+    case = (await reception.submit(SubmitDossier.model_validate(dossier(**overrides)), None)).case
+    pdf = PdfReader(BytesIO(render_receipt(case, catalogue.agency("DAIDONG", received))))
+    return " ".join(page.extract_text() for page in pdf.pages), pdf
 
-    pdf = PdfReader(BytesIO(render_receipt(case, agency)))
 
-    text = " ".join(page.extract_text() for page in pdf.pages)
+async def test_the_receipt_text_has_the_code_the_appointment_and_the_place_of_return() -> None:
+    received = datetime(2026, 2, 12, 10, 5, tzinfo=LOCAL_TZ)
+    agency = load_catalogue().agency("DAIDONG", received)
+    text, pdf = await receipt_text(received)
     assert "DAIDONG-260212-0001" in text
     assert "26/02/2026" in text  # the appointment, after Tết
     assert "12/02/2026" in text
@@ -36,3 +38,13 @@ async def test_the_receipt_text_has_the_code_the_appointment_and_the_place_of_re
     assert "Nguyễn Thị Hoa" in text
     assert agency.place_of_return in text
     assert pdf.pages[0].images, "the QR code of the case code is drawn"
+    assert "Thời hạn giải quyết: 5 ngày làm việc" in text
+
+
+async def test_a_calendar_day_procedure_prints_its_time_in_days() -> None:
+    # 1.010778: 97 days after Friday 26/9/2025 is 1/1/2026, then 2/1 (swapped) and the weekend.
+    received = datetime(2025, 9, 26, 9, 0, tzinfo=LOCAL_TZ)
+    text, _ = await receipt_text(received, procedure_code="1.010778")
+    assert "Thời hạn giải quyết: 97 ngày" in text
+    assert "97 ngày làm việc" not in text
+    assert "05/01/2026" in text

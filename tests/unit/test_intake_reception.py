@@ -12,6 +12,7 @@ from services.intake.service_layer.reception import Reception
 from shared.calendar import DEFAULT_CALENDAR, LOCAL_TZ
 from shared.clock import ManualClock
 from shared.events.intake import CaseSubmitted
+from shared.events.values import TimeUnit
 from tests.unit.intake_fakes import FakeCases, FakeSequences, dossier
 
 pytestmark = pytest.mark.unit
@@ -64,6 +65,40 @@ async def test_the_daily_number_restarts_the_next_day_in_viet_nam_time() -> None
 async def test_due_dates_skip_tet_and_national_day(received: datetime, due: datetime) -> None:
     submitted = await reception(received).submit(SubmitDossier.model_validate(dossier()), None)
     assert submitted.case.due_at == due
+
+
+@pytest.mark.parametrize(
+    ("received", "due"),
+    [
+        # 97 days after Tuesday 26/8/2025 is Monday 1/12/2025, a working day: it stays.
+        (local(2025, 8, 26, 10), local(2025, 12, 1, 17)),
+        # 97 days after Monday 25/8/2025 is Sunday 30/11/2025: the next working day.
+        (local(2025, 8, 25, 10), local(2025, 12, 1, 17)),
+        # 97 days after Friday 26/9/2025 is Tết Dương lịch 1/1/2026; 2/1 is swapped off.
+        (local(2025, 9, 26, 10), local(2026, 1, 5, 17)),
+    ],
+)
+async def test_a_97_calendar_day_procedure_is_due_97_days_later_on_a_working_day(
+    received: datetime, due: datetime
+) -> None:
+    desk = reception(received)
+    cmd = SubmitDossier.model_validate(dossier(procedure_code="1.010778"))
+    submitted = await desk.submit(cmd, None)
+    assert submitted.case.due_at == due
+    [event] = desk.cases.published  # type: ignore[attr-defined]
+    assert (event.data.processing_days, event.data.processing_time_unit) == (
+        97,
+        TimeUnit.CALENDAR_DAYS,
+    )
+
+
+async def test_a_working_day_procedure_still_counts_working_days() -> None:
+    desk = reception(local(2025, 8, 26, 10))
+    submitted = await desk.submit(SubmitDossier.model_validate(dossier()), None)
+    # 5 working days from Wednesday 27/8, skipping 1/9 and 2/9/2025.
+    assert submitted.case.due_at == local(2025, 9, 4, 17)
+    [event] = desk.cases.published  # type: ignore[attr-defined]
+    assert event.data.processing_time_unit is TimeUnit.WORKING_DAYS
 
 
 async def test_an_incomplete_dossier_lists_what_is_missing_and_stores_nothing() -> None:

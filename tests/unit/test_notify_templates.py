@@ -16,6 +16,8 @@ from shared.events.catalogue import CATALOGUE
 from shared.events.codec import new_event
 from shared.events.decisions import PaymentApproved
 from shared.events.examples import EVENT_TIME, EXAMPLES, example_event
+from shared.events.intake import CaseSubmitted
+from shared.events.values import TimeUnit
 
 pytestmark = pytest.mark.unit
 
@@ -47,6 +49,20 @@ def test_case_submitted_gives_procedure_and_appointment_date_in_vietnam_time() -
     assert "Giải quyết chế độ trợ cấp thờ cúng liệt sĩ" in sms.text
     assert "Ngày hẹn trả kết quả: 29/07/2025" in sms.text
     assert sms.encoding is SmsEncoding.UCS2
+
+
+@pytest.mark.parametrize(
+    ("unit", "printed"),
+    [(TimeUnit.WORKING_DAYS, "10 ngày làm việc"), (TimeUnit.CALENDAR_DAYS, "10 ngày")],
+)
+def test_case_submitted_email_prints_the_time_in_the_law_s_unit(
+    unit: TimeUnit, printed: str
+) -> None:
+    base = EXAMPLES[CaseSubmitted]
+    data = base.model_copy(update={"processing_time_unit": unit})
+    mail = renderer().email("case-submitted", message_context(new_event(data, time=EVENT_TIME)))
+    assert f"Thời hạn giải quyết: {printed}\n" in mail.text
+    assert f"<td>{printed}</td>" in mail.html
 
 
 def test_unaccented_mode_sends_the_same_message_without_diacritics() -> None:

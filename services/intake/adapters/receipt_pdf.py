@@ -77,7 +77,7 @@ def _body(pdf: FPDF, case: Case) -> None:
     _lines(
         pdf,
         [
-            f"Thời hạn giải quyết: {s.processing_days} ngày làm việc",
+            f"Thời hạn giải quyết: {s.processing_days} {s.processing_time_unit.label}",
             f"Thời gian nhận hồ sơ: {_moment(s.received_at)}",
             f"Thời gian trả kết quả (ngày hẹn trả): {_moment(case.due_at)}",
         ],

@@ -1,7 +1,6 @@
 """Procedures of the catalogue, their required documents, and the completeness check."""
 
 from collections.abc import Iterable
-from enum import StrEnum
 from typing import Annotated, Any, Self
 
 from pydantic import Field, Strict, StringConstraints, model_validator
@@ -13,7 +12,7 @@ from services.intake.domain.catalogue_values import (
     ProcedureField,
     Text,
 )
-from shared.events.values import CopyKind
+from shared.events.values import CopyKind, TimeUnit
 
 NATIONAL_CODE_PATTERN = r"^\d\.\d{6}$"
 LOCAL_CODE_PATTERN = r"^LOCAL\.[A-Z]+\.\d{3}$"
@@ -31,13 +30,6 @@ ACCEPTS: dict[CopyKind, frozenset[CopyKind]] = {
     CopyKind.CERTIFIED_COPY: frozenset({CopyKind.ORIGINAL, CopyKind.CERTIFIED_COPY}),
     CopyKind.COPY: frozenset(CopyKind),
 }
-
-
-class PublishedTimeUnit(StrEnum):
-    """The unit the source printed; the catalogue counts every time in working days."""
-
-    WORKING_DAYS = "ngày làm việc"
-    DAYS = "ngày"
 
 
 class RequiredDocument(CatalogueModel):
@@ -58,8 +50,11 @@ class Procedure(Dated):
     field: ProcedureField
     level: Level = Field(description="Level that decides (cấp thực hiện).")
     receiving_levels: tuple[Level, ...] = Field(min_length=1)
-    processing_working_days: Count | None
-    published_time_unit: PublishedTimeUnit | None = None
+    processing_days: Count | None = Field(description="Legal processing time, in `time_unit`.")
+    time_unit: TimeUnit = Field(
+        default=TimeUnit.WORKING_DAYS,
+        description='The unit the legal text states: "ngày làm việc" or calendar days ("ngày").',
+    )
     documents: tuple[RequiredDocument, ...]
     documents_complete: bool = True
     fee_vnd: Annotated[int, Strict(), Field(ge=0)] | None
@@ -86,8 +81,6 @@ class Procedure(Dated):
             raise ValueError("two documents share a key")
         if self.payment_programme and not self.is_benefit:
             raise ValueError("only a benefit procedure feeds a payment programme")
-        if (self.processing_working_days is None) != (self.published_time_unit is None):
-            raise ValueError("processing_working_days and published_time_unit go together")
         district = Level.HUYEN in (self.level, *self.receiving_levels)
         if district and not self.ends_before_two_tier():
             raise ValueError("a district-level version must end before 2025-07-01")
@@ -96,7 +89,7 @@ class Procedure(Dated):
     @property
     def not_receivable_because(self) -> str | None:
         """Why a desk cannot receive this version, or None when it can."""
-        if self.processing_working_days is None:
+        if self.processing_days is None:
             return "no legal processing time is known"
         if not self.documents or not self.documents_complete:
             return "the list of required documents is not complete"

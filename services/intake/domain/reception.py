@@ -51,7 +51,7 @@ def case_submitted(
     received_at: datetime,
     due_at: datetime,
 ) -> CaseSubmitted:
-    assert procedure.processing_working_days is not None and procedure.fee_vnd is not None
+    assert procedure.processing_days is not None and procedure.fee_vnd is not None
     return CaseSubmitted(
         case_code=case_code,
         procedure_code=procedure.code,
@@ -63,7 +63,8 @@ def case_submitted(
         applicant=Applicant(**cmd.applicant.model_dump()),
         documents=documents,
         received_at=received_at,
-        processing_days=procedure.processing_working_days,
+        processing_days=procedure.processing_days,
+        processing_time_unit=procedure.time_unit,
         due_at=due_at,
         fee_vnd=procedure.fee_vnd,
         is_benefit=procedure.is_benefit,

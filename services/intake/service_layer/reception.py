@@ -72,8 +72,8 @@ class Reception:
         received_at = self.clock.now()
         procedure, agency = self._catalogue_entries(cmd, received_at)
         documents = check_dossier(cmd, procedure, agency, local_date(received_at))
-        assert procedure.processing_working_days is not None
-        due_at = self.calendar.add_working_days(received_at, procedure.processing_working_days)
+        assert procedure.processing_days is not None
+        due_at = self.calendar.add_time(received_at, procedure.processing_days, procedure.time_unit)
         sequence = sequence_key(agency.code, received_at)
         for _ in range(MAX_DRAWS):
             number = await self.sequences.next_number(sequence)

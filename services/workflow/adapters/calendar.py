@@ -25,5 +25,12 @@ class DeadlineCalendar:
             left -= self._calendar.is_working_day(day)
         raise ValueError(f"no {working_days} working days within {MAX_SCAN_DAYS} days")
 
+    def on_working_day(self, instant: datetime) -> datetime:
+        local = instant.astimezone(LOCAL_TZ)
+        if self._calendar.is_working_day(local.date()):
+            return instant
+        day = self._calendar.next_working_day(local.date())
+        return datetime.combine(day, local.time(), LOCAL_TZ).astimezone(instant.tzinfo)
+
     def working_days_between(self, start: datetime, end: datetime) -> int:
         return self._calendar.working_days_between(start, end) if end > start else 0

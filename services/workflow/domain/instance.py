@@ -72,7 +72,11 @@ class Instance(BaseModel):
             facts=facts,
             steps=process.steps,
             step_due=step_due_times(
-                calendar, due, event.processing_days, process.cumulative_shares()
+                calendar,
+                event.received_at,
+                due,
+                (event.processing_days, event.processing_time_unit),
+                process.cumulative_shares(),
             ),
             step_started_at=event.received_at,
             original_due_at=due,

@@ -16,6 +16,7 @@ from shared.events.values import (
     StaffId,
     Text,
     Timeliness,
+    TimeUnit,
     Vnd,
     WorkingDays,
 )
@@ -64,6 +65,8 @@ class CaseFacts(Record):
     applicant: Applicant
     received_at: AwareDatetime
     processing_days: WorkingDays
+    # Instances stored before the unit was recorded were all in working days.
+    processing_time_unit: TimeUnit = TimeUnit.WORKING_DAYS
     fee_vnd: Vnd
     is_benefit: bool
     payment_programme: Code | None = None

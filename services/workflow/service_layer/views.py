@@ -14,7 +14,7 @@ from services.workflow.domain.records import (
     Pause,
     Status,
 )
-from shared.events.values import Timeliness
+from shared.events.values import Timeliness, TimeUnit
 from shared.events.workflow import Role
 from shared.officers import ROLE_NAMES
 
@@ -48,6 +48,7 @@ class CaseView(QueueItem):
     applicant_name: str
     received_at: datetime
     processing_days: int
+    processing_time_unit: TimeUnit
     original_due_at: datetime
     appointment_at: datetime
     paused_working_days: int
@@ -126,6 +127,7 @@ def case_view(instance: Instance, now: datetime) -> CaseView:
         applicant_name=instance.facts.applicant.full_name,
         received_at=instance.facts.received_at,
         processing_days=instance.facts.processing_days,
+        processing_time_unit=instance.facts.processing_time_unit,
     )
 
 
