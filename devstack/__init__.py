@@ -1,8 +1,8 @@
-"""The local development stack: real Kafka, FerretDB and more servers on loopback, no Docker.
+"""The local development stack: real Kafka, SecantusDB and more servers on loopback, no Docker.
 
 Run ``python -m devstack {install,up,down,status,reset}`` from the repository root, or call the
 functions below (the test fixtures do). Configuration comes from the environment: DEVSTACK_CACHE,
-DEVSTACK_DATA and the ports of devstack.config.PORT_DEFAULTS (KAFKA_PORT, FERRETDB_PORT, ...).
+DEVSTACK_DATA and the ports of devstack.config.PORT_DEFAULTS (KAFKA_PORT, MONGODB_PORT, ...).
 """
 
 from collections.abc import Collection
@@ -29,7 +29,7 @@ def _stack(config: StackConfig | None) -> Stack:
 
 
 def install(config: StackConfig | None = None) -> None:
-    """Download Kafka and build FerretDB into the cache, unless already there."""
+    """Download Kafka and install SecantusDB into the cache, unless already there."""
     _stack(config).install()
 
 

@@ -89,7 +89,7 @@ def _listening(environment: dict[str, str]) -> str:
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m devstack",
-        description="Real Kafka, FerretDB, notify sinks and the services on loopback, no Docker.",
+        description="Real Kafka, SecantusDB, notify sinks and the services on loopback, no Docker.",
     )
     parser.add_argument("--cache", type=Path, help="downloads and builds (env DEVSTACK_CACHE)")
     parser.add_argument("--data", type=Path, help="run-time data and logs (env DEVSTACK_DATA)")
@@ -97,7 +97,7 @@ def _parser() -> argparse.ArgumentParser:
         flag = "--" + setting.lower().replace("_", "-")
         parser.add_argument(flag, type=int, help=f"env {setting}, default {default}")
     commands = parser.add_subparsers(dest="command", required=True)
-    commands.add_parser("install", help="download Kafka and build FerretDB into the cache")
+    commands.add_parser("install", help="download Kafka and SecantusDB into the cache")
     up = commands.add_parser("up", help="start everything (installing first if needed) and wait")
     up.add_argument("--reset", action="store_true", help="delete the data first")
     up.add_argument("--services", action="store_true", help="also run the four services")

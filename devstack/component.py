@@ -1,6 +1,6 @@
 """What every managed process of the stack provides, so the stack can treat them alike.
 
-The servers (Kafka, FerretDB, the notify sinks) and the four services are all components.
+The servers (Kafka, SecantusDB, the notify sinks) and the four services are all components.
 """
 
 from abc import ABC, abstractmethod

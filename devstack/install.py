@@ -13,7 +13,6 @@ from devstack.errors import StackError
 _TOOL_HINTS = {
     "java": "Java 17 or newer runs Kafka (Debian: apt-get install openjdk-17-jre-headless)",
     "mvn": "Maven downloads Kafka from Maven Central (Debian: apt-get install maven)",
-    "go": "Go 1.24 or newer builds FerretDB (https://go.dev/doc/install)",
 }
 
 
@@ -48,12 +47,14 @@ class Stamp:
     """A fingerprint of a build's inputs, stored beside its output.
 
     The output is current when the stamp matches the inputs as they are now; a changed pom.xml or
-    go.sum therefore rebuilds, and an unchanged one costs nothing.
+    pinned version therefore reinstalls, and an unchanged one costs nothing.
     """
 
-    def __init__(self, path: Path, inputs: Sequence[Path]) -> None:
+    def __init__(self, path: Path, inputs: Sequence[Path], *, extra: str = "") -> None:
         self.path = path
         self.inputs = inputs
+        # Inputs that are not files, e.g. a pinned requirement.
+        self.extra = extra
 
     def is_current(self) -> bool:
         try:
@@ -66,7 +67,7 @@ class Stamp:
         self.path.write_text(self._fingerprint())
 
     def _fingerprint(self) -> str:
-        digest = hashlib.sha256()
+        digest = hashlib.sha256(self.extra.encode())
         for path in self.inputs:
             digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
         return digest.hexdigest()

@@ -14,15 +14,15 @@ from typing import Any, TypeVar
 from devstack.component import Component
 from devstack.config import StackConfig
 from devstack.errors import StackError
-from devstack.ferretdb import FerretDB
 from devstack.kafka import Kafka
 from devstack.network import ephemeral_hint, port_taken
 from devstack.processes import log_size, written_since
 from devstack.sinks.component import Sinks
+from devstack.store import SecantusDB
 
 log = logging.getLogger("devstack")
 
-SERVERS: tuple[type[Component], ...] = (Kafka, FerretDB, Sinks)
+SERVERS: tuple[type[Component], ...] = (Kafka, SecantusDB, Sinks)
 DEFAULT_TIMEOUT_S = 120.0
 _LOCK_NAME = ".lock"
 _PROBE_INTERVAL_S = 0.25
@@ -126,7 +126,7 @@ class Stack:
         self.config.cache_dir.mkdir(parents=True, exist_ok=True)
         titles = ", ".join(c.title for c in missing)
         log.info("installing %s into %s (first run: a few minutes)", titles, self.config.cache_dir)
-        # Maven mostly waits on the network while Go mostly computes: side by side they overlap.
+        # Both mostly wait on the network: side by side they overlap.
         with ThreadPoolExecutor(max_workers=len(missing)) as pool:
             for future in [pool.submit(c.install) for c in missing]:
                 future.result()

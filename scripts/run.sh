@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The README's run command: installs, starts Kafka, FerretDB, the notify sinks and the four
+# The README's run command: installs, starts Kafka, SecantusDB, the notify sinks and the four
 # services on loopback, loads the demo dossiers, and says where to look.
 # Idempotent: a second run reuses what runs and what the demo already created.
 set -euo pipefail

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The README's test command: installs everything, then lints and runs the whole suite.
-# The test fixtures start the local Kafka + FerretDB stack themselves when no servers are named by
+# The test fixtures start the local Kafka + SecantusDB stack themselves when no servers are named by
 # KAFKA_BOOTSTRAP_SERVERS / MONGODB_URI and no Docker engine answers.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"

@@ -2,7 +2,7 @@
 
 Only integration and e2e tests may ask for servers. They come from, in this order: the
 environment (KAFKA_BOOTSTRAP_SERVERS and MONGODB_URI), testcontainers when a Docker engine
-answers, or the local stack of devstack (real Kafka and FerretDB on loopback, started if needed).
+answers, or the local stack of devstack (real Kafka and SecantusDB on loopback, started if needed).
 """
 
 import os
@@ -79,7 +79,7 @@ async def settings(
     settings = ServiceSettings(
         kafka_bootstrap_servers=servers.kafka_bootstrap_servers,
         mongodb_uri=servers.mongodb_uri,
-        # FerretDB takes database names of at most 63 characters of [A-Za-z0-9_-].
+        # MongoDB database names: at most 63 bytes, no "." or "/".
         mongodb_database=f"t_{re.sub(r'[^A-Za-z0-9]+', '_', module)[:48]}_{token}",
         # Hyphens only: Kafka refuses topics whose names differ only by "." versus "_".
         topic_prefix=f"t-{re.sub(r'[^A-Za-z0-9]+', '-', module)}-{token}.",
@@ -144,9 +144,7 @@ def _say(config: pytest.Config, line: str) -> None:
 
 
 async def _drop_database(settings: ServiceSettings) -> None:
-    # By name only: FerretDB answers listDatabases by computing the size of every database, which
-    # was seen to block for 15 minutes while other sessions wrote to a shared local stack. The
-    # timeout turns any such wait into an error instead of a silent hang.
+    # The timeout turns a store that stopped answering into an error instead of a silent hang.
     client: AsyncMongoClient = AsyncMongoClient(settings.mongodb_uri, timeoutMS=60_000)
     try:
         await client.drop_database(settings.mongodb_database)

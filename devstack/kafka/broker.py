@@ -19,7 +19,7 @@ POM = HERE / "pom.xml"
 LOG4J_CONFIG = HERE / "log4j2.properties"
 KAFKA_JAR = "kafka_2.13-4.4.0.jar"
 MIN_JAVA = 17
-# Sized for a 2-core CI box that also runs FerretDB, four services and pytest. The quick JIT
+# Sized for a 2-core CI box that also runs the store, four services and pytest. The quick JIT
 # only (C1) spends about 40% less CPU on start-up than C1 + C2; a test broker's load is light.
 JVM_OPTIONS = (
     "-Xmx512m",

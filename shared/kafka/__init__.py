@@ -3,15 +3,16 @@
 from shared.kafka.admin import ensure_topics
 from shared.kafka.consumer import EventConsumer
 from shared.kafka.deadletter import dlq_topic
-from shared.kafka.delivery import Handler
 from shared.kafka.producer import EventProducer
 from shared.kafka.records import OutboundRecord, record_for
+from shared.kafka.subscriptions import EventHandler, Subscriptions
 
 __all__ = [
     "EventConsumer",
+    "EventHandler",
     "EventProducer",
-    "Handler",
     "OutboundRecord",
+    "Subscriptions",
     "dlq_topic",
     "ensure_topics",
     "record_for",

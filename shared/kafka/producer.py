@@ -1,6 +1,7 @@
 """Publishing events (and raw messages) to Kafka, waiting for the broker's acknowledgement."""
 
 import asyncio
+from collections.abc import Sequence
 from types import TracebackType
 from typing import Self
 
@@ -58,6 +59,33 @@ class EventProducer:
         EVENTS_PUBLISHED.labels(topic=record.topic).inc()
         return metadata
 
+    async def send_batch(self, records: Sequence[OutboundRecord]) -> list[BaseException | None]:
+        """Publish records in order without waiting for each acknowledgement in turn.
+
+        All are handed to the producer first (which keeps their order per partition and batches
+        them), then the acknowledgements are awaited. Per record: None once acknowledged, or the
+        error that stopped it.
+        """
+        pending: list[asyncio.Future[RecordMetadata] | BaseException] = []
+        for record in records:
+            try:
+                pending.append(
+                    await self._producer.send(
+                        self._settings.topic(record.topic),
+                        record.value,
+                        key=record.key.encode(),
+                        headers=record.headers,
+                    )
+                )
+            except Exception as error:  # e.g. a record too large: the others still go
+                pending.append(error)
+        outcomes: list[BaseException | None] = []
+        for record, sent in zip(records, pending, strict=True):
+            outcomes.append(await _acknowledged(sent))
+            if outcomes[-1] is None:
+                EVENTS_PUBLISHED.labels(topic=record.topic).inc()
+        return outcomes
+
     async def publish_raw(
         self,
         topic: str,
@@ -75,3 +103,15 @@ class EventProducer:
         """Readiness: return when a broker answers a metadata request, raise otherwise."""
         async with asyncio.timeout(timeout_s):
             await self._producer.client.fetch_all_metadata()
+
+
+async def _acknowledged(
+    sent: "asyncio.Future[RecordMetadata] | BaseException",
+) -> BaseException | None:
+    if isinstance(sent, BaseException):
+        return sent
+    try:
+        await sent
+    except Exception as error:
+        return error
+    return None

@@ -10,12 +10,13 @@ from pymongo.asynchronous.database import AsyncDatabase
 
 @dataclass(frozen=True)
 class IndexSpec:
-    """A plain, compound or unique index: the kinds FerretDB 1.24 creates (no TTL, no partial)."""
+    """A plain, compound, unique or TTL index (``expire_after_s`` on a date field)."""
 
     collection: str
     keys: Sequence[tuple[str, int]]
     unique: bool = False
     name: str | None = None
+    expire_after_s: int | None = None
 
     @classmethod
     def on(cls, collection: str, *fields: str, unique: bool = False) -> "IndexSpec":
@@ -26,6 +27,8 @@ class IndexSpec:
         options: dict[str, Any] = {"unique": True} if self.unique else {}
         if self.name:
             options["name"] = self.name
+        if self.expire_after_s is not None:
+            options["expireAfterSeconds"] = self.expire_after_s
         return IndexModel(list(self.keys), **options)
 
 
@@ -35,7 +38,8 @@ async def ensure_indexes(db: AsyncDatabase[Any], specs: Iterable[IndexSpec]) -> 
     A changed declaration under an existing name fails loudly (``OperationFailure``) rather than
     silently keeping the old index.
     """
+    by_collection: dict[str, list[IndexModel]] = {}
     for spec in specs:
-        # One index per command: FerretDB 1.24 drops the connection (a server-side panic) when a
-        # single createIndexes names several indexes that all exist already.
-        await db[spec.collection].create_indexes([spec.model()])
+        by_collection.setdefault(spec.collection, []).append(spec.model())
+    for collection, models in by_collection.items():
+        await db[collection].create_indexes(models)

@@ -1,27 +1,11 @@
-"""The transactional outbox: events stored with the state change that caused them, then relayed."""
+"""The transactional outbox: events stored with the state change that caused them, then relayed.
 
-from shared.outbox.entries import (
-    outbox_entry,
-    outbox_fields,
-    outbox_index,
-    outbox_push,
-    outbox_update,
-    record_entry,
-)
-from shared.outbox.ledger import MongoRelayLedger, RelayLedger
-from shared.outbox.relay import OutboxRelay
-from shared.outbox.source import MongoOutboxSource, OutboxSource
+Units of work (``shared.mongo.unit_of_work``) insert the events a change causes into the service's
+``outbox`` collection in the same transaction as the change. The relay publishes them in order,
+at least once, and deletes each once the broker acknowledged it.
+"""
 
-__all__ = [
-    "MongoOutboxSource",
-    "MongoRelayLedger",
-    "OutboxRelay",
-    "OutboxSource",
-    "RelayLedger",
-    "outbox_entry",
-    "outbox_fields",
-    "outbox_index",
-    "outbox_push",
-    "outbox_update",
-    "record_entry",
-]
+from shared.outbox.relay import INDEXES, OutboxRelay
+from shared.outbox.store import OUTBOX
+
+__all__ = ["INDEXES", "OUTBOX", "OutboxRelay"]

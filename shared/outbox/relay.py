@@ -1,134 +1,117 @@
-"""The relay: publishes what the outboxes hold, in order per document, at least once."""
+"""The relay: publishes the outbox in order, at least once, and deletes what was acknowledged."""
 
-import asyncio
 import logging
 import uuid
-from collections.abc import Iterable
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 
-from pymongo.asynchronous.collection import AsyncCollection
+from pymongo import ReturnDocument
+from pymongo.asynchronous.database import AsyncDatabase
+from pymongo.errors import DuplicateKeyError
 
 from shared.clock import Clock, SystemClock
 from shared.kafka.records import OutboundRecord
-from shared.outbox.entries import QUEUED_AT, entry_record
-from shared.outbox.ledger import MongoRelayLedger, RelayLedger
+from shared.mongo.indexes import IndexSpec
 from shared.outbox.metrics import OUTBOX_PUBLISHED, OUTBOX_WAITING
-from shared.outbox.progress import Progress
-from shared.outbox.source import MongoOutboxSource, OutboxSource, Queued
+from shared.outbox.store import ORDER, OUTBOX, outbox_record
 from shared.polling import PollingWorker
 from shared.settings import ServiceSettings
 
 log = logging.getLogger(__name__)
 
-DEFAULT_SLACK = timedelta(minutes=2)
-PARALLEL_DOCUMENTS = 16
+LEASES = "outbox_lease"
+INDEXES = [IndexSpec(OUTBOX, tuple(ORDER), name="outbox_order")]
+BATCH = 500
 
 
-class RecordPublisher(Protocol):
-    async def send(self, record: OutboundRecord) -> Any: ...
+class BatchPublisher(Protocol):
+    async def send_batch(self, records: Sequence[OutboundRecord]) -> list[BaseException | None]:
+        """Publish in order; per record, None once acknowledged or the error that stopped it."""
+        ...
 
 
 class OutboxRelay(PollingWorker):
-    """Polls the outboxes and publishes every entry not yet recorded as published.
+    """Publishes every record of a service's outbox, oldest first, in batches.
 
-    A document is leased (``outbox_lease_s``) while its entries are published, so replicas never
-    publish the same document at once, and a crashed replica's lease simply expires. An entry is
-    recorded as published only after the broker acknowledged it: a crash in between publishes it
-    again (consumers are idempotent) but never loses it. The relay reads the services' documents
-    and never writes them. ``clock`` times the leases: keep it the wall clock outside tests.
+    One relay of a service publishes at a time: it holds a lease document that it renews while it
+    runs, and a replica's relay takes over once the holder's lease lapses (``outbox_lease_s``).
+    Records are deleted after the broker acknowledged them, in one write per batch; a crash in
+    between publishes them again (consumers are idempotent on the event id) but never loses one.
+    When a record fails, the later records of the same key stay for the next round, so a case's
+    events never overtake each other.
     """
 
     def __init__(
         self,
-        sources: Iterable[AsyncCollection[dict[str, Any]] | OutboxSource],
-        publisher: RecordPublisher,
+        db: AsyncDatabase[dict[str, Any]],
+        publisher: BatchPublisher,
         settings: ServiceSettings,
         *,
         clock: Clock | None = None,
-        ledger: RelayLedger | None = None,
-        slack: timedelta = DEFAULT_SLACK,
+        batch: int = BATCH,
     ) -> None:
         self.owner = f"{settings.service_name}-{uuid.uuid4()}"
         super().__init__(f"outbox relay {self.owner}", settings.outbox_poll_interval_s)
-        given = list(sources)
-        self._sources: list[OutboxSource] = [
-            MongoOutboxSource(s) if isinstance(s, AsyncCollection) else s for s in given
-        ]
-        self._ledger = ledger or default_ledger(given)
-        self._progress = Progress(self._ledger, slack)
+        self._outbox = db[OUTBOX]
+        self._leases = db[LEASES]
         self._publisher = publisher
         self._lease = timedelta(seconds=settings.outbox_lease_s)
         self._clock = clock or SystemClock()
+        self._batch = batch
+        self._held_until: datetime | None = None
 
     async def run_once(self) -> None:
         await self.drain()
 
     async def drain(self) -> int:
-        """Publish what is waiting now; returns how many entries were published."""
+        """Publish what is waiting now (if this relay holds the lease); returns how many."""
         published = 0
-        for source in self._sources:
-            published += await self._drain(source)
+        while not self.stopping and await self._hold_lease():
+            sent, full = await self._publish_batch()
+            published += sent
+            if not full or sent == 0:
+                break
         return published
 
-    async def _drain(self, source: OutboxSource) -> int:
-        since = await self._progress.horizon(source.name)
-        queued = await source.queued_since(since)
-        await self._progress.learn([e for doc in queued for e in doc.entries])
-        pending = [d for d in queued if self._progress.first_unpublished(d.entries) is not None]
-        # Documents are independent (order is per document), so several are published at once:
-        # one after the other, the store's and the broker's round trips would add up.
-        slots = asyncio.Semaphore(PARALLEL_DOCUMENTS)
+    async def stop(self) -> None:
+        await super().stop()
+        if self._held_until is not None:
+            # Let a replica take over now rather than when the lease lapses.
+            await self._leases.delete_one({"_id": OUTBOX, "owner": self.owner})
+            self._held_until = None
 
-        async def publish(doc: Queued) -> tuple[int, datetime | None]:
-            async with slots:
-                if self.stopping:
-                    return 0, self._progress.first_unpublished(doc.entries)
-                return await self._publish(source, doc, since)
-
-        async with asyncio.TaskGroup() as group:
-            tasks = [group.create_task(publish(doc)) for doc in pending]
-        results = [task.result() for task in tasks]
-        waiting = [waits_since for _, waits_since in results if waits_since is not None]
-        OUTBOX_WAITING.labels(collection=source.name).set(len(waiting))
-        await self._progress.advance(source.name, queued, waiting)
-        return sum(count for count, _ in results)
-
-    async def _publish(
-        self, source: OutboxSource, doc: Queued, since: datetime | None
-    ) -> tuple[int, datetime | None]:
-        """Publish a document's unpublished entries in order, under its lease.
-
-        Returns how many were published and, if some still wait, the queued_at of the first.
-        """
-        key, now = f"{source.name}/{doc.doc_id}", self._clock.now()
-        if not await self._ledger.lease(key, self.owner, now, now + self._lease):
-            return 0, self._progress.first_unpublished(doc.entries)
-        # Read again under the lease: another relay may have published some meanwhile.
-        entries = [
-            e for e in await source.entries(doc.doc_id) if since is None or e[QUEUED_AT] >= since
-        ]
-        await self._progress.learn(entries)
-        count = 0
-        for entry in entries:
-            if self._progress.is_published(entry):
+    async def _publish_batch(self) -> tuple[int, bool]:
+        docs = await self._outbox.find({}).sort(ORDER).limit(self._batch).to_list()
+        outcomes = await self._publisher.send_batch([outbox_record(d) for d in docs])
+        done, failed_keys = [], set()
+        for doc, failure in zip(docs, outcomes, strict=True):
+            if failure is not None or doc["key"] in failed_keys:
+                if doc["key"] not in failed_keys:
+                    log.warning("publishing to %s failed, will retry: %r", doc["topic"], failure)
+                failed_keys.add(doc["key"])
                 continue
-            try:
-                await self._publisher.send(entry_record(entry))
-            except Exception:
-                # The lease is kept until it expires: that is this document's retry delay.
-                log.exception("publishing outbox entry %s failed; it stays queued", entry["id"])
-                return count, entry[QUEUED_AT]
-            await self._progress.published(entry, self._clock.now())
-            OUTBOX_PUBLISHED.labels(collection=source.name, topic=entry["topic"]).inc()
-            count += 1
-        await self._ledger.release(key, self.owner)
-        return count, None
+            done.append(doc["_id"])
+            OUTBOX_PUBLISHED.labels(collection=OUTBOX, topic=doc["topic"]).inc()
+        if done:
+            await self._outbox.delete_many({"_id": {"$in": done}})
+        OUTBOX_WAITING.labels(collection=OUTBOX).set(len(docs) - len(done))
+        return len(done), len(docs) == self._batch and not failed_keys
 
-
-def default_ledger(sources: list[Any]) -> RelayLedger:
-    """The ledger in the database of the first collection given."""
-    for source in sources:
-        if isinstance(source, AsyncCollection):
-            return MongoRelayLedger(source.database)
-    raise ValueError("give the relay a ledger, or at least one collection to keep it beside")
+    async def _hold_lease(self) -> bool:
+        """Take or renew the lease when it is not held or runs past half its time."""
+        now = self._clock.now()
+        if self._held_until is not None and now < self._held_until - self._lease / 2:
+            return True
+        until = now + self._lease
+        try:
+            lease = await self._leases.find_one_and_update(
+                {"_id": OUTBOX, "$or": [{"owner": self.owner}, {"until": {"$lt": now}}]},
+                {"$set": {"owner": self.owner, "until": until}},
+                upsert=True,
+                return_document=ReturnDocument.AFTER,
+            )
+        except DuplicateKeyError:
+            lease = None  # held by another relay, and not expired
+        self._held_until = until if lease is not None else None
+        return lease is not None

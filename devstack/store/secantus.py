@@ -1,0 +1,90 @@
+"""SecantusDB: a single-node MongoDB-wire server on WiredTiger, installed from PyPI.
+
+It answers as a one-node replica set, so drivers use transactions and change streams on it, as on
+the production MongoDB replica set. Its licence (GPL-2.0-only) is why it lives in a virtual
+environment of its own in the cache and runs as a separate process: project code never imports it.
+"""
+
+import sys
+from pathlib import Path
+
+from pymongo import AsyncMongoClient
+
+from devstack.component import Component
+from devstack.install import Stamp, run_tool
+
+# A beta with one maintainer: the exact version the checks of ENGINEERING.md were run on.
+REQUIREMENT = "secantusdb==0.7.0b3"
+# Without a --config the server reads ./secantusd.toml or ~/.secantus: an empty file pins defaults.
+_EMPTY_CONFIG = "secantusd.toml"
+
+
+class SecantusDB(Component):
+    name = "store"
+    title = "SecantusDB"
+    port_settings = ("MONGODB_PORT",)
+
+    @property
+    def venv(self) -> Path:
+        return self.config.cache_dir / "secantusdb"
+
+    @property
+    def server(self) -> Path:
+        return self.venv / "bin" / "secantusd-py"
+
+    @property
+    def mongodb_uri(self) -> str:
+        # journal=true: a write is acknowledged once it is in the store's log, so a kill -9 of the
+        # store right after an acknowledgement loses nothing (without it the last writes can go).
+        address = f"{self.config.host}:{self.config.port('MONGODB_PORT')}"
+        return f"mongodb://{address}/?replicaSet=secantus&journal=true"
+
+    def _stamp(self) -> Stamp:
+        return Stamp(self.venv / "installed.sha256", [], extra=REQUIREMENT)
+
+    def is_installed(self) -> bool:
+        return self.server.is_file() and self._stamp().is_current()
+
+    def install(self) -> None:
+        python = sys.executable
+        run_tool(
+            [python, "-m", "venv", "--clear", str(self.venv)],
+            what="Creating SecantusDB's venv",
+            cwd=self.config.cache_dir,
+        )
+        pip = [str(self.venv / "bin" / "python"), "-m", "pip", "install", "--quiet"]
+        run_tool(
+            [*pip, REQUIREMENT],
+            what=f"Installing {REQUIREMENT} from PyPI",
+            cwd=self.config.cache_dir,
+        )
+        self._stamp().record()
+
+    def prepare(self) -> None:
+        super().prepare()
+        (self.home / _EMPTY_CONFIG).touch()
+
+    def command(self) -> list[str]:
+        # The interpreter named explicitly: the command line we start is the one /proc shows,
+        # which is how the stack recognises its process (a shebang would put it in front).
+        return [
+            str(self.venv / "bin" / "python"),
+            str(self.server),
+            f"--config={self.home / _EMPTY_CONFIG}",
+            f"--host={self.config.host}",
+            f"--port={self.config.port('MONGODB_PORT')}",
+            f"--storage-path={self.home / 'data'}",
+            "--log-level=WARNING",
+        ]
+
+    async def probe(self) -> None:
+        client: AsyncMongoClient = AsyncMongoClient(
+            self.mongodb_uri, serverSelectionTimeoutMS=2000, connectTimeoutMS=2000
+        )
+        try:
+            await client.admin.command("ping")
+        finally:
+            await client.close()
+
+    def environment(self) -> dict[str, str]:
+        return {"MONGODB_URI": self.mongodb_uri}
