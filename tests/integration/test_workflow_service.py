@@ -12,7 +12,8 @@ from aiokafka.admin import AIOKafkaAdminClient
 from aiokafka.structs import TopicPartition
 from fastapi import FastAPI
 
-from services.workflow.bootstrap import bootstrap
+from services.workflow.adapters.repository import Instances
+from services.workflow.bootstrap import WorkflowContainer, bootstrap
 from services.workflow.entrypoints.app import create_app
 from services.workflow.settings import WorkflowSettings
 from shared.clock import ManualClock
@@ -23,6 +24,7 @@ from shared.events.intake import CaseSubmitted, SupplementReceived
 from shared.events.values import CopyKind, DocumentItem
 from shared.kafka import EventProducer
 from shared.kafka.reader import read_topic
+from shared.outbox import OUTBOX
 from shared.settings import ServiceSettings
 from tests.polling import eventually
 
@@ -294,14 +296,12 @@ async def test_the_deadline_watch_warns_once_per_threshold_across_replicas_and_r
         await asyncio.gather(restarted.workflow.watch_deadlines(), other.workflow.watch_deadlines())
         clock.set(local(28, 18))  # Monday after office hours: overdue
         await asyncio.gather(restarted.workflow.watch_deadlines(), other.workflow.watch_deadlines())
-        doc = await restarted.workflow.repository.collection.find_one({"_id": code})
-    # The outbox keeps every event the case caused: exactly one warning per threshold.
-    queued = [e["id"] for e in doc["outbox"] if e["topic"] == "deadline-warning"]
-    assert doc["warnings"] == ["due_soon", "overdue"] and len(queued) == 2
-    relayed = await published(workflow_settings, "deadline-warning", code, 2)
-    # At least once: a relay may publish an entry twice; consumers drop the copy by its id.
-    warnings = list({str(w.id): w for w in relayed}.values())
-    assert sorted(str(w.id) for w in warnings) == sorted(queued)
+        stored = await restarted.workflow.load(code)
+        await outbox_drained(restarted)
+    assert stored.instance.warnings == ["due_soon", "overdue"]
+    relayed = await events_of(workflow_settings, "deadline-warning", code)
+    # At least once: a relay may publish an event twice; consumers drop the copy by its id.
+    warnings = sorted({str(w.id): w for w in relayed}.values(), key=lambda w: w.data.threshold)
     assert [(w.data.threshold, w.data.due_at) for w in warnings] == [
         ("due_soon", DUE),
         ("overdue", DUE),
@@ -434,5 +434,80 @@ async def test_a_case_first_seen_overdue_leaves_the_watch_batch_once_warned(
     assert {warning.data.threshold for warning in warnings} == {"overdue"}
     idle = workflow_settings.model_copy(update={"workers_enabled": False})
     async with bootstrap(idle, clock=clock) as replica:
-        pending = await replica.workflow.repository.needing_warning(clock.now(), limit=10_000)
-    assert code not in [instance.case_code for instance in pending]
+        pending = await replica.workflow.uow.run(lambda tx: Instances(tx).needing_warning(10_000))
+    assert code not in [stored.instance.case_code for stored in pending]
+
+
+async def outbox_drained(container: WorkflowContainer) -> None:
+    """Wait until the relay published everything queued (then the topics hold it all)."""
+    outbox = container.connections.db[OUTBOX]
+    await eventually(lambda: outbox.count_documents({}), until=lambda n: n == 0, what="the outbox")
+
+
+async def test_twenty_identical_actions_at_once_store_one_change_and_one_event(
+    service: FastAPI,
+    client: httpx.AsyncClient,
+    producer: EventProducer,
+    clock: ManualClock,
+    workflow_settings: WorkflowSettings,
+) -> None:
+    code = "SNV.NA-250714-0111"
+    await submit(producer, client, code)
+    clock.set(local(15, 10))
+    await post(client, f"/cases/{code}/claim", SPECIALIST)
+    fee = {"amount_vnd": 30_000, "reason": "Phí sao y giấy tờ"}
+    answers = await asyncio.gather(
+        *(
+            client.post(f"/cases/{code}/fee-requests", headers=SPECIALIST, json=fee)
+            for _ in range(20)
+        )
+    )
+    assert sorted(r.status_code for r in answers) == [200] + [409] * 19
+    for refused in (r for r in answers if r.status_code == 409):
+        [detail] = refused.json()["detail"]
+        # Refused on the state the winner left, or (rarely) told to try again.
+        assert detail["field"] in {"status", "path.code"} and detail["reason"]
+    case = (await client.get(f"/cases/{code}")).json()
+    assert [h["action"] for h in case["history"]] == ["received", "claim", "request_fee"]
+    await outbox_drained(service.state.container)
+    requested = await events_of(workflow_settings, "fee-requested", code)
+    assert len({str(e.id) for e in requested}) == 1
+
+
+async def test_two_more_replicas_open_each_case_once_and_warn_once(
+    client: httpx.AsyncClient,
+    producer: EventProducer,
+    clock: ManualClock,
+    workflow_settings: WorkflowSettings,
+) -> None:
+    """Three replicas share the consumer group, the relay and the deadline watch: 200 cases, some
+    submitted twice, are opened once each and, all overdue, warned about once each."""
+    clock.set(local(29, 18))  # every case below is overdue as soon as it is open
+    codes = [f"SNV.NA-250715-{n:04d}" for n in range(1, 201)]
+    async with (
+        bootstrap(workflow_settings, clock=clock) as one,
+        bootstrap(workflow_settings, clock=clock) as two,
+    ):
+        await asyncio.gather(*(producer.publish(submitted(code)) for code in codes))
+        await asyncio.gather(*(producer.publish(submitted(code)) for code in codes[::4]))
+        instances = one.connections.db["instances"]
+        mine = {"_id": {"$in": codes}, "warnings": "overdue"}
+        await eventually(
+            lambda: instances.count_documents(mine), until=lambda n: n == 200, what="the warnings"
+        )
+        await asyncio.gather(one.workflow.watch_deadlines(), two.workflow.watch_deadlines())
+        await outbox_drained(one)
+        docs = await instances.find({"_id": {"$in": codes}}).to_list()
+    assert len(docs) == 200
+    assert all([h["action"] for h in doc["history"]] == ["received"] for doc in docs)
+    warnings = [
+        e
+        for e in await read_events(workflow_settings, "deadline-warning")
+        if e.subject in set(codes)
+    ]
+    by_case = {code: {str(e.id) for e in warnings if e.subject == code} for code in codes}
+    assert all(len(ids) == 1 for ids in by_case.values())
+
+
+async def read_events(settings: ServiceSettings, topic: str) -> list[Envelope]:
+    return [decode(r.value, topic=topic) for r in await read_topic(settings, topic)]

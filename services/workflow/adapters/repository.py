@@ -1,8 +1,9 @@
-"""Processing instances in MongoDB: one document per case, its outbox inside it.
+"""Processing instances in MongoDB: one document per case, ``_id`` = case code.
 
-Every change is one conditional single-document write: the state, the events it causes (outbox)
-and, for consumed events, the event id applied (idempotency). ``version`` guards against two
-writers (replicas, or an officer and the deadline watch) overwriting each other's change.
+Changes go through a unit of work (``Instances``, built on its transaction): the instance, the
+events it causes and the processed marks commit together, and ``version`` (checked by
+``Transaction.replace``) makes a writer that read an older copy retry instead of overwriting.
+What officers look at is read outside any unit of work (``InstanceReader``).
 """
 
 from collections.abc import Sequence
@@ -13,35 +14,31 @@ from typing import Any
 from pymongo import ASCENDING
 from pymongo.asynchronous.database import AsyncDatabase
 
-from services.workflow.adapters.serialized import INSTANCE_TURNS
 from services.workflow.domain.instance import Instance
 from services.workflow.domain.records import CLOCK_RUNNING, OPEN_STATUSES, Status
-from shared.events.envelope import Envelope
-from shared.events.workflow import DeadlineThreshold
-from shared.idempotency import APPLIED, Outcome, insert_once, once_filter, once_update
-from shared.mongo import IndexSpec, merge_updates
-from shared.outbox import outbox_fields, outbox_index, outbox_update
+from shared.mongo import Document, IndexSpec, Transaction
+from shared.mongo.transaction import VERSION
 
 COLLECTION = "instances"
-VERSION = "version"
 # Stored natively (not as ISO text) so that queries compare instants, not strings.
 INSTANTS = ("due_at", "due_soon_at")
+# Leaves the bulky audit trail out of work-queue lines.
+QUEUE_PROJECTION = {"history": False}
 
 INDEXES = [
-    outbox_index(COLLECTION),
+    # The deadline watch's two branches (see ``warning_query``).
     IndexSpec.on(COLLECTION, "status", "due_at"),
     IndexSpec.on(COLLECTION, "status", "due_soon_at"),
+    # Work queues by agency and by assignee, earliest due first.
     IndexSpec.on(COLLECTION, "facts.agency_code", "status", "due_at"),
     IndexSpec.on(COLLECTION, "assignee", "status", "due_at"),
 ]
 
 
-class ConcurrentChange(Exception):
-    """Someone else changed the case since it was read; read it again and retry."""
-
-
 @dataclass(frozen=True)
 class Stored:
+    """An instance as read, with the version a write of it must still find."""
+
     instance: Instance
     version: int
 
@@ -59,95 +56,70 @@ def to_document(instance: Instance) -> dict[str, Any]:
     doc.update({name: getattr(instance, name) for name in INSTANTS})
     # Derived, for work queues by step.
     doc["step_id"] = instance.step.id
-    return doc
+    return {"_id": instance.case_code, **doc}
 
 
-def from_document(doc: dict[str, Any]) -> Stored:
+def from_document(doc: Document) -> Stored:
     fields = {name: doc[name] for name in Instance.model_fields if name in doc}
     return Stored(Instance.model_validate(fields), doc[VERSION])
 
 
-class InstanceRepository:
-    """``turns`` serialise this process's updates of a case (see ``serialized.py`` for why)."""
+def warning_query(now: datetime) -> dict[str, Any]:
+    """Cases whose clock runs and that crossed a threshold not yet warned about.
 
-    def __init__(self, db: AsyncDatabase[dict[str, Any]]) -> None:
-        self.collection = db[COLLECTION]
-        self.turns = INSTANCE_TURNS
+    The same tests as ``Instance.deadline_warning``: an overdue case first seen late never gets a
+    due-soon warning, and left matching it would hold a place in every batch.
+    """
+    running = {"status": {"$in": [s.value for s in CLOCK_RUNNING]}}
+    due_soon = {"due_soon_at": {"$lte": now}, "due_at": {"$gte": now}}
+    return {
+        "$or": [
+            {**running, **due_soon, "warnings": {"$ne": "due_soon"}},
+            {**running, "due_at": {"$lt": now}, "warnings": {"$ne": "overdue"}},
+        ]
+    }
+
+
+class Instances:
+    """The instances of one unit of work: reads in its transaction, writes buffered in it."""
+
+    def __init__(self, tx: Transaction) -> None:
+        self._tx = tx
 
     async def get(self, case_code: str) -> Stored | None:
-        doc = await self.collection.find_one({"_id": case_code}, projection={"outbox": False})
+        doc = await self._tx.find_one(COLLECTION, {"_id": case_code})
         return None if doc is None else from_document(doc)
 
-    async def create(self, instance: Instance, event_id: str, now: datetime) -> Outcome:
-        """Insert once: the case code is ``_id``, so a redelivered ``case-submitted`` collides."""
-        doc = {"_id": instance.case_code, VERSION: 1, APPLIED: [event_id], **to_document(instance)}
-        return await insert_once(self.collection, {**doc, **outbox_fields(now=now)})
+    def open(self, instance: Instance) -> None:
+        """Store a new instance unless its case is already there (then leave that one as it is).
 
-    async def save(
-        self,
-        instance: Instance,
-        version: int,
-        events: Sequence[Envelope],
-        now: datetime,
-        *,
-        event_id: str | None = None,
-    ) -> None:
-        """Store the new state and its events if nobody changed the case since ``version``."""
-        key: dict[str, Any] = {"_id": instance.case_code, VERSION: version}
-        update = merge_updates(
-            {"$set": {**to_document(instance), VERSION: version + 1}},
-            outbox_update(*events, now=now),
-        )
-        if event_id is not None:
-            key, update = once_filter(key, event_id), once_update(update, event_id)
-        async with self.turns.of(instance.case_code):
-            result = await self.collection.update_one(key, update)
-        if result.matched_count == 0:
-            raise ConcurrentChange(instance.case_code)
-
-    async def has_applied(self, case_code: str, event_id: str) -> bool:
-        found = await self.collection.find_one({"_id": case_code, APPLIED: event_id}, {"_id": 1})
-        return found is not None
-
-    async def record_warning(
-        self, instance: Instance, threshold: DeadlineThreshold, warning: Envelope, now: datetime
-    ) -> bool:
-        """Raise a warning unless raised before: the mark and its event are one conditional write.
-
-        Only while the clock runs against the same due date; the version moves so that a writer
-        holding an older copy re-reads rather than overwrites the mark.
+        An upsert that only sets on insert needs no read first, so a batch of ``case-submitted``
+        costs one bulk write; a case submitted again (redelivered, or under a new event id) is a
+        no-op, and two units opening it at once meet the unique ``_id``: the later one retries and
+        then finds it.
         """
-        async with self.turns.of(instance.case_code):
-            result = await self.collection.update_one(
-                {
-                    "_id": instance.case_code,
-                    "warnings": {"$ne": threshold.value},
-                    "status": {"$in": [s.value for s in CLOCK_RUNNING]},
-                    "due_at": instance.due_at,
-                },
-                merge_updates(
-                    {"$push": {"warnings": threshold.value}, "$inc": {VERSION: 1}},
-                    outbox_update(warning, now=now),
-                ),
-            )
-        return result.modified_count == 1
+        doc = {**to_document(instance), VERSION: 1}
+        del doc["_id"]
+        self._tx.update(COLLECTION, {"_id": instance.case_code}, {"$setOnInsert": doc}, upsert=True)
 
-    async def needing_warning(self, now: datetime, limit: int) -> list[Instance]:
-        """Cases whose clock runs and that crossed a threshold not yet warned about.
+    def save(self, stored: Stored, instance: Instance) -> None:
+        """Write ``instance`` over ``stored`` if nobody changed it since (else the unit retries)."""
+        self._tx.replace(COLLECTION, to_document(instance), version=stored.version)
 
-        The same tests as ``Instance.deadline_warning``: an overdue case first seen late never
-        gets a due-soon warning, and left matching it would hold a place in every batch.
-        """
-        running = {"status": {"$in": [s.value for s in CLOCK_RUNNING]}}
-        due_soon = {"due_soon_at": {"$lte": now}, "due_at": {"$gte": now}}
-        query = {
-            "$or": [
-                {**running, **due_soon, "warnings": {"$ne": "due_soon"}},
-                {**running, "due_at": {"$lt": now}, "warnings": {"$ne": "overdue"}},
-            ]
-        }
-        cursor = self.collection.find(query, projection={"outbox": False}).limit(limit)
-        return [from_document(doc).instance async for doc in cursor]
+    async def needing_warning(self, limit: int) -> list[Stored]:
+        docs = await self._tx.find(COLLECTION, warning_query(self._tx.now), limit=limit)
+        return [from_document(doc) for doc in docs]
+
+
+class InstanceReader:
+    """What officers read: committed instances, outside any unit of work."""
+
+    def __init__(self, db: AsyncDatabase[Document]) -> None:
+        self.collection = db[COLLECTION]
+
+    async def get(self, case_code: str) -> Stored | None:
+        doc = await self.collection.find_one({"_id": case_code})
+        return None if doc is None else from_document(doc)
 
     async def queue(self, filter_: QueueFilter, limit: int) -> list[Instance]:
         """Open cases, earliest due first, so overdue ones lead."""
@@ -160,7 +132,7 @@ class InstanceRepository:
             if value is not None:
                 query[field] = value
         cursor = (
-            self.collection.find(query, projection={"outbox": False, "history": False})
+            self.collection.find(query, projection=QUEUE_PROJECTION)
             .sort([("due_at", ASCENDING), ("_id", ASCENDING)])
             .limit(limit)
         )

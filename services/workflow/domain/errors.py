@@ -24,3 +24,8 @@ class InvalidInput(WorkflowError):
 
 class UnknownCase(WorkflowError):
     """No processing instance has this case code (HTTP 404)."""
+
+
+class Busy(WorkflowError):
+    """Other changes of the case kept winning the race to store; the officer may try again
+    (HTTP 409)."""

@@ -4,6 +4,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import Response
 
 from services.workflow.domain.errors import (
+    Busy,
     Forbidden,
     IllegalAction,
     InvalidInput,
@@ -12,9 +13,16 @@ from services.workflow.domain.errors import (
 )
 from shared.http.errors import FieldError, error_response
 
-STATUS_OF = {UnknownCase: 404, IllegalAction: 409, Forbidden: 403, InvalidInput: 422}
+STATUS_OF = {
+    UnknownCase: 404,
+    IllegalAction: 409,
+    Busy: 409,
+    Forbidden: 403,
+    InvalidInput: 422,
+}
 DEFAULT_FIELD = {
     UnknownCase: "path.code",
+    Busy: "path.code",
     IllegalAction: "status",
     Forbidden: "header.x-officer-role",
 }

@@ -59,7 +59,7 @@ async def work_queue(
 ) -> list[QueueItem]:
     filter_ = QueueFilter(agency, step, assignee, **({"statuses": status} if status else {}))
     now = flow.clock.now()
-    return [QueueItem(**queue_item(i, now)) for i in await flow.repository.queue(filter_, limit)]
+    return [QueueItem(**queue_item(i, now)) for i in await flow.views.queue(filter_, limit)]
 
 
 @router.get("/{code}", summary="A case in processing, with its hand-offs and audit trail")

@@ -1,14 +1,21 @@
-"""Use cases: officer actions, consumed events and the deadline watch, each one stored write."""
+"""Use cases: officer actions, consumed events and the deadline watch, each one unit of work.
+
+Every change is a pure read -> decide -> write function run by ``UnitOfWork.run``: it reads the
+instance in the transaction, lets the domain decide, buffers the new state (version-checked) and
+the events it causes. A concurrent change makes the whole function run again on fresh state; a
+refusal raises out of it and nothing is stored.
+"""
 
 import logging
 from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any, Protocol, TypeVar
 
-from services.workflow.adapters.repository import ConcurrentChange, InstanceRepository, Stored
+from services.workflow.adapters.repository import Instances, QueueFilter, Stored
 from services.workflow.domain.actions import perform
 from services.workflow.domain.commands import Command
-from services.workflow.domain.errors import IllegalAction, UnknownCase
+from services.workflow.domain.errors import Busy, IllegalAction, UnknownCase
 from services.workflow.domain.instance import Instance, Rules
 from services.workflow.domain.processes import ProcessCatalogue
 from services.workflow.domain.waits import supplement_arrived
@@ -16,101 +23,151 @@ from shared.clock import Clock
 from shared.events.codec import new_event
 from shared.events.envelope import Envelope, EventData
 from shared.events.intake import CaseSubmitted, SupplementReceived
-from shared.idempotency import Outcome
+from shared.kafka import Subscriptions
+from shared.kafka.retry import PermanentFailure
+from shared.mongo import Conflict, Transaction
 from shared.officers import Officer
 
 log = logging.getLogger(__name__)
 
-# Two writers rarely touch one case at once; a few re-reads settle it.
-MAX_ATTEMPTS = 5
-WATCH_BATCH = 500
+T = TypeVar("T")
+# Warnings raised per unit of work: small enough that an officer's action on one of the cases,
+# which makes the whole batch run again, costs little.
+WATCH_BATCH = 200
+
+
+class InstanceStore(Protocol):
+    """The instances as one unit of work sees them (``adapters.repository.Instances``)."""
+
+    async def get(self, case_code: str) -> Stored | None: ...
+
+    def open(self, instance: Instance) -> None: ...
+
+    def save(self, stored: Stored, instance: Instance) -> None: ...
+
+    async def needing_warning(self, limit: int) -> list[Stored]: ...
+
+
+class InstanceViews(Protocol):
+    """Committed instances, read outside units of work (``adapters.repository.InstanceReader``)."""
+
+    async def get(self, case_code: str) -> Stored | None: ...
+
+    async def queue(self, filter_: QueueFilter, limit: int) -> list[Instance]: ...
+
+
+class Units(Protocol):
+    """Runs a unit of work until it commits (``shared.mongo.UnitOfWork``)."""
+
+    async def run(self, work: Callable[[Transaction], Awaitable[T]]) -> T: ...
+
+
+def unknown(case_code: str) -> UnknownCase:
+    return UnknownCase(f"không có hồ sơ {case_code} đang xử lý", field="path.code")
+
+
+def envelopes(events: Sequence[EventData], now: datetime) -> list[Envelope[Any]]:
+    return [new_event(event, time=now) for event in events]
 
 
 @dataclass
 class Workflow:
-    """The workflow's use cases over its repository; ``stored`` wakes the outbox relay."""
+    """The workflow's use cases; ``instances`` opens the store on a unit's transaction."""
 
-    repository: InstanceRepository
+    uow: Units
+    views: InstanceViews
     processes: ProcessCatalogue
     rules: Rules
     clock: Clock
-    stored: Callable[[], None] = lambda: None
-
-    @staticmethod
-    def envelopes(events: Sequence[EventData], now: datetime) -> list[Envelope]:
-        return [new_event(event, time=now) for event in events]
+    instances: Callable[[Transaction], InstanceStore] = field(default=Instances)
 
     async def load(self, case_code: str) -> Stored:
-        stored = await self.repository.get(case_code)
+        stored = await self.views.get(case_code)
         if stored is None:
-            raise UnknownCase(f"không có hồ sơ {case_code} đang xử lý", field="path.code")
+            raise unknown(case_code)
         return stored
 
     async def act(self, case_code: str, command: Command, officer: Officer) -> Instance:
         """Apply an officer's action; a refusal raises a ``WorkflowError`` and stores nothing."""
-        for _ in range(MAX_ATTEMPTS):
-            stored = await self.load(case_code)
-            now = self.clock.now()
-            instance, events = perform(stored.instance, command, officer, now, self.rules)
-            try:
-                await self.repository.save(
-                    instance, stored.version, self.envelopes(events, now), now
-                )
-            except ConcurrentChange:
-                continue
-            self.stored()
-            return instance
-        raise IllegalAction("hồ sơ đang được người khác cập nhật, vui lòng thử lại")
 
-    async def case_submitted(self, event: Envelope[CaseSubmitted]) -> None:
-        """Open the instance exactly once, however often the event is delivered."""
+        async def work(tx: Transaction) -> Instance:
+            instances = self.instances(tx)
+            stored = await instances.get(case_code)
+            if stored is None:
+                raise unknown(case_code)
+            instance, events = perform(stored.instance, command, officer, tx.now, self.rules)
+            instances.save(stored, instance)
+            tx.publish(*envelopes(events, tx.now))
+            return instance
+
+        try:
+            return await self.uow.run(work)
+        except Conflict as lost:
+            log.warning("action on %s kept losing to concurrent changes: %s", case_code, lost)
+            raise Busy(
+                f"hồ sơ {case_code} đang được cập nhật đồng thời bởi thao tác khác; "
+                "vui lòng tải lại hồ sơ và thử lại",
+                field="path.code",
+            ) from lost
+
+    async def case_submitted(self, tx: Transaction, event: Envelope[CaseSubmitted]) -> None:
+        """Open the instance once, however often (and under whichever event id) it comes."""
         data = event.data
         process = self.processes.for_procedure(data.procedure_code)
-        instance = Instance.open(data, process, self.rules.calendar)
-        outcome = await self.repository.create(instance, str(event.id), self.clock.now())
-        if outcome is Outcome.DUPLICATE:
-            log.info("case already in processing, redelivery ignored")
+        self.instances(tx).open(Instance.open(data, process, self.rules.calendar))
 
-    async def supplement_received(self, event: Envelope[SupplementReceived]) -> None:
+    async def supplement_received(
+        self, tx: Transaction, event: Envelope[SupplementReceived]
+    ) -> None:
         """Restart the clock and tell the new due date; a case not waiting keeps its state."""
-        event_id = str(event.id)
-        for _ in range(MAX_ATTEMPTS):
-            if await self.repository.has_applied(event.subject, event_id):
-                return
-            stored = await self.load(event.subject)
-            try:
-                instance, events = supplement_arrived(stored.instance, event.data, self.rules)
-            except IllegalAction as refused:
-                log.warning("supplement received but ignored: %s", refused.reason)
-                return
-            now = self.clock.now()
-            try:
-                await self.repository.save(
-                    instance, stored.version, self.envelopes(events, now), now, event_id=event_id
-                )
-            except ConcurrentChange:
-                continue
-            self.stored()
+        instances = self.instances(tx)
+        stored = await instances.get(event.subject)
+        if stored is None:
+            # Only the workflow asks for supplements, so its instance must exist: retrying
+            # cannot help, the event goes to the dead letters for a person to look at.
+            raise PermanentFailure(f"supplement for {event.subject}, which is not in processing")
+        try:
+            instance, events = supplement_arrived(stored.instance, event.data, self.rules)
+        except IllegalAction as refused:
+            log.warning("supplement received but ignored: %s", refused.reason)
             return
-        raise ConcurrentChange(event.subject)
+        instances.save(stored, instance)
+        tx.publish(*envelopes(events, tx.now))
+
+    def subscriptions(self) -> Subscriptions:
+        """What each consumed topic does; the consumer subscribes to exactly these topics."""
+        return Subscriptions(
+            {
+                "case-submitted": self.case_submitted,
+                "supplement-received": self.supplement_received,
+            }
+        )
 
     async def watch_deadlines(self) -> int:
-        """Raise each due warning once; safe in several replicas at once. Returns how many."""
-        now, raised = self.clock.now(), 0
-        for instance in await self.repository.needing_warning(now, WATCH_BATCH):
-            warning = instance.deadline_warning(now)
+        """Raise each due warning once, a batch per unit of work; returns how many.
+
+        Safe in several replicas at once: each warning is a version-checked write of its case, so
+        of two replicas that read the same case one commits and the other runs again, and then no
+        longer finds the case needing that warning.
+        """
+        raised = 0
+        while True:
+            found, batch_raised = await self.uow.run(self._warn_batch)
+            raised += batch_raised
+            # A full batch may have left cases behind; one that raised nothing would repeat.
+            if found < WATCH_BATCH or batch_raised == 0:
+                return raised
+
+    async def _warn_batch(self, tx: Transaction) -> tuple[int, int]:
+        instances = self.instances(tx)
+        found = await instances.needing_warning(WATCH_BATCH)
+        raised = 0
+        for stored in found:
+            instance = stored.instance.model_copy(deep=True)
+            warning = instance.deadline_warning(tx.now)
             if warning is None:
                 continue
-            envelope = new_event(warning, time=now)
-            if await self.repository.record_warning(instance, warning.threshold, envelope, now):
-                raised += 1
-        if raised:
-            self.stored()
-        return raised
-
-    def event_handlers(self) -> dict[str, Callable[[Envelope], Awaitable[None]]]:
-        """What each consumed topic does, by catalogue topic name."""
-        return {
-            "case-submitted": self.case_submitted,
-            "supplement-received": self.supplement_received,
-        }
+            instances.save(stored, instance)
+            tx.publish(new_event(warning, time=tx.now))
+            raised += 1
+        return len(found), raised
