@@ -1,7 +1,8 @@
 """A background loop that does a round of work, then waits for its interval or a wake-up call.
 
-For pollers of the store (retry schedulers, relays, deadline watches): FerretDB has no change
-streams, so they look again on a schedule, and whoever stores new work may ``wake`` them.
+For pollers of the store (dispatchers, relays, deadline watches): they look again on a schedule,
+and whoever stores new work in this process ``wake``s them at once; the schedule covers work stored
+by another replica, with no change stream to keep open and resume.
 """
 
 import asyncio

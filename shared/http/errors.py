@@ -4,6 +4,7 @@ Clients (the desk's screens, the citizen portal, external systems) can always po
 that was wrong and show why, whichever layer refused the request.
 """
 
+import logging
 from collections.abc import Awaitable, Callable, Sequence
 from http import HTTPStatus
 from typing import Any
@@ -12,9 +13,17 @@ from fastapi import Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel
+from pymongo.errors import ConnectionFailure
 from starlette.exceptions import HTTPException
 
 from shared.http.validation_messages import field_of, reason_for
+from shared.mongo.conflict import Conflict
+
+log = logging.getLogger(__name__)
+
+# Seconds a client should wait before trying again: a store failover or restart takes a few.
+RETRY_AFTER_UNAVAILABLE_S = 5
+RETRY_AFTER_CONFLICT_S = 1
 
 
 class FieldError(BaseModel):
@@ -38,6 +47,7 @@ _REASON_OF_STATUS = {
     413: "Nội dung yêu cầu quá lớn",
     415: "Kiểu nội dung không được hỗ trợ",
     429: "Quá nhiều yêu cầu",
+    503: "Hệ thống tạm thời gián đoạn, vui lòng thử lại sau",
 }
 
 
@@ -64,10 +74,26 @@ async def _validation_error(_: Request, exc: RequestValidationError) -> Response
     return error_response(422, errors)
 
 
+async def _store_unavailable(_: Request, exc: ConnectionFailure) -> Response:
+    """The store cannot be reached (restart, failover): nothing was stored, try again soon."""
+    log.warning("store unavailable: %s", type(exc).__name__)
+    error = FieldError(field="service", reason=_REASON_OF_STATUS[503])
+    return error_response(503, [error], {"Retry-After": str(RETRY_AFTER_UNAVAILABLE_S)})
+
+
+async def _conflict(_: Request, exc: Conflict) -> Response:
+    """Concurrent changes of one thing kept colliding past every retry: nothing was stored."""
+    reason = "Dữ liệu đang được cập nhật đồng thời, vui lòng thử lại"
+    error = FieldError(field="request", reason=reason)
+    return error_response(409, [error], {"Retry-After": str(RETRY_AFTER_CONFLICT_S)})
+
+
 # Passed to FastAPI(exception_handlers=...); Starlette's HTTPException also covers its 404 and 405.
 EXCEPTION_HANDLERS: dict[int | type[Exception], Callable[[Request, Any], Awaitable[Response]]] = {
     HTTPException: _http_exception,
     RequestValidationError: _validation_error,
+    ConnectionFailure: _store_unavailable,
+    Conflict: _conflict,
 }
 
 

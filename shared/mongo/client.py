@@ -22,6 +22,9 @@ def mongo_client(settings: ServiceSettings, **options: Any) -> AsyncMongoClient[
         "tzinfo": UTC,
         "uuidRepresentation": "standard",
         "appname": settings.service_name,
+        # Fail a request within seconds while the store is down (503 with Retry-After) instead
+        # of holding it for the driver's default 30 s.
+        "serverSelectionTimeoutMS": 5000,
     }
     return AsyncMongoClient(settings.mongodb_uri, **{**defaults, **options})
 

@@ -1,4 +1,4 @@
-"""Index declarations and readiness against FerretDB."""
+"""Index declarations and readiness against the real store."""
 
 from collections.abc import AsyncIterator
 

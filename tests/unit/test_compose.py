@@ -87,7 +87,7 @@ def test_each_service_owns_its_database_and_reaches_the_shared_servers() -> None
     }
     for env in environments.values():
         assert env["KAFKA_BOOTSTRAP_SERVERS"] == "kafka:29092"
-        assert "mongodb://mongo:27017/" in env["MONGODB_URI"]
+        assert "mongodb://mongo:27017/?replicaSet=rs0" in env["MONGODB_URI"]
 
 
 @pytest.mark.parametrize("name", sorted(SERVICES))

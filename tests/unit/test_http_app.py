@@ -10,9 +10,11 @@ import pytest
 from fastapi import FastAPI, HTTPException, Request
 from prometheus_client import REGISTRY
 from pydantic import BaseModel, Field, field_validator
+from pymongo.errors import AutoReconnect
 
 from shared.events.values import PhoneNumber
 from shared.http import ErrorBody, HttpSettings, create_app, field_error
+from shared.mongo.conflict import Conflict
 from shared.observability.logging import JsonFormatter
 
 pytestmark = pytest.mark.unit
@@ -61,6 +63,10 @@ def build_app() -> tuple[FastAPI, list[bytes]]:
             raise field_error(404, "path.case_code", "Không tìm thấy hồ sơ")
         if case_code.endswith("0409"):
             raise HTTPException(409, "Hồ sơ đã được trả kết quả")
+        if case_code.endswith("0503"):
+            raise AutoReconnect("connection closed")
+        if case_code.endswith("1409"):
+            raise Conflict("cases: a document changed since it was read")
         return {"case_code": case_code}
 
     return app, seen
@@ -144,6 +150,20 @@ async def test_a_plain_http_exception_gets_the_uniform_body(client: httpx.AsyncC
     response = await client.get(f"/cases/{CASE[:-4]}0409")
     assert response.status_code == 409
     assert only_error(response) == {"field": "request", "reason": "Hồ sơ đã được trả kết quả"}
+
+
+async def test_a_store_outage_is_a_503_with_retry_after(client: httpx.AsyncClient) -> None:
+    response = await client.get("/cases/SNV.NA-250714-0503")
+    assert response.status_code == 503
+    assert response.headers["retry-after"] == "5"
+    assert only_error(response)["field"] == "service"
+
+
+async def test_a_conflict_past_every_retry_is_a_409(client: httpx.AsyncClient) -> None:
+    response = await client.get("/cases/SNV.NA-250714-1409")
+    assert response.status_code == 409
+    assert response.headers["retry-after"] == "1"
+    assert "đồng thời" in only_error(response)["reason"]
 
 
 async def test_an_unknown_path_names_the_path(client: httpx.AsyncClient) -> None:
