@@ -31,6 +31,10 @@ class PollingWorker(ABC):
     def stopping(self) -> bool:
         return self._stopping.is_set()
 
+    async def start(self) -> None:
+        """Nothing to open: rounds use the service's clients (see ``shared.supervision``)."""
+        self._stopping.clear()
+
     def wake(self) -> None:
         """Start the next round now rather than at the end of the interval."""
         self._wakeup.set()

@@ -16,6 +16,7 @@ from shared.http.readiness import ReadinessCheck
 from shared.kafka.producer import EventProducer
 from shared.mongo.client import Document, mongo_client, ping, service_database
 from shared.settings import ServiceSettings
+from shared.supervision import Supervisor
 
 SettingsT = TypeVar("SettingsT", bound=ServiceSettings)
 
@@ -25,11 +26,17 @@ class Container(Generic[SettingsT]):
     settings: SettingsT
     db: AsyncDatabase[Document]
     producer: EventProducer
+    # Runs the service's background workers (consumers, relay, pollers); stops them first.
+    workers: Supervisor
 
     @property
     def readiness_checks(self) -> Mapping[str, ReadinessCheck]:
-        """/readyz asks the very connections the routes use."""
-        return {"mongodb": partial(ping, self.db), "kafka": self.producer.ping}
+        """/readyz asks the very connections the routes use, and names dead workers."""
+        return {
+            "mongodb": partial(ping, self.db),
+            "kafka": self.producer.ping,
+            "workers": self.workers.check,
+        }
 
 
 @dataclass(frozen=True)
@@ -50,5 +57,9 @@ class ServiceContainer(Generic[SettingsT]):
 @asynccontextmanager
 async def open_container(settings: SettingsT) -> AsyncIterator[Container[SettingsT]]:
     """Open the connections for the life of the app; close them, in reverse, at its end."""
-    async with mongo_client(settings) as client, EventProducer(settings) as producer:
-        yield Container(settings, service_database(client, settings), producer)
+    async with (
+        mongo_client(settings) as client,
+        EventProducer(settings) as producer,
+        Supervisor() as workers,
+    ):
+        yield Container(settings, service_database(client, settings), producer, workers)
