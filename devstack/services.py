@@ -45,7 +45,13 @@ class ServiceApp(Component):
         """Its data lives in its own database, not in a folder."""
 
     def command(self) -> list[str]:
+        # Under a keeper: a service that dies (kill -9, or a worker it could not recover) is
+        # started again without anyone running `up`.
         return [
+            sys.executable,
+            "-m",
+            "devstack.keeper",
+            "--",
             sys.executable,
             "-m",
             "uvicorn",
