@@ -15,7 +15,7 @@ from typing import TypeVar
 
 from pymongo.asynchronous.client_session import AsyncClientSession
 from pymongo.asynchronous.database import AsyncDatabase
-from pymongo.errors import PyMongoError
+from pymongo.errors import ConnectionFailure, PyMongoError
 
 from shared.clock import Clock, SystemClock
 from shared.mongo.client import Document
@@ -65,6 +65,9 @@ class UnitOfWork:
                 if not error.has_error_label(TRANSIENT):
                     raise
                 if attempt == self._attempts:
+                    # A store out of reach stays what it is (503 and retry later), not a conflict.
+                    if isinstance(error, ConnectionFailure):
+                        raise
                     raise Conflict(str(error)) from error
             else:
                 if published:
