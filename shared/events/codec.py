@@ -35,10 +35,10 @@ class DecodeError(ValueError):
 
 def new_event(
     data: EventData, *, event_id: UUID | None = None, time: datetime | None = None
-) -> Envelope:
+) -> Envelope[Any]:
     """Wrap data in the envelope its catalogue entry prescribes."""
     spec = CATALOGUE.for_model(type(data))
-    extra = {k: v for k, v in (("id", event_id), ("time", time)) if v is not None}
+    extra: dict[str, Any] = {k: v for k, v in (("id", event_id), ("time", time)) if v is not None}
     return spec.envelope_model(
         source=spec.source,
         type=spec.type,
@@ -49,11 +49,11 @@ def new_event(
     )
 
 
-def encode(event: Envelope) -> bytes:
+def encode(event: Envelope[Any]) -> bytes:
     return event.model_dump_json().encode()
 
 
-def decode(raw: Bytes | None, *, topic: str | None = None) -> Envelope:
+def decode(raw: Bytes | None, *, topic: str | None = None) -> Envelope[Any]:
     """Parse and validate one message value; ``topic`` is the catalogue (unprefixed) topic name.
 
     Raises only ``DecodeError``: a consumer dead-letters that and goes on, while any other
@@ -68,13 +68,14 @@ def decode(raw: Bytes | None, *, topic: str | None = None) -> Envelope:
         raise DecodeError(f"unreadable message: {type(exc).__name__}: {exc}") from None
 
 
-def _decode(raw: Bytes | None, topic: str | None) -> Envelope:
+def _decode(raw: Bytes | None, topic: str | None) -> Envelope[Any]:
     doc = parse_json(raw)
     if not isinstance(doc, dict):
         raise DecodeError("not a JSON object")
     if doc.get("specversion") != "1.0":
         raise DecodeError(f"unsupported specversion {doc.get('specversion')!r}, expected '1.0'")
-    spec = CATALOGUE.by_type(doc.get("type")) if isinstance(doc.get("type"), str) else None
+    event_type = doc.get("type")
+    spec = CATALOGUE.by_type(event_type) if isinstance(event_type, str) else None
     if spec is None:
         raise DecodeError(f"unknown event type {doc.get('type')!r}")
     if topic is not None and spec.topic != topic:

@@ -4,7 +4,8 @@ from datetime import date
 from enum import StrEnum
 from typing import Self
 
-from pydantic import Field, model_validator
+from pydantic import ConfigDict, Field, model_validator
+from pydantic.config import JsonDict
 
 from shared.events.envelope import EventData
 from shared.events.values import (
@@ -21,8 +22,8 @@ from shared.events.values import (
     WorkingDays,
 )
 
-DAY = {"type": "string", "format": "date"}
-NULL = {"type": "null"}
+DAY: JsonDict = {"type": "string", "format": "date"}
+NULL: JsonDict = {"type": "null"}
 
 
 class AppointmentRescheduled(EventData):
@@ -78,8 +79,8 @@ class PaymentPeriod(ValueModel):
     """The period a payment covers: start and end dates, a label (e.g. one-off), or both."""
 
     # The validator's rule, for schema readers: both dates (label optional), or a label alone.
-    model_config = ValueModel.model_config | {
-        "json_schema_extra": {
+    model_config = ValueModel.model_config | ConfigDict(
+        json_schema_extra={
             "anyOf": [
                 {"properties": {"start": DAY, "end": DAY}, "required": ["start", "end"]},
                 {
@@ -88,7 +89,7 @@ class PaymentPeriod(ValueModel):
                 },
             ]
         }
-    }
+    )
 
     start: date | None = Field(default=None, description="First day covered.")
     end: date | None = Field(default=None, description="Last day covered.")

@@ -1,6 +1,7 @@
 """A valid, realistic event of every catalogue type: AsyncAPI message examples, test fixtures."""
 
 from datetime import UTC, date, datetime
+from typing import Any
 from uuid import NAMESPACE_URL, UUID, uuid5
 
 from shared.events.codec import new_event
@@ -216,7 +217,7 @@ EXAMPLES: dict[type[EventData], EventData] = {
 }
 
 
-def example_event(spec: EventSpec) -> Envelope:
+def example_event(spec: EventSpec) -> Envelope[Any]:
     """The example of ``spec`` in its envelope, with a fixed id and time so output is stable."""
     return new_event(
         EXAMPLES[spec.data_model], event_id=uuid5(NAMESPACE_URL, spec.type), time=EVENT_TIME

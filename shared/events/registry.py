@@ -1,8 +1,10 @@
 """What we know of each event type: topic, version, data model, producer, personal data."""
 
+import builtins
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cached_property
+from typing import Any
 
 from shared.events.envelope import Envelope, EventData
 
@@ -32,9 +34,10 @@ class EventSpec:
         return f"/onestop/{self.producer}"
 
     @cached_property
-    # Quoted: inside this class body ``type`` is the property above, not the builtin.
-    def envelope_model(self) -> "type[Envelope]":
-        return Envelope[self.data_model]  # type: ignore[name-defined]
+    def envelope_model(self) -> "builtins.type[Envelope[Any]]":
+        # ``builtins.type``: inside this class body ``type`` is the property above.
+        model: builtins.type[Envelope[Any]] = Envelope[self.data_model]  # type: ignore[name-defined]
+        return model
 
 
 class Catalogue:

@@ -5,7 +5,7 @@ that was wrong and show why, whichever layer refused the request.
 """
 
 import logging
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Callable, Coroutine, Mapping, Sequence
 from http import HTTPStatus
 from typing import Any
 
@@ -53,11 +53,12 @@ _REASON_OF_STATUS = {
 
 def field_error(status_code: int, field: str, reason: str) -> HTTPException:
     """The exception a route raises to refuse a request because of one field."""
-    return HTTPException(status_code, detail=[{"field": field, "reason": reason}])
+    # Starlette types ``detail`` as text; ``_errors_of`` reads this list back.
+    return HTTPException(status_code, detail=[{"field": field, "reason": reason}])  # type: ignore[arg-type]
 
 
 def error_response(
-    status_code: int, errors: Sequence[FieldError], headers: dict[str, str] | None = None
+    status_code: int, errors: Sequence[FieldError], headers: Mapping[str, str] | None = None
 ) -> JSONResponse:
     body = ErrorBody(detail=list(errors))
     return JSONResponse(body.model_dump(), status_code=status_code, headers=headers)
@@ -89,7 +90,9 @@ async def _conflict(_: Request, exc: Conflict) -> Response:
 
 
 # Passed to FastAPI(exception_handlers=...); Starlette's HTTPException also covers its 404 and 405.
-EXCEPTION_HANDLERS: dict[int | type[Exception], Callable[[Request, Any], Awaitable[Response]]] = {
+EXCEPTION_HANDLERS: dict[
+    int | type[Exception], Callable[[Request, Any], Coroutine[Any, Any, Response]]
+] = {
     HTTPException: _http_exception,
     RequestValidationError: _validation_error,
     ConnectionFailure: _store_unavailable,

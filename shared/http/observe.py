@@ -63,7 +63,7 @@ def case_code_in(path: str) -> str | None:
 def _request_id(scope: Scope) -> str:
     for name, value in scope["headers"]:
         if name == REQUEST_ID_HEADER:
-            given = value.decode("latin-1")
+            given: str = value.decode("latin-1")
             if _VALID_REQUEST_ID.fullmatch(given):
                 return given
     return uuid4().hex

@@ -148,7 +148,7 @@ class EventConsumer:
                 break
         if decoded and await self._apply_batch(topic, decoded):
             EVENTS_CONSUMED.labels(topic=topic, outcome="ok").inc(len(decoded))
-            return records[-1].offset + 1
+            return int(records[-1].offset) + 1
         next_offset = -1
         for record in records:
             if not await self._delivery.deliver(record, topic):

@@ -4,7 +4,7 @@ import asyncio
 import logging
 import random
 from collections.abc import Awaitable, Callable
-from typing import Protocol
+from typing import Any, Protocol
 
 from aiokafka.structs import ConsumerRecord
 
@@ -24,7 +24,7 @@ from shared.settings import ServiceSettings
 
 log = logging.getLogger(__name__)
 
-Handler = Callable[[Envelope], Awaitable[None]]
+Handler = Callable[[Envelope[Any]], Awaitable[None]]
 
 
 class RawPublisher(Protocol):
@@ -73,7 +73,7 @@ class Delivery:
             with log_context(case_code=event.subject, event_id=event.id):
                 return await self._handle(record, topic, event)
 
-    async def _handle(self, record: ConsumerRecord, topic: str, event: Envelope) -> bool:
+    async def _handle(self, record: ConsumerRecord, topic: str, event: Envelope[Any]) -> bool:
         failures = outages = 0
         while True:
             try:

@@ -3,7 +3,7 @@
 import asyncio
 from collections.abc import Sequence
 from types import TracebackType
-from typing import Self
+from typing import Any, Self
 
 from aiokafka import AIOKafkaProducer
 from aiokafka.structs import RecordMetadata
@@ -47,7 +47,7 @@ class EventProducer:
     ) -> None:
         await self.stop()
 
-    async def publish(self, event: Envelope) -> RecordMetadata:
+    async def publish(self, event: Envelope[Any]) -> RecordMetadata:
         """Publish one event to its catalogue topic, keyed by case code."""
         return await self.send(record_for(event))
 

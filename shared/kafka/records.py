@@ -6,6 +6,7 @@ structured mode, as the CloudEvents Kafka binding requires.
 """
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from shared.events.catalogue import CATALOGUE
 from shared.events.codec import encode
@@ -24,7 +25,7 @@ class OutboundRecord:
     headers: Headers = field(default_factory=list)
 
 
-def catalogue_topic(event: Envelope) -> str:
+def catalogue_topic(event: Envelope[Any]) -> str:
     spec = CATALOGUE.by_type(event.type)
     if spec is None:
         raise ValueError(f"event type {event.type!r} is not in the catalogue")
@@ -40,7 +41,7 @@ def cloudevent_headers(event_id: str, event_type: str, source: str) -> Headers:
     ]
 
 
-def record_for(event: Envelope) -> OutboundRecord:
+def record_for(event: Envelope[Any]) -> OutboundRecord:
     """The message of an event: keyed by its case code so a case's events stay in order."""
     return OutboundRecord(
         topic=catalogue_topic(event),

@@ -24,7 +24,7 @@ def backoff_delay(
     """
     # The exponent is bounded so an outage of thousands of attempts cannot overflow the float.
     step = min(max_s, initial_s * 2 ** min(attempt - 1, 32))
-    return step / 2 + rand() * step / 2
+    return float(step / 2 + rand() * step / 2)
 
 
 def is_infrastructure_outage(exc: BaseException) -> bool:

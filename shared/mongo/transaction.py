@@ -107,7 +107,7 @@ class Transaction:
         model = UpdateOne(dict(filter_), dict(update), upsert=upsert)
         self._buffer(collection, model, must_match=must_match)
 
-    def publish(self, *events: Envelope) -> None:
+    def publish(self, *events: Envelope[Any]) -> None:
         """Queue events on the outbox; the relay publishes them once this unit committed."""
         self._outbox.extend(record_for(event) for event in events)
 

@@ -15,7 +15,8 @@ TIMEOUT_S = 4.0
 def probe(url: str, timeout_s: float = TIMEOUT_S) -> bool:
     try:
         with urllib.request.urlopen(url, timeout=timeout_s) as response:
-            return 200 <= response.status < 300
+            status: int = response.status
+            return 200 <= status < 300
     except (urllib.error.URLError, OSError):
         return False
 
