@@ -24,7 +24,7 @@ from aiokafka.structs import ConsumerRecord
 from shared.events.codec import DecodeError, decode
 from shared.events.envelope import Envelope
 from shared.kafka.delivery import Delivery, RawPublisher
-from shared.kafka.metrics import EVENTS_CONSUMED, HANDLER_DURATION
+from shared.kafka.metrics import CONSUMER_LAG, EVENTS_CONSUMED, HANDLER_DURATION
 from shared.kafka.rebalance import CommitOnRevoke, Partitions
 from shared.kafka.retry import TransientCheck, is_infrastructure_outage
 from shared.kafka.subscriptions import Subscriptions
@@ -190,6 +190,13 @@ class EventConsumer:
             return False
         return True
 
+    def report_lag(self, tp: TopicPartition, next_offset: int) -> None:
+        highwater = self._consumer.highwater(tp)
+        if highwater is not None:
+            topic = tp.topic.removeprefix(self._prefix)
+            labels = CONSUMER_LAG.labels(group=self.group, topic=topic, partition=tp.partition)
+            labels.set(max(0, highwater - next_offset))
+
     def resume(self, tp: TopicPartition) -> None:
         if tp in self._consumer.assignment():
             self._consumer.resume(tp)
@@ -271,6 +278,7 @@ class _PartitionWorker:
         if next_offset < 0:
             return
         self._uncommitted = next_offset
+        self._consumer.report_lag(self._tp, next_offset)
         if await self._consumer.commit(self._tp, next_offset):
             self._uncommitted = -1
         if len(self._pending) < MAX_BACKLOG:

@@ -3,7 +3,7 @@
 Topic labels are catalogue names, without the deployment prefix, to keep label sets small.
 """
 
-from prometheus_client import Counter, Histogram
+from prometheus_client import Counter, Gauge, Histogram
 
 EVENTS_CONSUMED = Counter(
     "onestop_events_consumed_total",
@@ -19,4 +19,9 @@ HANDLER_DURATION = Histogram(
     "onestop_event_handler_duration_seconds",
     "Time spent in one call of an event handler.",
     ["topic"],
+)
+CONSUMER_LAG = Gauge(
+    "onestop_consumer_lag_messages",
+    "Messages on a partition not yet applied by the consumer group, after its last batch.",
+    ["group", "topic", "partition"],
 )

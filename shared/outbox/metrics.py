@@ -4,11 +4,8 @@ from prometheus_client import Counter, Gauge
 
 OUTBOX_WAITING = Gauge(
     "onestop_outbox_waiting_documents",
-    "Documents with entries still to publish after the relay's last poll.",
-    ["collection"],
+    "Records in the service's outbox not yet acknowledged by Kafka, after the relay's last round.",
 )
 OUTBOX_PUBLISHED = Counter(
-    "onestop_outbox_published_total",
-    "Outbox entries the relay published.",
-    ["collection", "topic"],
+    "onestop_outbox_published_total", "Outbox records the relay published.", ["topic"]
 )

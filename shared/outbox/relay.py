@@ -62,7 +62,8 @@ class OutboxRelay(PollingWorker):
         self._held_until: datetime | None = None
 
     async def run_once(self) -> None:
-        await self.drain()
+        if await self.drain() or self._held_until is not None:
+            OUTBOX_WAITING.set(await self._outbox.estimated_document_count())
 
     async def drain(self) -> int:
         """Publish what is waiting now (if this relay holds the lease); returns how many."""
@@ -92,10 +93,9 @@ class OutboxRelay(PollingWorker):
                 failed_keys.add(doc["key"])
                 continue
             done.append(doc["_id"])
-            OUTBOX_PUBLISHED.labels(collection=OUTBOX, topic=doc["topic"]).inc()
+            OUTBOX_PUBLISHED.labels(topic=doc["topic"]).inc()
         if done:
             await self._outbox.delete_many({"_id": {"$in": done}})
-        OUTBOX_WAITING.labels(collection=OUTBOX).set(len(docs) - len(done))
         return len(done), len(docs) == self._batch and not failed_keys
 
     async def _hold_lease(self) -> bool:
