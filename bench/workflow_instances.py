@@ -2,8 +2,10 @@
 
 The ceiling is a raw aiokafka consume loop over the same topic in the same run: what the broker
 and client deliver when nothing is decoded, stored or committed. The figure is the workflow's own
-consumer (shared runner: decode, one insert per case into the MongoDB-wire store, commit after
-each effect). Run against the local stack: ``.venv/bin/python -m bench.workflow_instances``.
+consumer (shared runner: decode, then each partition's batch of up to 500 events as one unit of
+work: one transaction with one bulk upsert of the instances and one bulk insert of the processed
+marks; instances are counted in the store, so only committed ones count).
+Run against the local stack: ``.venv/bin/python -m bench.workflow_instances``.
 """
 
 import argparse
@@ -11,17 +13,18 @@ import asyncio
 import contextlib
 import secrets
 import time
-from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 from aiokafka import AIOKafkaConsumer
+from pymongo.asynchronous.collection import AsyncCollection
 
 from bench.kafka_load import RawRecord, publish_raw, raw_records
 from services.workflow.adapters.calendar import DeadlineCalendar
 from services.workflow.adapters.definitions import load_processes, load_programmes
-from services.workflow.adapters.repository import INDEXES, InstanceRepository
+from services.workflow.adapters.repository import COLLECTION, InstanceReader
+from services.workflow.bootstrap import ALL_INDEXES
 from services.workflow.domain.instance import Rules
-from services.workflow.entrypoints.consumers import CONSUMED_TOPICS, workflow_consumer
+from services.workflow.entrypoints.consumers import workflow_consumer
 from services.workflow.service_layer.handlers import Workflow
 from services.workflow.settings import WorkflowSettings
 from shared.clock import SystemClock
@@ -29,8 +32,15 @@ from shared.events.codec import new_event
 from shared.events.envelope import Envelope
 from shared.events.examples import EXAMPLES
 from shared.events.intake import CaseSubmitted
-from shared.kafka import EventConsumer, EventProducer, ensure_topics
-from shared.mongo import ensure_indexes, mongo_client, service_database
+from shared.kafka import EventConsumer, EventProducer, Subscriptions, ensure_topics
+from shared.mongo import (
+    Document,
+    Transaction,
+    UnitOfWork,
+    ensure_indexes,
+    mongo_client,
+    service_database,
+)
 
 TOPIC = "case-submitted"
 # Each consuming phase stops after this long, counting what it did by then.
@@ -71,66 +81,74 @@ async def raw_ceiling(settings: WorkflowSettings, count: int) -> float:
 
 
 class Counted:
-    """Counts messages through; ``rate`` waits for ``count`` of them or the time limit."""
+    """Counts distinct events through; ``rate`` waits for ``count`` of them or the time limit.
+
+    By id, because a unit of work that is retried runs its handlers again."""
 
     def __init__(self, count: int) -> None:
         self.count = count
-        self.seen = 0
+        self.seen: set[str] = set()
         self.done = asyncio.Event()
 
-    def one(self) -> None:
-        self.seen += 1
-        if self.seen >= self.count:
+    def one(self, event_id: str) -> None:
+        self.seen.add(event_id)
+        if len(self.seen) >= self.count:
             self.done.set()
 
     async def rate(self, began: float) -> float:
         """Per second since ``began``; over the messages seen so far if the limit comes first."""
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(self.done.wait(), TIME_LIMIT_S)
-        return self.seen / (time.perf_counter() - began)
+        return len(self.seen) / (time.perf_counter() - began)
 
 
 async def runner_rate(settings: WorkflowSettings, count: int) -> float:
     """Messages per second the shared consumer runner takes through a handler that stores nothing:
-    what decoding and committing each message cost, apart from the workflow's own work."""
+    what decoding, the unit of work (processed marks) and committing cost, apart from the
+    workflow's own work."""
     counted = Counted(count)
 
-    async def handled(event: Envelope) -> None:
-        counted.one()
+    async def handled(tx: Transaction, event: Envelope) -> None:
+        counted.one(str(event.id))
 
-    async with EventProducer(settings) as producer:
+    async with mongo_client(settings) as client, EventProducer(settings) as producer:
+        db = client[f"{settings.mongodb_database}_noop"]
+        await ensure_indexes(db, ALL_INDEXES)
+        subscriptions = Subscriptions({TOPIC: handled})
         began = time.perf_counter()
-        async with EventConsumer(settings, [TOPIC], handled, producer, group="bench-noop"):
-            return await counted.rate(began)
+        async with EventConsumer(
+            settings, subscriptions, UnitOfWork(db), producer, group="bench-noop"
+        ):
+            rate = await counted.rate(began)
+        await client.drop_database(db.name)
+        return rate
 
 
-@dataclass
-class CountedWorkflow(Workflow):
-    counted: Counted = field(default_factory=lambda: Counted(0))
-
-    async def case_submitted(self, event: Envelope[CaseSubmitted]) -> None:
-        await super().case_submitted(event)
-        self.counted.one()
+async def stored_rate(instances: AsyncCollection[Document], count: int, began: float) -> float:
+    """Instances per second since ``began``, counted in the store (committed ones only)."""
+    deadline, stored = began + TIME_LIMIT_S, 0
+    while stored < count and time.perf_counter() < deadline:
+        await asyncio.sleep(0.02)
+        stored = await instances.count_documents({})
+    return stored / (time.perf_counter() - began)
 
 
 async def workflow_rate(settings: WorkflowSettings, count: int) -> float:
     """Instances per second the workflow's consumer creates from the same messages."""
     async with mongo_client(settings) as client, EventProducer(settings) as producer:
         db = service_database(client, settings)
-        await ensure_indexes(db, INDEXES)
-        repository = InstanceRepository(db)
+        await ensure_indexes(db, ALL_INDEXES)
+        uow = UnitOfWork(db)
         rules = Rules(DeadlineCalendar(), load_programmes())
-        counted = Counted(count)
-        workflow = CountedWorkflow(
-            repository, load_processes(), rules, SystemClock(), counted=counted
-        )
+        workflow = Workflow(uow, InstanceReader(db), load_processes(), rules, SystemClock())
+        await ensure_topics(settings, workflow.subscriptions().topics)
         began = time.perf_counter()
-        async with workflow_consumer(settings, workflow, producer):
-            rate = await counted.rate(began)
-        stored = await repository.collection.count_documents({})
+        async with workflow_consumer(settings, workflow, uow, producer):
+            rate = await stored_rate(db[COLLECTION], count, began)
+        stored = await db[COLLECTION].count_documents({})
         await client.drop_database(settings.mongodb_database)
-        if stored != counted.seen:
-            raise RuntimeError(f"{stored} instances stored for {counted.seen} events handled")
+        if stored != count:
+            raise RuntimeError(f"{stored} instances stored for {count} events")
         return rate
 
 
@@ -139,7 +157,7 @@ async def main(count: int) -> None:
     settings = WorkflowSettings(
         topic_prefix=f"bench-{token}.", mongodb_database=f"bench_workflow_{token}"
     )
-    await ensure_topics(settings, CONSUMED_TOPICS, partitions=3)
+    await ensure_topics(settings, [TOPIC], partitions=3)
     await publish_raw(settings, TOPIC, case_events(count))
     ceiling = await raw_ceiling(settings, count)
     runner = await runner_rate(settings, count)
