@@ -3,6 +3,13 @@
 It answers as a one-node replica set, so drivers use transactions and change streams on it, as on
 the production MongoDB replica set. Its licence (GPL-2.0-only) is why it lives in a virtual
 environment of its own in the cache and runs as a separate process: project code never imports it.
+
+Known defect of 0.7.0b3 (reproduced here): a transaction whose client died keeps its row locks until
+a later transaction command reaps it (60 s after its last statement), and ``dropDatabase`` takes
+the server's global lock and then waits for those rows, so nothing ever reaps them: the server
+stops answering for good. Reproducer: open a transaction, update a document in database ``d``,
+kill the client, then ``dropDatabase d`` from another client. Hence the tests never drop a
+database, and ``devstack reset`` wipes the store's files instead.
 """
 
 import sys

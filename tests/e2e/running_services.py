@@ -13,7 +13,6 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 
 import httpx
-from pymongo import AsyncMongoClient
 
 from devstack.sinks.running import RunningSinks
 from shared.settings import ServiceSettings
@@ -91,8 +90,8 @@ async def running_services(
                 )
         yield urls
     finally:
+        # The databases stay (see tests/conftest.py on dropping them).
         await asyncio.gather(*(_stop(process) for process in processes))
-        await _drop_databases(settings)
 
 
 async def _ready(client: httpx.AsyncClient, url: str) -> bool:
@@ -111,12 +110,3 @@ async def _stop(process: asyncio.subprocess.Process) -> None:
     except TimeoutError:
         process.kill()
         await process.wait()
-
-
-async def _drop_databases(settings: ServiceSettings) -> None:
-    client: AsyncMongoClient = AsyncMongoClient(settings.mongodb_uri, timeoutMS=60_000)
-    try:
-        for service in SERVICES:
-            await client.drop_database(database_of(settings, service))
-    finally:
-        await client.close()

@@ -11,7 +11,7 @@ from shared.settings import ServiceSettings
 
 @pytest.fixture(scope="module")
 async def database(settings: ServiceSettings) -> AsyncIterator[AsyncDatabase]:
-    """The module's own database (dropped by the settings fixture when the module ends)."""
+    """The module's own database (left in place when the module ends: see tests/conftest.py)."""
     client: AsyncMongoClient = AsyncMongoClient(settings.mongodb_uri)
     yield client[settings.mongodb_database]
     await client.close()
