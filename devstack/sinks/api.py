@@ -22,7 +22,9 @@ def sinks_app(mail: Inbox, sms: Inbox, token: str | None = None) -> FastAPI:
 
     @app.post("/sms")
     async def receive_sms(
-        request: Request, authorization: Annotated[str | None, Header()] = None
+        request: Request,
+        authorization: Annotated[str | None, Header()] = None,
+        idempotency_key: Annotated[str | None, Header()] = None,
     ) -> dict[str, Any]:
         if token is not None and authorization != f"Bearer {token}":
             raise HTTPException(status_code=401, detail="bad token")
@@ -30,7 +32,13 @@ def sinks_app(mail: Inbox, sms: Inbox, token: str | None = None) -> FastAPI:
             faults.remaining -= 1
             raise HTTPException(status_code=faults.status, detail="injected failure")
         body = await request.json()
-        sms.add({"received_at": datetime.now(UTC).isoformat(), "body": body})
+        # As Vietnamese SMS gateways do with the partner's request id: a repeat is acknowledged
+        # and dropped, so a sender that lost the first answer may safely send again.
+        reference = idempotency_key or (body.get("reference") if isinstance(body, dict) else None)
+        if reference and reference in _references(sms):
+            return {"status": "accepted", "duplicate": True}
+        received = datetime.now(UTC).isoformat()
+        sms.add({"received_at": received, "body": body, "reference": reference})
         return {"status": "accepted"}
 
     @app.post("/faults")
@@ -55,3 +63,7 @@ def sinks_app(mail: Inbox, sms: Inbox, token: str | None = None) -> FastAPI:
         mail.clear()
 
     return app
+
+
+def _references(sms: Inbox) -> set[str]:
+    return {item["reference"] for item in sms.items() if item.get("reference")}

@@ -13,6 +13,7 @@ from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 from pymongo.asynchronous.database import AsyncDatabase
 
 from devstack.sinks.inbox import Inbox
+from devstack.sinks.running import running_sinks
 from devstack.sinks.smtp import SmtpSink
 from shared.settings import ServiceSettings
 from tests.polling import eventually
@@ -92,3 +93,19 @@ async def test_stopping_the_smtp_sink_drops_the_open_connections(tmp_path: Path)
     finally:
         await sink.stop()
     await eventually(lambda: connected(opened), until=operator.not_, what="the drop")
+
+
+async def test_the_sms_sink_drops_a_repeat_of_one_reference_as_gateways_do(tmp_path: Path) -> None:
+    async with running_sinks(tmp_path) as sinks:
+        for _ in range(2):
+            response = await sinks.http.post(
+                "/sms", json={"to": "0912345678", "text": "a"}, headers={"Idempotency-Key": "d-1"}
+            )
+            assert response.status_code == 200
+        await sinks.http.post("/sms", json={"to": "0912345678", "text": "b", "reference": "d-2"})
+        await sinks.http.post("/sms", json={"to": "0912345678", "text": "b", "reference": "d-2"})
+        listed = (await sinks.http.get("/sms")).json()
+        assert [(item["reference"], item["body"]["text"]) for item in listed] == [
+            ("d-1", "a"),
+            ("d-2", "b"),
+        ]
