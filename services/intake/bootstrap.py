@@ -4,11 +4,16 @@ from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass
 
-from services.intake.adapters.case_repository import CASES, INDEXES, MongoCaseRepository
+from services.intake.adapters.case_repository import (
+    CASES,
+    INDEXES,
+    MongoCaseReader,
+    MongoCaseUnits,
+)
 from services.intake.adapters.case_sequences import SEQUENCES, MongoCaseSequences
 from services.intake.domain.catalogue import Catalogue
 from services.intake.domain.catalogue_loading import load_catalogue
-from services.intake.entrypoints.consumers import CONSUMED_TOPICS, intake_consumer
+from services.intake.entrypoints.consumers import subscriptions
 from services.intake.service_layer.cases import CaseDesk
 from services.intake.service_layer.reception import Reception
 from services.intake.settings import IntakeSettings
@@ -16,8 +21,10 @@ from shared.calendar import DEFAULT_CALENDAR
 from shared.clock import Clock, SystemClock
 from shared.events.catalogue import CATALOGUE
 from shared.http.container import ServiceContainer, open_container
-from shared.kafka import ensure_topics
-from shared.mongo import ensure_indexes
+from shared.kafka import EventConsumer, ensure_topics
+from shared.mongo import UnitOfWork, ensure_indexes
+from shared.mongo.transaction import INDEXES as PROCESSED_INDEXES
+from shared.outbox import INDEXES as OUTBOX_INDEXES
 from shared.outbox import OutboxRelay
 
 PRODUCED_TOPICS = tuple(spec.topic for spec in CATALOGUE if spec.producer == "intake")
@@ -28,7 +35,7 @@ class IntakeContainer(ServiceContainer[IntakeSettings]):
     catalogue: Catalogue
     reception: Reception
     desk: CaseDesk
-    cases: MongoCaseRepository
+    cases: MongoCaseReader
 
 
 @asynccontextmanager
@@ -39,15 +46,19 @@ async def bootstrap(
     catalogue = load_catalogue()
     async with open_container(settings) as connections, AsyncExitStack() as workers:
         db = connections.db
-        await ensure_indexes(db, INDEXES)
-        cases = MongoCaseRepository(db[CASES])
-        # Leases are timed by the system clock: they are about processes, not the case's dates.
-        relay = OutboxRelay([db[CASES]], connections.producer, settings)
+        await ensure_indexes(db, [*INDEXES, *OUTBOX_INDEXES, *PROCESSED_INDEXES])
+        relay = OutboxRelay(db, connections.producer, settings)
+        # Infrastructure keeps wall-clock time (outbox order, processed marks' expiry); the
+        # domain reads ``clock``, which tests set to the dates of their cases.
+        uow = UnitOfWork(db, committed=relay.wake)
+        units = MongoCaseUnits(uow)
         sequences = MongoCaseSequences(db[SEQUENCES])
-        reception = Reception(catalogue, cases, sequences, DEFAULT_CALENDAR, clock, relay.wake)
-        desk = CaseDesk(cases, clock, relay.wake)
+        reception = Reception(catalogue, units, sequences, DEFAULT_CALENDAR, clock)
+        desk = CaseDesk(units, clock)
         if settings.workers_enabled:
-            await ensure_topics(settings, CONSUMED_TOPICS + PRODUCED_TOPICS)
+            tracked = subscriptions(desk)
+            await ensure_topics(settings, tracked.topics + PRODUCED_TOPICS)
             await workers.enter_async_context(relay)
-            await workers.enter_async_context(intake_consumer(settings, desk, connections.producer))
-        yield IntakeContainer(connections, catalogue, reception, desk, cases)
+            consumer = EventConsumer(settings, tracked, uow, connections.producer)
+            await workers.enter_async_context(consumer)
+        yield IntakeContainer(connections, catalogue, reception, desk, MongoCaseReader(db[CASES]))

@@ -1,15 +1,12 @@
 """What the intake service's tests share: in-memory fakes of its storage ports, a dossier as a
 client sends it, and the workflow events a case meets (all in July 2025, Viet Nam time)."""
 
+from collections.abc import Awaitable, Callable
 from datetime import datetime
+from typing import TypeVar
 
 from services.intake.domain.case import Case
-from services.intake.service_layer.ports import (
-    CodeTaken,
-    DuplicateIdempotencyKey,
-    StaleCase,
-    StoredCase,
-)
+from services.intake.service_layer.ports import CaseStore, ReceptionKey, StoredCase
 from shared.calendar import LOCAL_TZ
 from shared.events.decisions import CaseResolved, Outcome
 from shared.events.envelope import Envelope
@@ -22,55 +19,73 @@ from shared.events.workflow import (
     SupplementRequested,
     Wait,
 )
+from shared.mongo import Conflict
+
+T = TypeVar("T")
 
 
 class FakeCases:
+    """The stored cases (each with its reception key) and every event published, in memory."""
+
     def __init__(self) -> None:
-        self.docs: dict[str, dict] = {}
+        self.docs: dict[str, tuple[Case, ReceptionKey]] = {}
         self.published: list[Envelope] = []
 
-    async def insert(
-        self, case: Case, idempotency_key: str, fingerprint: str, events: list[Envelope]
-    ) -> None:
-        if any(d["key"] == idempotency_key for d in self.docs.values()):
-            raise DuplicateIdempotencyKey(idempotency_key)
-        if case.code in self.docs:
-            raise CodeTaken(case.code)
-        self.docs[case.code] = {
-            "case": case.model_copy(deep=True),
-            "key": idempotency_key,
-            "fingerprint": fingerprint,
-            "applied": set(),
-        }
-        self.published += events
+    def get(self, code: str) -> Case:
+        return self.docs[code][0].model_copy(deep=True)
 
-    async def by_idempotency_key(self, key: str) -> StoredCase | None:
-        for doc in self.docs.values():
-            if doc["key"] == key:
-                return StoredCase(doc["case"].model_copy(deep=True), doc["fingerprint"])
-        return None
+
+class FakeUnits:
+    """Units of work in memory: the work reads and writes a copy of the store, which replaces it
+    when the work returns; a work that raises leaves nothing. One attempt: unit tests run no
+    concurrent writers, so a conflict (a version or key check that missed) simply raises."""
+
+    def __init__(self, cases: FakeCases | None = None) -> None:
+        self.cases = cases or FakeCases()
+
+    async def run(self, work: Callable[[CaseStore], Awaitable[T]]) -> T:
+        unit = _FakeUnit(dict(self.cases.docs))
+        result = await work(unit)
+        self.cases.docs = unit.docs
+        self.cases.published += unit.published
+        return result
+
+
+class _FakeUnit:
+    def __init__(self, docs: dict[str, tuple[Case, ReceptionKey]]) -> None:
+        self.docs = docs
+        self.published: list[Envelope] = []
 
     async def get(self, code: str) -> Case | None:
         doc = self.docs.get(code)
-        return None if doc is None else doc["case"].model_copy(deep=True)
+        return None if doc is None else doc[0].model_copy(deep=True)
 
-    async def find_for_applicant(self, code: str, citizen_id: str) -> Case | None:
+    async def for_applicant(self, code: str, citizen_id: str) -> Case | None:
         case = await self.get(code)
-        if case is None or case.submitted.applicant.citizen_id != citizen_id:
-            return None
-        return case
+        return case if case and case.submitted.applicant.citizen_id == citizen_id else None
 
-    async def save(self, case: Case, events: list[Envelope], applied_event: str | None) -> bool:
-        doc = self.docs[case.code]
-        if applied_event in doc["applied"]:
-            return False
-        if doc["case"].version != case.version:
-            raise StaleCase(case.code)
-        doc["case"] = case.model_copy(deep=True, update={"version": case.version + 1})
-        if applied_event is not None:
-            doc["applied"].add(applied_event)
+    async def by_idempotency_key(self, key: str) -> StoredCase | None:
+        for case, stored_key in self.docs.values():
+            if stored_key.idempotency_key == key:
+                return StoredCase(case.model_copy(deep=True), stored_key.fingerprint)
+        return None
+
+    def add(self, case: Case, key: ReceptionKey, events: list[Envelope]) -> None:
+        taken = {k.idempotency_key for _, k in self.docs.values()}
+        if case.code in self.docs or key.idempotency_key in taken:
+            raise Conflict(f"{case.code} or {key.idempotency_key} is taken")
+        self._put(case, key, events)
+
+    def save(self, case: Case, events: list[Envelope]) -> None:
+        stored, key = self.docs[case.code]
+        if stored.version != case.version:
+            raise Conflict(f"{case.code} changed since it was read")
+        self._put(case, key, events)
+
+    def _put(self, case: Case, key: ReceptionKey, events: list[Envelope]) -> None:
+        stored = case.model_copy(deep=True, update={"version": case.version + 1})
+        self.docs[case.code] = (stored, key)
         self.published += events
-        return True
 
 
 class FakeSequences:
@@ -80,10 +95,6 @@ class FakeSequences:
     async def next_number(self, key: str) -> int:
         self.last[key] = self.last.get(key, 0) + 1
         return self.last[key]
-
-    async def give_back(self, key: str, number: int) -> None:
-        if self.last.get(key) == number:
-            self.last[key] = number - 1
 
 
 # 1.001653 at a commune's desk: five working days, one required document.

@@ -12,7 +12,7 @@ from services.intake.domain.commands import SubmitDossier
 from services.intake.service_layer.reception import Reception
 from shared.calendar import DEFAULT_CALENDAR, LOCAL_TZ
 from shared.clock import ManualClock
-from tests.unit.intake_fakes import FakeCases, FakeSequences, dossier
+from tests.unit.intake_fakes import FakeSequences, FakeUnits, dossier
 
 pytestmark = pytest.mark.unit
 
@@ -20,7 +20,7 @@ pytestmark = pytest.mark.unit
 async def receipt_text(received: datetime, **overrides: object) -> tuple[str, PdfReader]:
     catalogue = load_catalogue()
     reception = Reception(
-        catalogue, FakeCases(), FakeSequences(), DEFAULT_CALENDAR, ManualClock(received)
+        catalogue, FakeUnits(), FakeSequences(), DEFAULT_CALENDAR, ManualClock(received)
     )
     case = (await reception.submit(SubmitDossier.model_validate(dossier(**overrides)), None)).case
     pdf = PdfReader(BytesIO(render_receipt(case, catalogue.agency("DAIDONG", received))))

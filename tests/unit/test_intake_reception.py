@@ -1,5 +1,6 @@
 """Receiving dossiers against the real catalogue data, with storage faked in memory."""
 
+from dataclasses import replace
 from datetime import UTC, datetime
 
 import pytest
@@ -13,7 +14,7 @@ from shared.calendar import DEFAULT_CALENDAR, LOCAL_TZ
 from shared.clock import ManualClock
 from shared.events.intake import CaseSubmitted
 from shared.events.values import TimeUnit
-from tests.unit.intake_fakes import FakeCases, FakeSequences, dossier
+from tests.unit.intake_fakes import FakeCases, FakeSequences, FakeUnits, dossier
 
 pytestmark = pytest.mark.unit
 
@@ -24,18 +25,22 @@ def local(*args: int) -> datetime:
     return datetime(*args, tzinfo=LOCAL_TZ)
 
 
-def reception(at: datetime) -> Reception:
-    return Reception(CATALOGUE, FakeCases(), FakeSequences(), DEFAULT_CALENDAR, ManualClock(at))
+def reception(at: datetime | ManualClock) -> tuple[Reception, FakeCases, FakeSequences]:
+    """A reception on a store in memory, with the store and the day's counters to look into."""
+    clock = at if isinstance(at, ManualClock) else ManualClock(at)
+    cases, sequences = FakeCases(), FakeSequences()
+    desk = Reception(CATALOGUE, FakeUnits(cases), sequences, DEFAULT_CALENDAR, clock)
+    return desk, cases, sequences
 
 
 async def test_a_complete_dossier_is_received_with_code_due_date_and_event() -> None:
-    desk = reception(local(2025, 7, 14, 9))
+    desk, cases, _ = reception(local(2025, 7, 14, 9))
     first = await desk.submit(SubmitDossier.model_validate(dossier()), None)
     second = await desk.submit(SubmitDossier.model_validate(dossier()), None)
     assert [first.case.code, second.case.code] == ["DAIDONG-250714-0001", "DAIDONG-250714-0002"]
     assert first.case.status == 2
     assert first.case.due_at == local(2025, 7, 21, 17)
-    [event, _] = desk.cases.published  # type: ignore[attr-defined]
+    [event, _] = cases.published
     assert isinstance(event.data, CaseSubmitted)
     assert event.subject == "DAIDONG-250714-0001"
     assert event.data.applicant.phone == "+84912345678"
@@ -44,7 +49,7 @@ async def test_a_complete_dossier_is_received_with_code_due_date_and_event() -> 
 
 async def test_the_daily_number_restarts_the_next_day_in_viet_nam_time() -> None:
     clock = ManualClock(local(2025, 7, 14, 23, 30))
-    desk = Reception(CATALOGUE, FakeCases(), FakeSequences(), DEFAULT_CALENDAR, clock)
+    desk, _, _ = reception(clock)
     await desk.submit(SubmitDossier.model_validate(dossier()), None)
     clock.set(local(2025, 7, 15, 0, 30))
     late = await desk.submit(SubmitDossier.model_validate(dossier()), None)
@@ -63,7 +68,7 @@ async def test_the_daily_number_restarts_the_next_day_in_viet_nam_time() -> None
     ],
 )
 async def test_due_dates_skip_tet_and_national_day(received: datetime, due: datetime) -> None:
-    submitted = await reception(received).submit(SubmitDossier.model_validate(dossier()), None)
+    submitted = await reception(received)[0].submit(SubmitDossier.model_validate(dossier()), None)
     assert submitted.case.due_at == due
 
 
@@ -81,11 +86,11 @@ async def test_due_dates_skip_tet_and_national_day(received: datetime, due: date
 async def test_a_97_calendar_day_procedure_is_due_97_days_later_on_a_working_day(
     received: datetime, due: datetime
 ) -> None:
-    desk = reception(received)
+    desk, cases, _ = reception(received)
     cmd = SubmitDossier.model_validate(dossier(procedure_code="1.010778"))
     submitted = await desk.submit(cmd, None)
     assert submitted.case.due_at == due
-    [event] = desk.cases.published  # type: ignore[attr-defined]
+    [event] = cases.published
     assert (event.data.processing_days, event.data.processing_time_unit) == (
         97,
         TimeUnit.CALENDAR_DAYS,
@@ -93,23 +98,23 @@ async def test_a_97_calendar_day_procedure_is_due_97_days_later_on_a_working_day
 
 
 async def test_a_working_day_procedure_still_counts_working_days() -> None:
-    desk = reception(local(2025, 8, 26, 10))
+    desk, cases, _ = reception(local(2025, 8, 26, 10))
     submitted = await desk.submit(SubmitDossier.model_validate(dossier()), None)
     # 5 working days from Wednesday 27/8, skipping 1/9 and 2/9/2025.
     assert submitted.case.due_at == local(2025, 9, 4, 17)
-    [event] = desk.cases.published  # type: ignore[attr-defined]
+    [event] = cases.published
     assert event.data.processing_time_unit is TimeUnit.WORKING_DAYS
 
 
 async def test_an_incomplete_dossier_lists_what_is_missing_and_stores_nothing() -> None:
-    desk = reception(local(2025, 7, 14, 9))
+    desk, cases, sequences = reception(local(2025, 7, 14, 9))
     with pytest.raises(IncompleteDossier) as refused:
         await desk.submit(SubmitDossier.model_validate(dossier(documents=[])), None)
     [missing] = refused.value.missing
     assert missing.name.startswith("Đơn đề nghị")
     assert (missing.copy_kind, missing.count) == ("original", 1)
-    assert desk.cases.docs == {}  # type: ignore[attr-defined]
-    assert desk.sequences.last == {}  # type: ignore[attr-defined]
+    assert cases.docs == {}
+    assert sequences.last == {}
 
 
 @pytest.mark.parametrize(
@@ -131,32 +136,32 @@ async def test_an_incomplete_dossier_lists_what_is_missing_and_stores_nothing() 
     ],
 )
 async def test_unusable_requests_name_the_field(overrides: dict, at: datetime, field: str) -> None:
-    desk = reception(at)
+    desk, cases, _ = reception(at)
     with pytest.raises(InvalidInput) as refused:
         await desk.submit(SubmitDossier.model_validate(dossier(**overrides)), None)
     assert refused.value.field == field
-    assert desk.cases.docs == {}  # type: ignore[attr-defined]
+    assert cases.docs == {}
 
 
 async def test_a_retry_with_the_same_key_returns_the_same_case() -> None:
-    desk = reception(local(2025, 7, 14, 9))
+    desk, cases, sequences = reception(local(2025, 7, 14, 9))
     cmd = SubmitDossier.model_validate(dossier())
     first = await desk.submit(cmd, "retry-1")
     again = await desk.submit(cmd, "retry-1")
     assert (first.created, again.created) == (True, False)
     assert again.case.code == first.case.code
-    assert len(desk.cases.published) == 1  # type: ignore[attr-defined]
-    assert desk.sequences.last == {"DAIDONG-250714": 1}  # type: ignore[attr-defined]
+    assert len(cases.published) == 1
+    assert sequences.last == {"DAIDONG-250714": 1}
 
 
 async def test_the_same_key_with_another_dossier_is_refused_naming_the_header() -> None:
-    desk = reception(local(2025, 7, 14, 9))
+    desk, cases, _ = reception(local(2025, 7, 14, 9))
     await desk.submit(SubmitDossier.model_validate(dossier()), "retry-2")
     other = dossier(channel="online")
     with pytest.raises(InvalidInput) as refused:
         await desk.submit(SubmitDossier.model_validate(other), "retry-2")
     assert refused.value.field == "header.idempotency-key"
-    assert len(desk.cases.docs) == 1  # type: ignore[attr-defined]
+    assert len(cases.docs) == 1
 
 
 def test_applicant_fields_are_checked_at_the_edge() -> None:
@@ -166,3 +171,23 @@ def test_applicant_fields_are_checked_at_the_edge() -> None:
         SubmitDossier.model_validate(bad)
     fields = {".".join(map(str, e["loc"])) for e in refused.value.errors()}
     assert fields == {"applicant.citizen_id", "applicant.phone"}
+
+
+async def test_a_request_overtaken_by_a_retry_of_itself_returns_the_retrys_case() -> None:
+    """Two requests with one key both find it free; the one that stores second gets the first's
+    case, and the number it drew stays unused."""
+    desk, cases, _ = reception(local(2025, 7, 14, 9))
+    cmd = SubmitDossier.model_validate(dossier())
+
+    class Overtaken(FakeSequences):
+        async def next_number(self, key: str) -> int:
+            number = await super().next_number(key)
+            if number == 1:  # the retry runs while this request holds its number
+                await desk.submit(cmd, "overtaken")
+            return number
+
+    desk = replace(desk, sequences=Overtaken())
+    slow = await desk.submit(cmd, "overtaken")
+    assert (slow.created, slow.case.code) == (False, "DAIDONG-250714-0002")
+    assert list(cases.docs) == ["DAIDONG-250714-0002"]
+    assert len(cases.published) == 1

@@ -1,99 +1,100 @@
-"""Cases in MongoDB: one document per case holding its state, its outbox and applied event ids.
+"""Cases in MongoDB: one document per case, changed only inside units of work.
 
-The case, its pending events and the id of the event that changed it are written in ONE
-single-document operation, so none is stored without the others (FerretDB has no transactions).
+Its events go to the service's outbox and the ids of the workflow events applied to it to the
+processed marks, both in the same transaction (``shared.mongo.UnitOfWork``). The document's
+``version`` is checked and bumped by every write, so a unit that read an older copy runs again.
 """
 
-from typing import Any
+from collections.abc import Awaitable, Callable
+from typing import Any, TypeVar
 
 from pymongo.asynchronous.collection import AsyncCollection
-from pymongo.errors import DuplicateKeyError
 
 from services.intake.domain.case import Case
-from services.intake.service_layer.ports import (
-    CodeTaken,
-    DuplicateIdempotencyKey,
-    StaleCase,
-    StoredCase,
-)
+from services.intake.service_layer.ports import CaseStore, ReceptionKey, StoredCase
 from shared.events.envelope import Envelope
-from shared.idempotency import once_filter, once_update, was_applied
-from shared.mongo.indexes import IndexSpec
-from shared.mongo.updates import merge_updates
-from shared.outbox import outbox_fields, outbox_index, outbox_update
+from shared.mongo import Document, IndexSpec, Transaction, UnitOfWork
+
+T = TypeVar("T")
 
 CASES = "cases"
-INDEXES = [
-    IndexSpec.on(CASES, "idempotency_key", unique=True),
-    outbox_index(CASES),
-]
-# Only what the use cases read back; the outbox can be long while events wait for the broker.
-_CASE_ONLY = {"case": True, "version": True}
+INDEXES = [IndexSpec.on(CASES, "idempotency_key", unique=True)]
 
 
-def _document(case: Case) -> dict[str, Any]:
+def _document(case: Case, key: ReceptionKey) -> Document:
     return {
+        "_id": case.code,
+        "idempotency_key": key.idempotency_key,
+        "fingerprint": key.fingerprint,
         "case": case.model_dump(mode="json", exclude={"version"}),
-        "version": case.version,
         "status": case.status,
     }
 
 
-def _case(doc: dict[str, Any]) -> Case:
+def _case(doc: Document) -> Case:
     return Case.model_validate({**doc["case"], "version": doc["version"]})
 
 
-class MongoCaseRepository:
-    def __init__(self, collection: AsyncCollection[dict[str, Any]]) -> None:
-        self._collection = collection
+class MongoCaseStore:
+    """``CaseStore`` on one transaction of a unit of work."""
 
-    async def insert(
-        self, case: Case, idempotency_key: str, fingerprint: str, events: list[Envelope]
-    ) -> None:
-        doc = {
-            "_id": case.code,
-            "idempotency_key": idempotency_key,
-            "fingerprint": fingerprint,
-            **_document(case),
-            **outbox_fields(*events),
-        }
-        try:
-            await self._collection.insert_one(doc)
-        except DuplicateKeyError:
-            if await self.by_idempotency_key(idempotency_key) is not None:
-                raise DuplicateIdempotencyKey(idempotency_key) from None
-            if await self.get(case.code) is not None:
-                raise CodeTaken(case.code) from None
-            raise
-
-    async def by_idempotency_key(self, key: str) -> StoredCase | None:
-        doc = await self._collection.find_one(
-            {"idempotency_key": key}, projection={**_CASE_ONLY, "fingerprint": True}
-        )
-        return None if doc is None else StoredCase(_case(doc), doc["fingerprint"])
+    def __init__(self, tx: Transaction) -> None:
+        self._tx = tx
+        # A save replaces the whole document: the reception key of each case read goes with it.
+        self._keys: dict[str, ReceptionKey] = {}
 
     async def get(self, code: str) -> Case | None:
-        doc = await self._collection.find_one({"_id": code}, projection=_CASE_ONLY)
-        return None if doc is None else _case(doc)
+        return self._read(await self._tx.find_one(CASES, {"_id": code}))
+
+    async def for_applicant(self, code: str, citizen_id: str) -> Case | None:
+        filter_ = {"_id": code, "case.submitted.applicant.citizen_id": citizen_id}
+        return self._read(await self._tx.find_one(CASES, filter_))
+
+    async def by_idempotency_key(self, key: str) -> StoredCase | None:
+        doc = await self._tx.find_one(CASES, {"idempotency_key": key})
+        case = self._read(doc)
+        return None if case is None else StoredCase(case, doc["fingerprint"])
+
+    def add(self, case: Case, key: ReceptionKey, events: list[Envelope]) -> None:
+        self._keys[case.code] = key
+        self._tx.replace(CASES, _document(case, key), version=0)
+        self._tx.publish(*events)
+
+    def save(self, case: Case, events: list[Envelope]) -> None:
+        document = _document(case, self._keys[case.code])
+        self._tx.replace(CASES, document, version=case.version)
+        self._tx.publish(*events)
+
+    def _read(self, doc: Document | None) -> Case | None:
+        if doc is None:
+            return None
+        self._keys[doc["_id"]] = ReceptionKey(doc["idempotency_key"], doc["fingerprint"])
+        return _case(doc)
+
+
+class MongoCaseUnits:
+    """``CaseUnits`` on the service's unit of work."""
+
+    def __init__(self, uow: UnitOfWork) -> None:
+        self._uow = uow
+
+    async def run(self, work: Callable[[CaseStore], Awaitable[T]]) -> T:
+        return await self._uow.run(lambda tx: work(MongoCaseStore(tx)))
+
+
+class MongoCaseReader:
+    """Reads for the views (receipt, clerk's view, citizen's lookup): one query, no transaction."""
+
+    def __init__(self, collection: AsyncCollection[Document]) -> None:
+        self._collection = collection
+
+    async def get(self, code: str) -> Case | None:
+        return _or_none(await self._collection.find_one({"_id": code}))
 
     async def find_for_applicant(self, code: str, citizen_id: str) -> Case | None:
-        doc = await self._collection.find_one(
-            {"_id": code, "case.submitted.applicant.citizen_id": citizen_id},
-            projection=_CASE_ONLY,
-        )
-        return None if doc is None else _case(doc)
+        filter_ = {"_id": code, "case.submitted.applicant.citizen_id": citizen_id}
+        return _or_none(await self._collection.find_one(filter_))
 
-    async def save(self, case: Case, events: list[Envelope], applied_event: str | None) -> bool:
-        key = {"_id": case.code, "version": case.version}
-        stored = case.model_copy(update={"version": case.version + 1})
-        update = merge_updates({"$set": _document(stored)}, outbox_update(*events))
-        if applied_event is not None:
-            key, update = once_filter(key, applied_event), once_update(update, applied_event)
-        result = await self._collection.update_one(key, update)
-        if result.matched_count:
-            return True
-        if applied_event is not None and await was_applied(
-            self._collection, applied_event, {"_id": case.code}
-        ):
-            return False
-        raise StaleCase(case.code)
+
+def _or_none(doc: dict[str, Any] | None) -> Case | None:
+    return None if doc is None else _case(doc)

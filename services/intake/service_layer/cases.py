@@ -1,25 +1,24 @@
 """Changing a stored case: the desk's later steps and the workflow's events.
 
-Each change reads the case, applies a pure domain method and stores the result with its events
-in one conditional write; a concurrent change makes the write stale, and the change is retried
-on a fresh copy.
+Each change is one unit of work: read the case, apply a pure domain method, store the result with
+its events. A concurrent change to the same case makes the unit run again on a fresh copy; only
+when that keeps happening through all its attempts does the caller get a 409.
 """
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass
+from datetime import datetime
 
 from services.intake.domain.case import Case
 from services.intake.domain.commands import RateService, ReceiveSupplement
-from services.intake.domain.errors import NotFound
+from services.intake.domain.errors import Conflict, NotFound
 from services.intake.domain.tracking import TRACKERS
-from services.intake.service_layer.ports import CaseRepository, StaleCase
+from services.intake.service_layer.ports import CaseStore, CaseUnits
 from shared.clock import Clock
 from shared.events.codec import new_event
 from shared.events.envelope import Envelope, EventData
-from shared.mongo import Turns
+from shared.mongo import Conflict as StoreConflict
 
-_ATTEMPTS = 10
 UNKNOWN_CASE = "Không tìm thấy hồ sơ"
 
 Change = Callable[[Case], list[EventData]]
@@ -27,64 +26,53 @@ Change = Callable[[Case], list[EventData]]
 
 @dataclass(frozen=True)
 class CaseDesk:
-    cases: CaseRepository
+    units: CaseUnits
     clock: Clock
-    # Called once new events are stored, so the relay publishes them without waiting to poll.
-    stored: Callable[[], None] = lambda: None
-    turns: Turns = field(default_factory=Turns)
 
     async def receive_supplement(self, code: str, cmd: ReceiveSupplement, officer: str) -> Case:
         now = self.clock.now()
         return await self._change(
-            code, lambda case: [case.receive_supplement(cmd.documents, now, officer)]
+            code, lambda case: [case.receive_supplement(cmd.documents, now, officer)], now
         )
 
     async def return_result(self, code: str, officer: str) -> Case:
         now = self.clock.now()
-        return await self._change(code, lambda case: [case.return_result(now, officer)])
+        return await self._change(code, lambda case: [case.return_result(now, officer)], now)
 
     async def rate(self, code: str, citizen_id: str, cmd: RateService) -> Case:
-        case = await self.cases.find_for_applicant(code, citizen_id)
-        if case is None:
-            raise NotFound("path.code", UNKNOWN_CASE)
+        """Only the applicant rates: another ID number answers like an unknown code."""
         now = self.clock.now()
-        return await self._change(code, lambda c: [c.rate(cmd.indicators, now)])
+        return await self._change(
+            code, lambda case: [case.rate(cmd.indicators, now)], now, citizen_id=citizen_id
+        )
 
-    async def track(self, event: Envelope) -> None:
-        """Apply a workflow event to the case it is about, once."""
+    async def track(self, cases: CaseStore, event: Envelope) -> None:
+        """Apply a workflow event to the case it is about, inside the consumer's unit of work
+        (which skips events already applied and records this one as applied)."""
         tracker = TRACKERS.get(type(event.data))
         if tracker is None:
             return
-        async with self.turns.of(event.subject):
-            await self._track(event, tracker)
+        case = await cases.get(event.subject)
+        if case is None:
+            raise NotFound("case_code", f"{UNKNOWN_CASE} {event.subject}")
+        tracker(case, event.data)
+        cases.save(case, [])
 
-    async def _track(self, event: Envelope, tracker: Callable[[Case, Any], None]) -> None:
-        for _ in range(_ATTEMPTS):
-            case = await self.cases.get(event.subject)
-            if case is None:
-                raise LookupError(f"no case {event.subject} for event {event.id}")
-            tracker(case, event.data)
-            try:
-                await self.cases.save(case, [], applied_event=str(event.id))
-            except StaleCase:
-                continue
-            return
-        raise StaleCase(event.subject)
-
-    async def _change(self, code: str, change: Change) -> Case:
-        async with self.turns.of(code):
-            return await self._change_in_turn(code, change)
-
-    async def _change_in_turn(self, code: str, change: Change) -> Case:
-        for _ in range(_ATTEMPTS):
-            case = await self.cases.get(code)
+    async def _change(
+        self, code: str, change: Change, now: datetime, *, citizen_id: str | None = None
+    ) -> Case:
+        async def work(cases: CaseStore) -> Case:
+            if citizen_id is None:
+                case = await cases.get(code)
+            else:
+                case = await cases.for_applicant(code, citizen_id)
             if case is None:
                 raise NotFound("path.code", UNKNOWN_CASE)
-            events = [new_event(data, time=self.clock.now()) for data in change(case)]
-            try:
-                await self.cases.save(case, events, applied_event=None)
-            except StaleCase:
-                continue
-            self.stored()
+            cases.save(case, [new_event(data, time=now) for data in change(case)])
             return case.model_copy(update={"version": case.version + 1})
-        raise StaleCase(code)
+
+        try:
+            return await self.units.run(work)
+        except StoreConflict:
+            reason = f"Hồ sơ {code} đang được thay đổi đồng thời, hãy thử lại"
+            raise Conflict("path.code", reason) from None

@@ -1,68 +1,68 @@
-"""What the use cases need from storage, as ports the adapters (and the unit tests' fakes) fill."""
+"""What the use cases need from storage, as ports the adapters (and the unit tests' fakes) fill.
 
+Every change runs as one unit of work (``CaseUnits.run``): the work reads cases from a
+``CaseStore``, decides, and buffers the new state with its events; all of it commits together or
+not at all. A concurrent change to what the work read makes the whole work run again on fresh
+data, so it must only read, decide and write through the store (no other side effects). When the
+attempts run out the unit raises ``shared.mongo.Conflict``.
+"""
+
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Protocol, TypeVar
 
 from services.intake.domain.case import Case
 from shared.events.envelope import Envelope
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class ReceptionKey:
+    """What makes a reception repeatable: the request's key and the hash of its body."""
+
+    # Unique among cases: ``key:<Idempotency-Key>``, or ``case:<code>`` for a request without one.
+    idempotency_key: str
+    # A retry with the same key must carry the same request.
+    fingerprint: str
 
 
 @dataclass(frozen=True)
 class StoredCase:
     case: Case
-    # Hash of the request that created it: a retry with the same key must carry the same request.
     fingerprint: str
 
 
-class DuplicateIdempotencyKey(Exception):
-    """Another request with the same ``Idempotency-Key`` stored its case first."""
+class CaseStore(Protocol):
+    """The cases as one unit of work sees them: reads at once, writes when the unit commits."""
 
+    async def get(self, code: str) -> Case | None: ...
 
-class CodeTaken(Exception):
-    """Another case holds this code: draw the next number.
-
-    With MongoDB the counter's ``$inc`` is atomic and this never happens; FerretDB 1.24 runs
-    ``$inc`` as read-then-write, so concurrent draws can return the same number, and the unique
-    ``_id`` of the case (its code) is what finally decides.
-    """
-
-
-class StaleCase(Exception):
-    """The case changed since it was read; read it again and retry."""
-
-
-class CaseRepository(Protocol):
-    async def insert(
-        self, case: Case, idempotency_key: str, fingerprint: str, events: list[Envelope]
-    ) -> None:
-        """Store a new case with its events.
-
-        ``DuplicateIdempotencyKey`` if the key is taken, ``CodeTaken`` if the code is.
-        """
+    async def for_applicant(self, code: str, citizen_id: str) -> Case | None:
+        """The case only if ``citizen_id`` is its applicant's: one query for every outcome."""
         ...
 
     async def by_idempotency_key(self, key: str) -> StoredCase | None: ...
 
-    async def get(self, code: str) -> Case | None: ...
-
-    async def find_for_applicant(self, code: str, citizen_id: str) -> Case | None:
-        """The case only if ``citizen_id`` is its applicant's: one query for every outcome."""
+    def add(self, case: Case, key: ReceptionKey, events: list[Envelope]) -> None:
+        """A new case with its events; a case already stored under its code or key makes the
+        unit run again."""
         ...
 
-    async def save(self, case: Case, events: list[Envelope], applied_event: str | None) -> bool:
-        """Store ``case`` (read at ``case.version``) with its events, recording ``applied_event``.
+    def save(self, case: Case, events: list[Envelope]) -> None:
+        """``case`` as read in this unit (at ``case.version``) with its events; a change stored
+        meanwhile makes the unit run again."""
+        ...
 
-        Returns False when ``applied_event`` was already applied; ``StaleCase`` when the case
-        changed since it was read.
-        """
+
+class CaseUnits(Protocol):
+    async def run(self, work: Callable[[CaseStore], Awaitable[T]]) -> T:
+        """Run ``work`` as one unit of work, again while it conflicts with a concurrent one."""
         ...
 
 
 class CaseSequences(Protocol):
     async def next_number(self, key: str) -> int:
-        """The next number of the daily sequence ``key`` (1 for its first case)."""
-        ...
-
-    async def give_back(self, key: str, number: int) -> None:
-        """Return ``number`` if it is still the last one drawn, so no gap is left."""
+        """The next number of the daily sequence ``key`` (1 for its first case); atomic, so
+        concurrent draws never share a number."""
         ...

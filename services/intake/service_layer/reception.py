@@ -1,18 +1,19 @@
 """Receiving a dossier: check it, number it, store it with its ``case-submitted`` event.
 
+The case and its event are stored in one unit of work. Its number is drawn just before, on its
+own (see ``adapters.case_sequences``): a number drawn for a reception that then stores nothing is
+left as a gap in the day's sequence.
+
 Idempotency: a request carrying an ``Idempotency-Key`` that was already used returns the case
-stored for it (a unique index on the key decides between concurrent requests). The key is checked
-before a number is drawn, and requests with one key take turns within a replica, so retries
-consume no numbers. Only when replicas race with the same key does the loser draw a number; it
-gives it back if no later number was drawn meanwhile (otherwise that one number stays unused).
-Without a key the case gets one no request can repeat: every submission is new.
+stored for it. The key is looked up before a number is drawn, so a retry of a stored reception
+consumes none; between concurrent requests with one key the unique index on the key decides: the
+losers' units run again, find the winner's case and return it (their numbers stay unused).
+Without a key the case is keyed by its own code: every such submission is new.
 """
 
 import hashlib
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
-from uuid import uuid4
 
 from services.intake.domain.agencies import Agency
 from services.intake.domain.case import Case
@@ -20,23 +21,17 @@ from services.intake.domain.case_code import case_code, sequence_key
 from services.intake.domain.catalogue import Catalogue
 from services.intake.domain.catalogue_errors import NotInEffect, NotReceivable, UnknownCode
 from services.intake.domain.commands import SubmitDossier
-from services.intake.domain.errors import InvalidInput
+from services.intake.domain.errors import Conflict, InvalidInput
 from services.intake.domain.procedures import Procedure
 from services.intake.domain.reception import case_submitted, check_dossier
-from services.intake.service_layer.ports import (
-    CaseRepository,
-    CaseSequences,
-    CodeTaken,
-    DuplicateIdempotencyKey,
-)
+from services.intake.service_layer.ports import CaseSequences, CaseStore, CaseUnits, ReceptionKey
 from shared.calendar import WorkingCalendar, local_date
 from shared.clock import Clock
 from shared.events.codec import new_event
-from shared.mongo import Turns
+from shared.events.envelope import Envelope
+from shared.mongo import Conflict as StoreConflict
 
 IDEMPOTENCY_HEADER = "header.idempotency-key"
-# Draws of a number before giving up; only a race between replicas on FerretDB needs two.
-MAX_DRAWS = 20
 
 
 @dataclass(frozen=True)
@@ -49,72 +44,46 @@ class Submission:
 @dataclass(frozen=True)
 class Reception:
     catalogue: Catalogue
-    cases: CaseRepository
+    units: CaseUnits
     sequences: CaseSequences
     calendar: WorkingCalendar
     clock: Clock
-    # Called once new events are stored, so the relay publishes them without waiting to poll.
-    stored: Callable[[], None] = lambda: None
-    turns: Turns = field(default_factory=Turns)
 
     async def submit(self, cmd: SubmitDossier, idempotency_key: str | None) -> Submission:
-        if idempotency_key is None:
-            return await self._submit(cmd, f"none:{uuid4()}", _fingerprint(cmd))
-        # Retries of one key take turns, so that in one replica only the first draws a number.
-        async with self.turns.of(idempotency_key):
-            fingerprint = _fingerprint(cmd)
-            earlier = await self._earlier(idempotency_key, fingerprint)
+        fingerprint = _fingerprint(cmd)
+        if idempotency_key is not None:
+            given = ReceptionKey(f"key:{idempotency_key}", fingerprint)
+            earlier = await self.units.run(lambda cases: _earlier(cases, given))
             if earlier is not None:
                 return Submission(earlier, created=False)
-            return await self._submit(cmd, f"key:{idempotency_key}", fingerprint)
+        case, event = await self._numbered_case(cmd)
+        unique = f"case:{case.code}" if idempotency_key is None else f"key:{idempotency_key}"
+        key = ReceptionKey(unique, fingerprint)
+        try:
+            return await self.units.run(lambda cases: _store(cases, case, key, event))
+        except StoreConflict:
+            # Only if the unit kept colliding through all its attempts; nothing was stored.
+            raise Conflict("case_code", f"Chưa lưu được hồ sơ {case.code}, hãy gửi lại") from None
 
-    async def _submit(self, cmd: SubmitDossier, key: str, fingerprint: str) -> Submission:
+    async def _numbered_case(self, cmd: SubmitDossier) -> tuple[Case, Envelope]:
+        """The received case and its event, with the next number: checks come first, so a
+        refused dossier draws no number."""
         received_at = self.clock.now()
         procedure, agency = self._catalogue_entries(cmd, received_at)
         documents = check_dossier(cmd, procedure, agency, local_date(received_at))
         assert procedure.processing_days is not None
         due_at = self.calendar.add_time(received_at, procedure.processing_days, procedure.time_unit)
-        sequence = sequence_key(agency.code, received_at)
-        for _ in range(MAX_DRAWS):
-            number = await self.sequences.next_number(sequence)
-            submitted = case_submitted(
-                cmd,
-                procedure,
-                agency,
-                documents,
-                case_code=case_code(agency.code, received_at, number),
-                received_at=received_at,
-                due_at=due_at,
-            )
-            case = Case.received(submitted)
-            event = new_event(submitted, time=received_at)
-            try:
-                await self.cases.insert(case, key, fingerprint, [event])
-            except CodeTaken:
-                continue
-            except DuplicateIdempotencyKey:
-                await self.sequences.give_back(sequence, number)
-                return await self._replay(key, fingerprint)
-            self.stored()
-            return Submission(case, created=True)
-        raise CodeTaken(sequence)
-
-    async def _replay(self, key: str, fingerprint: str) -> Submission:
-        """The case a concurrent request with the same key stored first."""
-        earlier = await self._earlier(key.removeprefix("key:"), fingerprint)
-        assert earlier is not None
-        return Submission(earlier, created=False)
-
-    async def _earlier(self, idempotency_key: str, fingerprint: str) -> Case | None:
-        stored = await self.cases.by_idempotency_key(f"key:{idempotency_key}")
-        if stored is None:
-            return None
-        if stored.fingerprint != fingerprint:
-            raise InvalidInput(
-                IDEMPOTENCY_HEADER,
-                "Khóa Idempotency-Key này đã được dùng cho một hồ sơ khác",
-            )
-        return stored.case
+        number = await self.sequences.next_number(sequence_key(agency.code, received_at))
+        submitted = case_submitted(
+            cmd,
+            procedure,
+            agency,
+            documents,
+            case_code=case_code(agency.code, received_at, number),
+            received_at=received_at,
+            due_at=due_at,
+        )
+        return Case.received(submitted), new_event(submitted, time=received_at)
 
     def _catalogue_entries(
         self, cmd: SubmitDossier, received_at: datetime
@@ -143,3 +112,24 @@ class Reception:
 
 def _fingerprint(cmd: SubmitDossier) -> str:
     return hashlib.sha256(cmd.model_dump_json().encode()).hexdigest()
+
+
+async def _earlier(cases: CaseStore, key: ReceptionKey) -> Case | None:
+    """The case stored for ``key``; refused if it was stored for another request."""
+    stored = await cases.by_idempotency_key(key.idempotency_key)
+    if stored is None:
+        return None
+    if stored.fingerprint != key.fingerprint:
+        raise InvalidInput(
+            IDEMPOTENCY_HEADER, "Khóa Idempotency-Key này đã được dùng cho một hồ sơ khác"
+        )
+    return stored.case
+
+
+async def _store(cases: CaseStore, case: Case, key: ReceptionKey, event: Envelope) -> Submission:
+    """Store the new case, unless a concurrent request with the same key stored its own first."""
+    earlier = await _earlier(cases, key)
+    if earlier is not None:
+        return Submission(earlier, created=False)
+    cases.add(case, key, [event])
+    return Submission(case.model_copy(update={"version": 1}), created=True)
