@@ -1,5 +1,6 @@
 """Dead letters: messages a consumer gave up on, parked with the reason, for people to inspect."""
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from aiokafka.structs import ConsumerRecord
@@ -38,6 +39,18 @@ def dead_letter_headers(record: ConsumerRecord, group: str, failure: Failure) ->
         ("dlq_attempts", str(failure.attempts).encode()),
         ("dlq_exception_type", failure.exception_type.encode()),
     ]
+
+
+def dead_letter_parcels(
+    record: ConsumerRecord, group: str, failure: Failure
+) -> Iterator[tuple[bytes | None, Headers]]:
+    """What to publish on the dead-letter topic, most complete first: the message with its
+    headers; then without its own headers; then only our headers saying why (no value)."""
+    headers = dead_letter_headers(record, group, failure)
+    yield record.value, headers
+    ours = [(k, v) for k, v in headers if k.startswith("dlq_")]
+    yield record.value, [*ours, ("dlq_dropped", b"original headers")]
+    yield None, [*ours, ("dlq_dropped", b"original headers and value")]
 
 
 def truncate(text: str, max_bytes: int) -> bytes:

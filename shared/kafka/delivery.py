@@ -10,7 +10,7 @@ from aiokafka.structs import ConsumerRecord
 
 from shared.events.codec import DecodeError, decode
 from shared.events.envelope import Envelope
-from shared.kafka.deadletter import Failure, dead_letter_headers, dlq_topic
+from shared.kafka.deadletter import Failure, dead_letter_parcels, dlq_topic
 from shared.kafka.metrics import EVENTS_CONSUMED, HANDLER_DURATION
 from shared.kafka.records import Headers
 from shared.kafka.retry import (
@@ -101,16 +101,21 @@ class Delivery:
     async def _dead_letter(
         self, record: ConsumerRecord, topic: str, failure: Failure, outcome: str
     ) -> bool:
-        headers = dead_letter_headers(record, self._group, failure)
+        # Smaller and smaller parcels: a message whose headers (or value, with our headers added)
+        # are too large for the broker is still parked, with what fits.
+        parcels = dead_letter_parcels(record, self._group, failure)
+        value, headers = next(parcels)
         outages = 0
         while True:
             try:
                 await self._publisher.publish_raw(
-                    dlq_topic(topic), record.value, key=record.key, headers=headers
+                    dlq_topic(topic), value, key=record.key, headers=headers
                 )
             except Exception as exc:
                 if not self._transient(exc):
-                    raise
+                    log.warning("dead letter refused (%r), parking a smaller one", exc)
+                    value, headers = next(parcels)  # the last parcel always fits
+                    continue
                 outages += 1
                 log.warning("cannot reach the dead-letter topic, will retry: %r", exc)
                 if not await self._pause(outages):

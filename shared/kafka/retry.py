@@ -6,6 +6,8 @@ from collections.abc import Callable
 from aiokafka.errors import KafkaError, KafkaTimeoutError, KafkaUnavailableError
 from pymongo.errors import ConnectionFailure
 
+from shared.mongo.conflict import Conflict
+
 TransientCheck = Callable[[BaseException], bool]
 
 
@@ -28,7 +30,8 @@ def backoff_delay(
 
 
 def is_infrastructure_outage(exc: BaseException) -> bool:
-    """True for a store or broker that is (for now) unreachable, also when wrapped with ``from``.
+    """True for a store or broker that is (for now) unreachable, or for writers that kept
+    colliding (``Conflict``), also when wrapped with ``from``.
 
     Such failures say nothing about the event: it must wait for the outage to end, not be
     dead-lettered. Kafka errors count only when retriable (or a timeout), so that a permanent
@@ -38,7 +41,8 @@ def is_infrastructure_outage(exc: BaseException) -> bool:
     seen: set[int] = set()
     while current is not None and id(current) not in seen:
         seen.add(id(current))
-        if isinstance(current, ConnectionFailure):
+        # Contention that outlasted a unit of work's retries: it passes, like an outage.
+        if isinstance(current, ConnectionFailure | Conflict):
             return True
         if isinstance(current, KafkaError) and (
             current.retriable or isinstance(current, KafkaTimeoutError | KafkaUnavailableError)

@@ -9,7 +9,7 @@ events and idempotency marks are stored together or not at all.
 """
 
 from collections.abc import Iterable, Mapping, Sequence
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from bson import ObjectId
@@ -125,8 +125,10 @@ class Transaction:
 
     async def flush(self) -> None:
         """Send every buffered write; a version check that missed raises ``Conflict``."""
+        # Wall-clock time, whatever clock the domain reads: it orders the outbox.
+        queued_at = datetime.now(UTC)
         for position, record in enumerate(self._outbox):
-            self.insert(OUTBOX, outbox_document(record, ObjectId(), self.now, position))
+            self.insert(OUTBOX, outbox_document(record, ObjectId(), queued_at, position))
         for event_id in self._processed:
             self.insert(PROCESSED, {"_id": event_id, "at": self.now})
         for collection in list(self._writes):

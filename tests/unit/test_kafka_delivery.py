@@ -7,7 +7,7 @@ import logging
 from collections.abc import Iterator
 
 import pytest
-from aiokafka.errors import KafkaConnectionError
+from aiokafka.errors import KafkaConnectionError, MessageSizeTooLargeError
 from aiokafka.structs import ConsumerRecord
 from pymongo.errors import AutoReconnect
 
@@ -184,3 +184,39 @@ async def test_the_handler_logs_with_the_case_code_and_event_id(log_lines: io.St
     assert line["case_code"] == EVENT.subject
     assert line["event_id"] == str(EVENT.id)
     assert line["offset"] == "7"
+
+
+class SizeLimitedPublisher(FakePublisher):
+    """Refuses, as the broker does, a record larger than ``limit`` bytes (value and headers)."""
+
+    def __init__(self, limit: int) -> None:
+        super().__init__()
+        self._limit = limit
+
+    async def publish_raw(
+        self, topic: str, value: bytes | None, *, key: bytes | None = None, headers: Headers | None
+    ) -> None:
+        size = len(value or b"") + sum(len(k) + len(v) for k, v in headers or [])
+        if size > self._limit:
+            raise MessageSizeTooLargeError(f"{size} bytes")
+        await super().publish_raw(topic, value, key=key, headers=headers)
+
+
+async def test_a_message_with_oversized_headers_is_parked_without_them() -> None:
+    record = message(b"{not json")
+    record.headers.append(("huge", b"x" * 5000))
+    publisher = SizeLimitedPublisher(limit=2000)
+    assert await delivery(FlakyHandler(), publisher).deliver(record, "case-submitted")
+    [(_, value, _, headers)] = publisher.sent
+    assert value == b"{not json"
+    assert "huge" not in dict(headers)
+    assert dict(headers)["dlq_dropped"] == b"original headers"
+
+
+async def test_a_message_too_large_to_park_whole_is_parked_as_its_reason() -> None:
+    publisher = SizeLimitedPublisher(limit=1500)
+    assert await deliver(FlakyHandler(), publisher, b"[" * 4000)
+    [(_, value, _, headers)] = publisher.sent
+    assert value is None
+    assert dict(headers)["dlq_dropped"] == b"original headers and value"
+    assert dict(headers)["dlq_original_offset"] == b"7"

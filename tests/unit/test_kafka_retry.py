@@ -8,6 +8,7 @@ from aiokafka.errors import (
 from pymongo.errors import AutoReconnect, DuplicateKeyError, ServerSelectionTimeoutError
 
 from shared.kafka.retry import backoff_delay, is_infrastructure_outage
+from shared.mongo.conflict import Conflict
 
 pytestmark = pytest.mark.unit
 
@@ -56,3 +57,7 @@ def test_an_outage_wrapped_by_the_handler_is_still_recognised() -> None:
             raise RuntimeError("could not save the case") from cause
     except RuntimeError as wrapped:
         assert is_infrastructure_outage(wrapped)
+
+
+def test_contention_past_a_unit_of_works_retries_waits_like_an_outage() -> None:
+    assert is_infrastructure_outage(Conflict("cases: a document changed since it was read"))
