@@ -9,9 +9,10 @@ import pytest
 
 from services.intake.settings import IntakeSettings
 from shared.clock import ManualClock
-from shared.events.codec import new_event
+from shared.events.codec import decode, new_event
 from shared.events.workflow import Wait
-from shared.kafka import EventProducer
+from shared.kafka import EventProducer, dlq_topic
+from shared.kafka.reader import read_topic
 from shared.settings import ServiceSettings
 from tests.integration.intake_support import (
     CLERK,
@@ -27,6 +28,7 @@ from tests.unit.intake_fakes import (
     july,
     resolved,
     resumed,
+    step_completed,
     supplement_requested,
 )
 
@@ -160,3 +162,22 @@ async def test_desk_steps_need_a_reception_clerk(
     assert unknown.json()["detail"][0]["field"] == "path.code"
     early = await client.post(f"/cases/{code}/result-returned", headers=CLERK)
     assert early.status_code == 409
+
+
+async def test_an_event_about_an_unknown_case_is_dead_lettered_and_the_rest_go_on(
+    client: httpx.AsyncClient,
+    clock: ManualClock,
+    producer: EventProducer,
+    service_settings: IntakeSettings,
+) -> None:
+    clock.set(july(15, 9))
+    code = (await client.post("/cases", json=dossier())).json()["code"]
+    unknown = new_event(step_completed("DAIDONG-250715-9999", july(15, 10)))
+    await producer.publish(unknown)
+    await producer.publish(new_event(resolved(code, july(15, 11), july(22, 17))))
+    await until_status(client, code, 9)
+    dead = await eventually(
+        lambda: read_topic(service_settings, dlq_topic("step-completed")),
+        what="the dead letter",
+    )
+    assert [decode(r.value, topic="step-completed").id for r in dead] == [unknown.id]
