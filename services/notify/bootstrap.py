@@ -1,12 +1,17 @@
 """Wires the notify service: its settings in, the dependencies its entrypoints use out."""
 
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass
 from datetime import timedelta
 from email.headerregistry import Address
+from typing import Any, TypeVar
 
+from pymongo.asynchronous.database import AsyncDatabase
+
+import shared.mongo.transaction
+import shared.outbox
 from services.notify.adapters import delivery_log
 from services.notify.adapters.delivery_log import MongoDeliveryLog
 from services.notify.adapters.optouts import MongoOptOuts
@@ -15,16 +20,20 @@ from services.notify.adapters.smtp import SmtpSender
 from services.notify.adapters.templates import TemplateRenderer
 from services.notify.domain.delivery import RetryPolicy
 from services.notify.entrypoints.consumers import notify_consumer
-from services.notify.service_layer.dispatch import Dispatcher, MailIdentity
+from services.notify.service_layer.dispatch import Dispatcher, Lanes, MailIdentity
 from services.notify.service_layer.handlers import Notifier
 from services.notify.service_layer.outcomes import OUTCOME_TOPICS, OutcomeEvents
-from services.notify.service_layer.retries import RetryScheduler
+from services.notify.service_layer.planning import Retention
 from services.notify.settings import NotifySettings
 from shared.clock import Clock, SystemClock
 from shared.http.container import ServiceContainer, open_container
 from shared.kafka import ensure_topics
-from shared.mongo import ensure_indexes
+from shared.mongo import UnitOfWork, ensure_indexes
+from shared.mongo.unit_of_work import Work
 from shared.outbox import OutboxRelay
+
+T = TypeVar("T")
+INDEXES = [*delivery_log.INDEXES, *shared.outbox.INDEXES, *shared.mongo.transaction.INDEXES]
 
 
 @dataclass(frozen=True)
@@ -33,42 +42,54 @@ class NotifyContainer(ServiceContainer[NotifySettings]):
     optouts: MongoOptOuts
     dispatcher: Dispatcher
     notifier: Notifier
-    scheduler: RetryScheduler
     relay: OutboxRelay
+    uow: UnitOfWork
     clock: Clock
+
+
+class WakingUnitOfWork(UnitOfWork):
+    """Calls ``after`` after every commit, also one that published nothing: the consumer's
+    units plan deliveries without events, and the dispatcher should not wait for its poll."""
+
+    def __init__(
+        self, db: AsyncDatabase[Any], *, after: Callable[[], None], **options: Any
+    ) -> None:
+        super().__init__(db, **options)
+        self._after = after
+
+    async def run(self, work: Work[T]) -> T:
+        result = await super().run(work)
+        self._after()
+        return result
 
 
 @asynccontextmanager
 async def bootstrap(
     settings: NotifySettings, *, clock: Clock | None = None
 ) -> AsyncIterator[NotifyContainer]:
-    """Open the connections, then run the consumer, the retry scheduler and the outbox relay."""
+    """Open the connections, then run the outbox relay, the dispatcher and the consumer."""
     clock = clock or SystemClock()
-    owner = f"{settings.service_name}-{uuid.uuid4()}"
-    lease = timedelta(seconds=settings.notify_claim_lease_s)
     async with AsyncExitStack() as stack:
         base = await stack.enter_async_context(open_container(settings))
-        await ensure_indexes(base.db, delivery_log.INDEXES)
-        deliveries, optouts = MongoDeliveryLog(base.db), MongoOptOuts(base.db)
-        relay = OutboxRelay([deliveries.collection], base.producer, settings, clock=clock)
-        dispatcher = _dispatcher(stack, settings, deliveries, clock, relay)
-        renderer = template_renderer(settings)
-        notifier = Notifier(deliveries, optouts, renderer, dispatcher, clock=clock, lease=lease)
-        scheduler = RetryScheduler(
-            deliveries,
-            dispatcher,
-            clock=clock,
-            owner=owner,
-            lease=lease,
-            poll_interval_s=settings.notify_poll_interval_s,
+        await ensure_indexes(base.db, INDEXES)
+        relay = OutboxRelay(base.db, base.producer, settings, clock=clock)
+        uow = UnitOfWork(base.db, clock=clock, committed=relay.wake)
+        deliveries = MongoDeliveryLog(base.db, uow)
+        outcomes = OutcomeEvents(settings.topic, settings.topic(settings.service_name))
+        dispatcher = dispatcher_for(stack, settings, deliveries, outcomes, clock)
+        notifier = Notifier(deliveries, template_renderer(settings), outcomes, retention(settings))
+        consumer_uow = WakingUnitOfWork(
+            base.db, after=dispatcher.wake, clock=clock, committed=relay.wake
         )
-        await ensure_topics(settings, notifier.handlers())
+        await ensure_topics(settings, notifier.subscriptions().topics)
         await ensure_topics(settings, OUTCOME_TOPICS, with_dead_letters=False)
         await stack.enter_async_context(relay)
-        await stack.enter_async_context(scheduler)
-        await stack.enter_async_context(notify_consumer(settings, notifier, base.producer))
+        await stack.enter_async_context(dispatcher)
+        await stack.enter_async_context(
+            notify_consumer(settings, notifier, consumer_uow, base.producer)
+        )
         yield NotifyContainer(
-            base, deliveries, optouts, dispatcher, notifier, scheduler, relay, clock
+            base, deliveries, MongoOptOuts(base.db), dispatcher, notifier, relay, uow, clock
         )
 
 
@@ -79,14 +100,21 @@ def template_renderer(settings: NotifySettings) -> TemplateRenderer:
     )
 
 
-def _dispatcher(
+def retention(settings: NotifySettings) -> Retention:
+    return Retention(
+        log=timedelta(days=settings.notify_log_retention_days),
+        message=timedelta(days=settings.notify_message_retention_days),
+    )
+
+
+def dispatcher_for(
     stack: AsyncExitStack,
     settings: NotifySettings,
     deliveries: MongoDeliveryLog,
+    outcomes: OutcomeEvents,
     clock: Clock,
-    relay: OutboxRelay,
 ) -> Dispatcher:
-    """The providers (closed with the stack) and what an attempt's outcome publishes."""
+    """A dispatcher with its own providers (closed with the stack) and its own owner name."""
     email, sms = SmtpSender(settings), HttpSmsGateway(settings)
     stack.push_async_callback(email.close)
     stack.push_async_callback(sms.close)
@@ -94,6 +122,12 @@ def _dispatcher(
         deliveries,
         email,
         sms,
+        lanes=Lanes(
+            owner=f"{settings.service_name}-{uuid.uuid4()}",
+            lease=timedelta(seconds=settings.notify_claim_lease_s),
+            concurrency=settings.notify_dispatch_concurrency,
+            poll_interval_s=settings.notify_poll_interval_s,
+        ),
         policy=RetryPolicy(
             settings.notify_max_attempts,
             settings.notify_backoff_initial_s,
@@ -103,7 +137,6 @@ def _dispatcher(
             Address(settings.mail_from_name, addr_spec=settings.mail_from_address),
             settings.mail_message_id_domain,
         ),
-        outcomes=OutcomeEvents(settings.topic, settings.topic(settings.service_name)),
+        outcomes=outcomes,
         clock=clock,
-        events_stored=relay.wake,
     )

@@ -42,6 +42,9 @@ class NotifySettings(HttpSettings):
     sms_gateway_auth_scheme: str = "Bearer"
     sms_gateway_body: dict[str, Any] = Field(default_factory=lambda: dict(DEFAULT_SMS_BODY))
     sms_gateway_timeout_s: float = Field(default=10.0, gt=0)
+    # HTTP header carrying the delivery reference as an idempotency key (empty: none), so a
+    # gateway that honours it drops a repeat of one send; {reference} in the body says the same.
+    sms_gateway_idempotency_header: str = "Idempotency-Key"
     sms_sender: str = "MOTCUA"
     # Unaccented GSM-7 (160 a segment, cheaper) or Unicode with diacritics (UCS-2, 70).
     sms_mode: SmsMode = SmsMode.UNACCENTED
@@ -54,7 +57,14 @@ class NotifySettings(HttpSettings):
     notify_max_attempts: int = Field(default=6, ge=1)
     notify_backoff_initial_s: float = Field(default=2.0, gt=0)
     notify_backoff_max_s: float = Field(default=300.0, gt=0)
-    # How often the retry scheduler looks for due messages.
+    # How often the dispatcher looks for due messages (it is also woken after each commit).
     notify_poll_interval_s: float = Field(default=1.0, gt=0)
     # A claimed message not finished within this (its sender crashed) is taken up again.
     notify_claim_lease_s: float = Field(default=60.0, gt=0)
+    # Sends one replica's dispatcher has in flight (e-mail goes one at a time per connection).
+    notify_dispatch_concurrency: int = Field(default=4, ge=1)
+
+    # Retention: the delivery log (masked recipient, template, parameters' hash, attempts) and,
+    # much shorter, the messages themselves (address, text): an officer can resend while it is kept.
+    notify_log_retention_days: int = Field(default=365, ge=1)
+    notify_message_retention_days: int = Field(default=30, ge=1)

@@ -48,6 +48,8 @@ async def test_the_body_takes_the_shape_the_settings_give_with_typed_values() ->
     [request] = seen
     assert str(request.url) == "https://sms.example.vn/api/send"
     assert request.headers["Authorization"] == "Bearer s3cret"
+    # The delivery reference as idempotency key: a repeat of one send can be dropped (issue 11).
+    assert request.headers["Idempotency-Key"] == "delivery-1"
     assert json.loads(request.content) == {
         "Phone": "+84912345678",
         "Content": "Hồ sơ đã được tiếp nhận",

@@ -1,11 +1,12 @@
-"""The delivery log in MongoDB: entries, the claims that make each attempt one sender's, outcomes.
+"""The delivery log in MongoDB: entries (``deliveries``), what they send (``messages``), claims.
 
-FerretDB 1.24 applies an update as a query followed by a separate write, so two replicas'
-conditional updates of one document could both succeed. Claims are therefore inserts under a
-unique ``_id`` (atomic on FerretDB and MongoDB alike): one per attempt of a delivery, and whoever
-inserts it is the only one to send that attempt and to write the entry until the lease ends.
+A claim is one atomic ``find_one_and_update`` of the entry (MongoDB's guarantee: of concurrent
+claimants exactly one matches): it moves a due entry to ``sending`` under a fresh token, with its
+``due_at`` set to the end of the lease, so a claim whose holder died lapses into a due entry again.
+An outcome is recorded in a unit of work only while the entry still carries the claim's token.
 """
 
+import uuid
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
@@ -13,118 +14,93 @@ from typing import Any
 from pymongo import ASCENDING, ReturnDocument
 from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.asynchronous.database import AsyncDatabase
-from pymongo.errors import BulkWriteError, DuplicateKeyError
 
-from services.notify.domain.delivery import (
-    RESENDABLE,
-    SENDABLE,
-    AttemptRecord,
-    Delivery,
-    DeliveryStatus,
-)
-from shared.mongo import IndexSpec, merge_updates
-from shared.outbox import outbox_index, outbox_push
-from shared.outbox.entries import OUTBOX
+from services.notify.adapters import optouts
+from services.notify.domain.delivery import RESENDABLE, Delivery, DeliveryStatus, Message
+from services.notify.service_layer.ports import Claimed, Outcome
+from shared.events.values import NotificationChannel
+from shared.mongo import IndexSpec, Transaction, UnitOfWork
 
-COLLECTION = "deliveries"
-CLAIMS = "delivery_claims"
-# The triggering event as it arrived, for the dead-letter topic if the message dies.
-TRIGGER_VALUE = "trigger_value"
-# Takeovers of one attempt after expired leases; far more means something else is wrong.
-MAX_TAKEOVERS = 100
-DUPLICATE_KEY = 11000
+DELIVERIES = "deliveries"
+MESSAGES = "messages"
 
 Document = dict[str, Any]
 
 INDEXES = [
-    IndexSpec.on(COLLECTION, "case_code", "trigger_event_id", "channel", unique=True),
-    IndexSpec.on(COLLECTION, "status", "next_attempt_at"),
-    IndexSpec.on(COLLECTION, "case_code", "created_at"),
-    outbox_index(COLLECTION),
+    IndexSpec.on(DELIVERIES, "due_at"),
+    IndexSpec.on(DELIVERIES, "case_code", "created_at"),
+    # TTL on a per-document expiry date rather than on created_at: a changed retention setting
+    # then applies to new entries instead of failing on the index's changed declaration.
+    IndexSpec(DELIVERIES, (("expires_at", ASCENDING),), name="deliveries_ttl", expire_after_s=0),
+    IndexSpec(MESSAGES, (("expires_at", ASCENDING),), name="messages_ttl", expire_after_s=0),
 ]
 
 
 class MongoDeliveryLog:
-    def __init__(self, db: AsyncDatabase[Document]) -> None:
-        self.collection: AsyncCollection[Document] = db[COLLECTION]
-        self.claims: AsyncCollection[Document] = db[CLAIMS]
+    def __init__(self, db: AsyncDatabase[Document], uow: UnitOfWork) -> None:
+        self.collection: AsyncCollection[Document] = db[DELIVERIES]
+        self.messages: AsyncCollection[Document] = db[MESSAGES]
+        self._uow = uow
 
-    async def add_all(
-        self, entries: Sequence[tuple[Delivery, Sequence[Document]]], trigger_value: str
-    ) -> set[str]:
-        """Store new entries, each with its events, in one round trip; returns the ids stored.
+    # The handler's side, inside the consumer's unit of work.
 
-        An id left out was already in the log: the unique key (case, triggering event, channel)
-        is where a redelivered event or a second replica learns that the message is someone's.
-        """
-        docs = []
-        for delivery, outbox in entries:
-            doc = {**_document(delivery), TRIGGER_VALUE: trigger_value}
-            if outbox:
-                doc[OUTBOX] = list(outbox)
-            docs.append(doc)
-        try:
-            await self.collection.insert_many(docs, ordered=False)
-        except BulkWriteError as exc:
-            if any(e["code"] != DUPLICATE_KEY for e in exc.details["writeErrors"]):
-                raise
-            refused = {docs[e["index"]]["_id"] for e in exc.details["writeErrors"]}
-            return {doc["_id"] for doc in docs} - refused
-        return {doc["_id"] for doc in docs}
+    async def opted_out(
+        self, tx: Transaction, addresses: Sequence[tuple[NotificationChannel, str]]
+    ) -> set[tuple[NotificationChannel, str]]:
+        keys = {optouts.key(channel, address): (channel, address) for channel, address in addresses}
+        found = await tx.by_ids(optouts.COLLECTION, keys) if keys else {}
+        return {keys[key] for key in found}
 
-    async def claim(self, delivery: Delivery, owner: str, now: datetime, until: datetime) -> bool:
-        """Claim the entry's next attempt for ``owner`` until ``until``; False if another has it.
+    def add(self, tx: Transaction, delivery: Delivery, message: Message | None) -> None:
+        """Insert the entry (and its message): the ids come from the event, so a second insert of
+        one event's entries is a conflict, which the consumer's processed marks already prevent."""
+        tx.insert(DELIVERIES, _document(delivery))
+        if message is not None:
+            tx.insert(MESSAGES, _document(message))
 
-        An expired claim (its owner crashed mid-attempt) is taken over by inserting the next one.
-        """
-        attempt = f"{delivery.id}/{delivery.resends}/{delivery.attempts}"
-        for takeover in range(MAX_TAKEOVERS):
-            claim_id = f"{attempt}/{takeover}"
-            try:
-                await self.claims.insert_one(
-                    {"_id": claim_id, "delivery_id": delivery.id, "owner": owner, "until": until}
-                )
-            except DuplicateKeyError:
-                held = await self.claims.find_one({"_id": claim_id})
-                if held is None or held["until"] >= now:
-                    return False
-            else:
-                return True
-        return False
+    # The dispatcher's side.
 
-    async def due(self, now: datetime, limit: int) -> list[Delivery]:
-        """Entries waiting to be sent, the longest-waiting first."""
-        cursor = (
-            self.collection.find(
-                {"status": {"$in": [str(s) for s in SENDABLE]}, "next_attempt_at": {"$lte": now}},
-                projection={TRIGGER_VALUE: False, OUTBOX: False},
-            )
-            .sort([("next_attempt_at", ASCENDING)])
-            .limit(limit)
+    async def claim(self, owner: str, now: datetime, until: datetime) -> Claimed | None:
+        token = f"{owner}/{uuid.uuid4()}"
+        before = await self.collection.find_one_and_update(
+            {"due_at": {"$lte": now}},
+            {
+                "$set": {
+                    "status": str(DeliveryStatus.SENDING),
+                    "claim": token,
+                    "due_at": until,
+                    "updated_at": now,
+                },
+                "$inc": {"attempts": 1},
+            },
+            sort=[("due_at", ASCENDING)],
+            return_document=ReturnDocument.BEFORE,
         )
-        return [_delivery(doc) async for doc in cursor]
+        if before is None:
+            return None
+        taken_over = before["status"] == DeliveryStatus.SENDING
+        after = {**before, "status": DeliveryStatus.SENDING, "claim": token, "due_at": until}
+        after |= {"updated_at": now, "attempts": before.get("attempts", 0) + 1}
+        message = await self.messages.find_one({"_id": before["_id"]})
+        return Claimed(_delivery(after), _message(message), taken_over)
 
-    async def trigger_value(self, delivery_id: str) -> str:
-        doc = await self.collection.find_one({"_id": delivery_id}, {TRIGGER_VALUE: True})
-        if doc is None:
-            raise KeyError(delivery_id)
-        return str(doc[TRIGGER_VALUE])
+    async def record(self, delivery: Delivery, outcome: Outcome) -> bool:
+        mine = {"_id": delivery.id, "claim": delivery.claim}
 
-    async def record_outcome(
-        self,
-        delivery_id: str,
-        changes: Document,
-        attempt: AttemptRecord,
-        *,
-        outbox: Sequence[Document] = (),
-    ) -> None:
-        """Store an attempt's outcome and its events in one write (by the attempt's claimant)."""
-        update = merge_updates(
-            {"$set": changes},
-            {"$push": {"attempt_log": attempt.model_dump()}},
-            outbox_push(list(outbox)),
-        )
-        await self.collection.update_one({"_id": delivery_id}, update)
+        async def work(tx: Transaction) -> bool:
+            if await tx.find_one(DELIVERIES, mine, projection={"_id": True}) is None:
+                return False
+            update = {
+                "$set": {**outcome.changes, "claim": None},
+                "$push": {"attempt_log": outcome.attempt.model_dump()},
+            }
+            tx.update(DELIVERIES, mine, update, must_match=True)
+            tx.publish_records(*outcome.records)
+            return True
+
+        return await self._uow.run(work)
+
+    # Officers' side: single-document reads and atomic updates.
 
     async def request_resend(self, delivery_id: str, now: datetime) -> Delivery | None:
         """Make a sent or dead entry due again now; None if it is in no state to be resent."""
@@ -134,7 +110,7 @@ class MongoDeliveryLog:
                 "$set": {
                     "status": str(DeliveryStatus.PENDING),
                     "attempts": 0,
-                    "next_attempt_at": now,
+                    "due_at": now,
                     "updated_at": now,
                     "last_error": None,
                     "reason": None,
@@ -144,6 +120,9 @@ class MongoDeliveryLog:
             return_document=ReturnDocument.AFTER,
         )
         return None if doc is None else _delivery(doc)
+
+    async def message(self, delivery_id: str) -> Message | None:
+        return _message(await self.messages.find_one({"_id": delivery_id}))
 
     async def get(self, delivery_id: str) -> Delivery | None:
         doc = await self.collection.find_one({"_id": delivery_id})
@@ -156,11 +135,15 @@ class MongoDeliveryLog:
         return [_delivery(doc) async for doc in cursor]
 
 
-def _document(delivery: Delivery) -> Document:
-    doc = delivery.model_dump(mode="python", exclude={"id"})
-    doc["_id"] = delivery.id
+def _document(model: Delivery | Message) -> Document:
+    doc = model.model_dump(mode="python", exclude={"id"})
+    doc["_id"] = model.id
     return doc
 
 
 def _delivery(doc: Document) -> Delivery:
     return Delivery.model_validate({**doc, "id": doc["_id"]})
+
+
+def _message(doc: Document | None) -> Message | None:
+    return None if doc is None else Message.model_validate({**doc, "id": doc["_id"]})

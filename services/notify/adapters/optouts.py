@@ -1,6 +1,9 @@
-"""Addresses whose owners asked to receive no more messages, in MongoDB."""
+"""Addresses whose owners asked to receive no more messages, in MongoDB.
 
-from collections.abc import Sequence
+One document per address, so every change is one atomic single-document write; the notifier reads
+them inside its unit of work (``delivery_log.MongoDeliveryLog.opted_out``).
+"""
+
 from typing import Any
 
 from pymongo import ReturnDocument
@@ -15,7 +18,7 @@ COLLECTION = "optouts"
 Document = dict[str, Any]
 
 
-def _key(channel: NotificationChannel, address: str) -> str:
+def key(channel: NotificationChannel, address: str) -> str:
     return f"{channel}:{address}"
 
 
@@ -25,20 +28,10 @@ class MongoOptOuts:
     def __init__(self, db: AsyncDatabase[Document]) -> None:
         self.collection: AsyncCollection[Document] = db[COLLECTION]
 
-    async def opted_out(
-        self, addresses: Sequence[tuple[NotificationChannel, str]]
-    ) -> set[tuple[NotificationChannel, str]]:
-        """Those of ``addresses`` (normalised) whose owners opted out, in one query."""
-        if not addresses:
-            return set()
-        keys = {_key(channel, address): (channel, address) for channel, address in addresses}
-        found = self.collection.find({"_id": {"$in": list(keys)}}, projection={"_id": True})
-        return {keys[doc["_id"]] async for doc in found}
-
     async def add(self, opt_out: OptOut) -> OptOut:
         """Record the opt-out; a repeated request keeps the first one's time and author."""
         doc = await self.collection.find_one_and_update(
-            {"_id": _key(opt_out.channel, opt_out.address)},
+            {"_id": key(opt_out.channel, opt_out.address)},
             {"$setOnInsert": opt_out.model_dump(mode="python")},
             upsert=True,
             return_document=ReturnDocument.AFTER,
@@ -46,9 +39,9 @@ class MongoOptOuts:
         return OptOut.model_validate(doc)
 
     async def remove(self, channel: NotificationChannel, address: str) -> bool:
-        result = await self.collection.delete_one({"_id": _key(channel, address)})
+        result = await self.collection.delete_one({"_id": key(channel, address)})
         return result.deleted_count == 1
 
     async def get(self, channel: NotificationChannel, address: str) -> OptOut | None:
-        doc = await self.collection.find_one({"_id": _key(channel, address)})
+        doc = await self.collection.find_one({"_id": key(channel, address)})
         return None if doc is None else OptOut.model_validate(doc)

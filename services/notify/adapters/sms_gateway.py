@@ -22,7 +22,7 @@ class HttpSmsGateway:
         body = fill(self._settings.sms_gateway_body, self._values(to, content, reference))
         try:
             response = await self._client.post(
-                self._settings.sms_gateway_url, json=body, headers=self._auth()
+                self._settings.sms_gateway_url, json=body, headers=self._headers(reference)
             )
         except httpx.HTTPError as exc:
             raise ProviderError(f"SMS gateway unreachable: {type(exc).__name__}: {exc}") from exc
@@ -46,6 +46,10 @@ class HttpSmsGateway:
             "{segments}": content.segments,
             "{reference}": reference,
         }
+
+    def _headers(self, reference: str) -> dict[str, str]:
+        idempotency = self._settings.sms_gateway_idempotency_header
+        return {**({idempotency: reference} if idempotency else {}), **self._auth()}
 
     def _auth(self) -> dict[str, str]:
         token = self._settings.sms_gateway_token

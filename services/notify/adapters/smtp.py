@@ -1,6 +1,7 @@
 """E-mail over SMTP with aiosmtplib, on one connection kept open between messages."""
 
 import asyncio
+from collections.abc import Sequence
 from email.message import EmailMessage
 
 import aiosmtplib
@@ -68,7 +69,7 @@ class SmtpSender:
             self._client = None
 
 
-def _refusal(answers: list[aiosmtplib.SMTPResponseException]) -> ProviderError:
+def _refusal(answers: Sequence[aiosmtplib.SMTPResponseException]) -> ProviderError:
     """A 5xx answer (e.g. 550 no such mailbox) will not change on another attempt; 4xx may."""
     reason = "; ".join(f"SMTP {a.code}: {a.message}" for a in answers) or "SMTP refused"
     return ProviderError(reason, permanent=all(500 <= a.code < 600 for a in answers))

@@ -1,5 +1,11 @@
-"""The delivery log: one entry per case, triggering event and channel, and how it moves."""
+"""The delivery log: one entry per case, triggering event and channel, and how it moves.
 
+An entry says what happened to a message without saying who got it or what it said: the
+recipient is masked and the content is named by its template and a hash of its parameters. What
+is needed to send (address, rendered text) is a separate ``Message`` that is kept only briefly.
+"""
+
+import hashlib
 import random
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -9,7 +15,6 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 
 from pydantic import BaseModel, Field
 
-from services.notify.domain.contacts import mask
 from services.notify.domain.messages import EmailContent, SmsContent
 from shared.events.values import NotificationChannel
 from shared.kafka.retry import backoff_delay
@@ -17,21 +22,25 @@ from shared.kafka.retry import backoff_delay
 
 class DeliveryStatus(StrEnum):
     PENDING = "pending"  # to be sent: a first attempt, or an officer's resend
-    RETRYING = "retrying"  # the provider failed; due again at next_attempt_at
+    SENDING = "sending"  # claimed by a dispatcher until due_at (its lease)
+    RETRYING = "retrying"  # the provider failed; due again at due_at
     SENT = "sent"  # the provider accepted it
     DEAD = "dead"  # every attempt failed
     FAILED = "failed"  # could never be sent: bad address, broken template
     SKIPPED = "skipped"  # nothing to send: no address on this channel, or opted out
 
 
-# Statuses the dispatcher may still send; the others are final until an officer resends.
-SENDABLE = (DeliveryStatus.PENDING, DeliveryStatus.RETRYING)
 RESENDABLE = (DeliveryStatus.SENT, DeliveryStatus.DEAD)
 
 
 def delivery_id(case_code: str, trigger_event_id: UUID, channel: NotificationChannel) -> str:
-    """The same id for the same (case, event, channel) in every replica, so a claim is unique."""
+    """The same id for the same (case, event, channel) in every replica and every redelivery."""
     return str(uuid5(NAMESPACE_URL, f"onestop:notify:{case_code}:{trigger_event_id}:{channel}"))
+
+
+def params_hash(parameters: str) -> str:
+    """What identifies a message's content in the log without keeping it (issue 12)."""
+    return hashlib.sha256(parameters.encode()).hexdigest()
 
 
 @dataclass(frozen=True)
@@ -64,21 +73,42 @@ class Delivery(BaseModel):
     trigger_event_type: str
     trigger_topic: str
     channel: NotificationChannel
-    recipient: str | None = None
+    template: str
+    params_hash: str
+    recipient_masked: str | None = None
     status: DeliveryStatus
     # Why it was skipped or failed, in words an officer can act on.
     reason: str | None = None
     attempts: int = 0
     last_error: str | None = None
-    next_attempt_at: datetime | None = None
+    # When a dispatcher should next act on it: the next attempt, or the end of a claim's lease
+    # (a lapsed lease makes it claimable again). None once final.
+    due_at: datetime | None = None
+    # The token of the claim that is sending it: only that claim's outcome is recorded.
+    claim: str | None = None
+    segments: int | None = None
     created_at: datetime
     updated_at: datetime
     sent_at: datetime | None = None
-    sms: SmsContent | None = None
-    email: EmailContent | None = None
     resends: int = 0
     attempt_log: list[AttemptRecord] = Field(default_factory=list)
+    # The TTL index deletes the entry then (retention of the delivery log).
+    expires_at: datetime
 
     @property
-    def recipient_masked(self) -> str:
-        return mask(self.channel, self.recipient or "")
+    def reference(self) -> str:
+        """The provider's dedup key: stable across retries and takeovers of one send, new for an
+        officer's resend (which is meant to arrive again)."""
+        return self.id if self.resends == 0 else f"{self.id}.{self.resends}"
+
+
+class Message(BaseModel):
+    """What a pending delivery sends: personal data, deleted by a TTL index after a short time."""
+
+    id: str
+    recipient: str
+    sms: SmsContent | None = None
+    email: EmailContent | None = None
+    # The triggering event as it arrived, for the dead-letter topic if the message dies.
+    trigger_value: str
+    expires_at: datetime

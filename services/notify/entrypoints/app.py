@@ -1,6 +1,6 @@
 """The notify service's HTTP app: ``uvicorn services.notify.entrypoints.app:app``.
 
-The app's lifespan also runs the milestone consumer, the retry scheduler and the outbox relay.
+The app's lifespan also runs the milestone consumer, the dispatcher and the outbox relay.
 """
 
 from fastapi import FastAPI

@@ -32,7 +32,8 @@ class OptOutRequest(BaseModel):
 
 @router.get("/cases/{code}/deliveries")
 async def case_deliveries(code: CaseCode, app: Services, _: CurrentOfficer) -> list[Delivery]:
-    """Every message about the case: one per event and channel, with its attempts."""
+    """Every message about the case: one per event and channel, with its attempts (the
+    recipient masked, the content named by template and parameters' hash)."""
     return await app.deliveries.for_case(code)
 
 
@@ -41,14 +42,17 @@ async def resend(delivery_id: str, app: Services, _: CurrentOfficer) -> Delivery
     """Send a sent or dead message again (e.g. the citizen lost it, or the address was fixed)."""
     try:
         return await officers.resend(
-            app.deliveries, delivery_id, app.clock.now(), app.scheduler.wake
+            app.deliveries, delivery_id, app.clock.now(), app.dispatcher.wake
         )
     except officers.NotFound:
         raise field_error(404, "path.delivery_id", "Không tìm thấy tin nhắn") from None
     except officers.NotResendable as exc:
-        raise field_error(
-            409, "path.delivery_id", f"Tin nhắn đang ở trạng thái {exc}, không gửi lại được"
-        ) from None
+        reason = (
+            "Nội dung tin nhắn không còn được lưu"
+            if str(exc) == officers.CONTENT_GONE
+            else f"Tin nhắn đang ở trạng thái {exc}"
+        )
+        raise field_error(409, "path.delivery_id", f"{reason}, không gửi lại được") from None
 
 
 @router.post("/opt-outs", status_code=status.HTTP_201_CREATED)

@@ -1,24 +1,24 @@
-"""Handlers of the milestone events: one message per event and channel, claimed before sending."""
+"""Handlers of the milestone events: they plan the messages, the dispatcher sends them.
 
-import logging
-from datetime import datetime, timedelta
+A handler runs inside the consumer's unit of work, which may run it several times: it only reads
+and buffers writes (one log entry per channel, the message to send, the events of what could not
+be planned). Sending is a side effect no transaction can undo, so it happens after the commit, in
+the dispatcher.
+"""
 
 from services.notify.adapters.templates import TemplateRenderer
-from services.notify.domain.delivery import Delivery, DeliveryStatus
+from services.notify.domain.delivery import DeliveryStatus
 from services.notify.domain.milestones import MILESTONE_TEMPLATES
-from services.notify.service_layer.dispatch import Dispatcher
-from services.notify.service_layer.metrics import MESSAGES
-from services.notify.service_layer.outcomes import Entry
-from services.notify.service_layer.planning import opted_out, plan_delivery
-from services.notify.service_layer.ports import DeliveryLog, OptOuts
-from shared.clock import Clock
+from services.notify.service_layer.outcomes import OutcomeEvents
+from services.notify.service_layer.planning import Plan, Retention, plan_delivery
+from services.notify.service_layer.ports import PlannedLog
 from shared.events.catalogue import CATALOGUE
 from shared.events.codec import encode
 from shared.events.envelope import Envelope
 from shared.events.values import NotificationChannel
-from shared.kafka.delivery import Handler
-
-log = logging.getLogger(__name__)
+from shared.kafka import Subscriptions
+from shared.kafka.retry import PermanentFailure
+from shared.mongo import Transaction
 
 CHANNELS = (NotificationChannel.SMS, NotificationChannel.EMAIL)
 
@@ -26,32 +26,26 @@ CHANNELS = (NotificationChannel.SMS, NotificationChannel.EMAIL)
 class Notifier:
     def __init__(
         self,
-        deliveries: DeliveryLog,
-        optouts: OptOuts,
+        deliveries: PlannedLog,
         renderer: TemplateRenderer,
-        dispatcher: Dispatcher,
-        *,
-        clock: Clock,
-        lease: timedelta,
+        outcomes: OutcomeEvents,
+        retention: Retention,
     ) -> None:
         self._log = deliveries
-        self._optouts = optouts
         self._renderer = renderer
-        self._dispatcher = dispatcher
-        self._clock = clock
-        self._lease = lease
+        self._outcomes = outcomes
+        self._retention = retention
 
-    def handlers(self) -> dict[str, Handler]:
+    def subscriptions(self) -> Subscriptions:
         """The handler of each topic this service consumes."""
-        return dict.fromkeys(MILESTONE_TEMPLATES, self.on_milestone)
+        return Subscriptions(dict.fromkeys(MILESTONE_TEMPLATES, self.on_milestone))
 
-    async def on_milestone(self, event: Envelope) -> None:
+    async def on_milestone(self, tx: Transaction, event: Envelope) -> None:
         spec = CATALOGUE.by_type(event.type)
         if spec is None or spec.topic not in MILESTONE_TEMPLATES:
-            raise ValueError(f"{event.type} is not a milestone this service notifies")
-        now = self._clock.now()
-        trigger = encode(event).decode()
-        planned = await self._apply_opt_outs(
+            raise PermanentFailure(f"{event.type} is not a milestone this service notifies")
+        plans = await self._without_opt_outs(
+            tx,
             [
                 plan_delivery(
                     event,
@@ -59,42 +53,28 @@ class Notifier:
                     MILESTONE_TEMPLATES[spec.topic],
                     channel,
                     renderer=self._renderer,
-                    now=now,
-                    # Storing the entry claims its first attempt for this handler: the retry
-                    # scheduler leaves it alone for a lease unless this replica dies meanwhile.
-                    not_before=now + self._lease,
+                    now=tx.now,
+                    retention=self._retention,
                 )
                 for channel in CHANNELS
-            ]
+            ],
         )
-        entries = [(d, self._events_of(d, trigger, now)) for d in planned]
-        added = await self._log.add_all(entries, trigger)
-        for delivery, events in entries:
-            if delivery.id not in added:
-                log.info("%s message already in the log, not sent again", delivery.channel)
-                MESSAGES.labels(channel=delivery.channel, outcome="duplicate").inc()
-                continue
-            self._report(delivery)
-            if events:
-                self._dispatcher.events_stored()
-            if delivery.status is DeliveryStatus.PENDING:
-                await self._dispatcher.attempt(delivery)
+        for plan in plans:
+            self._log.add(tx, plan.delivery, plan.message)
+            if plan.delivery.status is DeliveryStatus.FAILED:
+                # Never sendable: said at once, with the event parked on its dead-letter topic.
+                reason = plan.delivery.reason or ""
+                records = self._outcomes.failed(
+                    plan.delivery, reason, encode(event).decode(), tx.now, rendered=plan.rendered
+                )
+                tx.publish_records(*records)
 
-    async def _apply_opt_outs(self, planned: list[Delivery]) -> list[Delivery]:
-        wanted = [(d.channel, d.recipient) for d in planned if d.status is DeliveryStatus.PENDING]
-        refused = await self._optouts.opted_out([(ch, a) for ch, a in wanted if a is not None])
-        return [opted_out(d) if (d.channel, d.recipient) in refused else d for d in planned]
-
-    def _events_of(self, delivery: Delivery, trigger: str, now: datetime) -> list[Entry]:
-        if delivery.status is not DeliveryStatus.FAILED:
-            return []
-        return self._dispatcher.outcomes.failed(delivery, delivery.reason or "", trigger, now)
-
-    @staticmethod
-    def _report(delivery: Delivery) -> None:
-        if delivery.status in (DeliveryStatus.SKIPPED, DeliveryStatus.FAILED):
-            MESSAGES.labels(channel=delivery.channel, outcome=delivery.status).inc()
-        if delivery.status is DeliveryStatus.SKIPPED:
-            log.info("%s message skipped: %s", delivery.channel, delivery.reason)
-        elif delivery.status is DeliveryStatus.FAILED:
-            log.error("%s message failed: %s", delivery.channel, delivery.reason)
+    async def _without_opt_outs(self, tx: Transaction, plans: list[Plan]) -> list[Plan]:
+        wanted = [(p.delivery.channel, p.message.recipient) for p in plans if p.message]
+        refused = await self._log.opted_out(tx, wanted)
+        return [
+            p.opted_out()
+            if p.message and (p.delivery.channel, p.message.recipient) in refused
+            else p
+            for p in plans
+        ]

@@ -4,7 +4,8 @@ from prometheus_client import Counter
 
 MESSAGES = Counter(
     "onestop_notify_messages_total",
-    "Outcomes of messages and attempts: sent, retrying, dead, failed, skipped, duplicate.",
+    "Outcomes of send attempts: sent, retrying, dead; taken_over (a lapsed claim sent again), "
+    "unrecorded (an outcome that could not be stored: the message may go again).",
     ["channel", "outcome"],
 )
 SMS_SEGMENTS = Counter(

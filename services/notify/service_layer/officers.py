@@ -6,7 +6,7 @@ from datetime import datetime
 from services.notify.domain.contacts import normalise
 from services.notify.domain.delivery import Delivery
 from services.notify.domain.optout import OptOut
-from services.notify.service_layer.ports import DeliveryLog, OptOuts
+from services.notify.service_layer.ports import OfficerLog, OptOuts
 from shared.events.values import NotificationChannel
 
 
@@ -18,17 +18,25 @@ class NotResendable(ValueError):
     pass
 
 
+CONTENT_GONE = "content no longer kept"
+
+
 async def resend(
-    deliveries: DeliveryLog, delivery_id: str, now: datetime, wake_scheduler: Callable[[], None]
+    deliveries: OfficerLog, delivery_id: str, now: datetime, wake_dispatcher: Callable[[], None]
 ) -> Delivery:
-    """Queue a sent or dead message to go again now, with the retry budget renewed."""
+    """Queue a sent or dead message to go again now, with the retry budget renewed.
+
+    Only while its message (address and text) is still kept: the log alone cannot rebuild it.
+    """
+    current = await deliveries.get(delivery_id)
+    if current is None:
+        raise NotFound(delivery_id)
+    if await deliveries.message(delivery_id) is None:
+        raise NotResendable(CONTENT_GONE)
     queued = await deliveries.request_resend(delivery_id, now)
     if queued is None:
-        current = await deliveries.get(delivery_id)
-        if current is None:
-            raise NotFound(delivery_id)
         raise NotResendable(current.status)
-    wake_scheduler()
+    wake_dispatcher()
     return queued
 
 

@@ -1,6 +1,5 @@
-"""The events and dead letters a delivery's outcome causes, as outbox entries."""
+"""The events and dead letters a delivery's outcome causes, as records for the outbox."""
 
-import uuid
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any
@@ -10,19 +9,16 @@ from shared.events.catalogue import CATALOGUE
 from shared.events.codec import new_event
 from shared.events.notify import NotificationFailed, NotificationSent
 from shared.kafka.deadletter import dlq_topic
-from shared.kafka.records import OutboundRecord, cloudevent_headers
-from shared.outbox.entries import outbox_entry, record_entry
+from shared.kafka.records import OutboundRecord, cloudevent_headers, record_for
 
-# Characters, not bytes: the reason is stored as text until the relay publishes it.
+# The dlq_reason header is kept short: tools show it in one line.
 MAX_REASON_CHARS = 1000
-
-Entry = dict[str, Any]
 # What notify publishes about its messages.
 OUTCOME_TOPICS = ("notification-sent", "notification-failed")
 
 
 class OutcomeEvents:
-    """Builds the outbox entries of outcomes; dead letters carry the same ``dlq_*`` headers as the
+    """Builds the records of outcomes; dead letters carry the same ``dlq_*`` headers as the
     consumer runner's (real topic and group names), so one tool reads both kinds.
     """
 
@@ -30,24 +26,33 @@ class OutcomeEvents:
         self._real_topic = real_topic
         self._group = group
 
-    def sent(self, delivery: Delivery, now: datetime) -> list[Entry]:
+    def sent(self, delivery: Delivery, now: datetime) -> list[OutboundRecord]:
         event = new_event(NotificationSent(**_outcome(delivery), sent_at=now), time=now)
-        return [outbox_entry(event, now)]
+        return [record_for(event)]
 
     def failed(
-        self, delivery: Delivery, error: str, trigger_value: str, now: datetime
-    ) -> list[Entry]:
-        """The triggering event parked on its dead-letter topic, and ``notification-failed``.
+        self,
+        delivery: Delivery,
+        error: str,
+        trigger_value: str | None,
+        now: datetime,
+        *,
+        rendered: bool = True,
+    ) -> list[OutboundRecord]:
+        """``notification-failed`` and the triggering event parked on its dead-letter topic.
 
         A message that could not even be rendered never reached a provider: it is our defect, not
-        a delivery outcome, so it is dead-lettered without ``notification-failed``.
+        a delivery outcome, so it is dead-lettered without ``notification-failed``. Without the
+        triggering event (its message expired before an officer's resend died) there is nothing
+        to park.
         """
-        record = self.dead_letter(delivery, error, trigger_value)
-        dead = record_entry(record, str(uuid.uuid4()), now)
-        if delivery.sms is None and delivery.email is None:
-            return [dead]
-        failed = NotificationFailed(**_outcome(delivery), error=error[:2000], failed_at=now)
-        return [outbox_entry(new_event(failed, time=now), now), dead]
+        records = []
+        if rendered:
+            failed = NotificationFailed(**_outcome(delivery), error=error[:2000], failed_at=now)
+            records.append(record_for(new_event(failed, time=now)))
+        if trigger_value is not None:
+            records.append(self.dead_letter(delivery, error, trigger_value))
+        return records
 
     def dead_letter(self, delivery: Delivery, error: str, trigger_value: str) -> OutboundRecord:
         """The triggering event as it came, with the reason in ``dlq_*`` headers."""
@@ -80,5 +85,5 @@ def _outcome(delivery: Delivery) -> dict[str, Any]:
         "channel": delivery.channel,
         "recipient": delivery.recipient_masked or "(none)",
         "attempts": max(delivery.attempts, 1),
-        "segments": delivery.sms.segments if delivery.sms else None,
+        "segments": delivery.segments,
     }

@@ -1,11 +1,20 @@
 """Deciding, for one event and channel, what goes in the delivery log: a message, or why none."""
 
-from datetime import datetime
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
 
 from services.notify.adapters.templates import RenderError, TemplateRenderer
-from services.notify.domain.contacts import InvalidContact, address_of, normalise
-from services.notify.domain.delivery import Delivery, DeliveryStatus, delivery_id
+from services.notify.domain.contacts import InvalidContact, address_of, mask, normalise
+from services.notify.domain.delivery import (
+    Delivery,
+    DeliveryStatus,
+    Message,
+    delivery_id,
+    params_hash,
+)
+from services.notify.domain.messages import EmailContent, SmsContent
 from services.notify.domain.milestones import applicant_of, message_context
+from shared.events.codec import encode
 from shared.events.envelope import Envelope
 from shared.events.values import NotificationChannel
 
@@ -16,6 +25,31 @@ NO_ADDRESS = {
 OPTED_OUT = "the recipient opted out"
 
 
+@dataclass(frozen=True)
+class Retention:
+    """How long the log keeps an entry, and how long the personal data to send it is kept."""
+
+    log: timedelta
+    message: timedelta
+
+
+@dataclass(frozen=True)
+class Plan:
+    """A log entry and, when there is something to send, the message; ``rendered`` is False when
+    the templates failed (our defect: no ``notification-failed``, only a dead letter)."""
+
+    delivery: Delivery
+    message: Message | None
+    rendered: bool = True
+
+    def opted_out(self) -> "Plan":
+        """This plan skipped, because its recipient asked for no more messages."""
+        skipped = self.delivery.model_copy(
+            update={"status": DeliveryStatus.SKIPPED, "reason": OPTED_OUT, "due_at": None}
+        )
+        return replace(self, delivery=skipped, message=None)
+
+
 def plan_delivery(
     event: Envelope,
     topic: str,
@@ -24,12 +58,13 @@ def plan_delivery(
     *,
     renderer: TemplateRenderer,
     now: datetime,
-    not_before: datetime,
-) -> Delivery:
-    """A pending entry with its rendered message (due at ``not_before``), or a skipped or
-    failed one with the reason. Opt-outs are the caller's to apply (``opted_out``)."""
+    retention: Retention,
+) -> Plan:
+    """A pending entry with its message (due now), or a skipped or failed one with the reason.
+    Opt-outs are the caller's to apply (``Plan.opted_out``)."""
+    trigger = encode(event).decode()
 
-    def entry(status: DeliveryStatus, recipient: str | None, **fields: object) -> Delivery:
+    def entry(status: DeliveryStatus, written: str | None, **fields: object) -> Delivery:
         return Delivery.model_validate(
             {
                 "id": delivery_id(event.subject, event.id, channel),
@@ -38,41 +73,47 @@ def plan_delivery(
                 "trigger_event_type": event.type,
                 "trigger_topic": topic,
                 "channel": channel,
-                "recipient": recipient,
+                "template": template,
+                # The event's data is exactly what the templates draw on.
+                "params_hash": params_hash(event.data.model_dump_json()),
+                "recipient_masked": mask(channel, written) if written else None,
                 "status": status,
                 "created_at": now,
                 "updated_at": now,
+                "expires_at": now + retention.log,
                 **fields,
             }
         )
 
     written = address_of(applicant_of(event), channel)
     if not written:
-        return entry(DeliveryStatus.SKIPPED, None, reason=NO_ADDRESS[channel])
-    context = message_context(event)
+        return Plan(entry(DeliveryStatus.SKIPPED, None, reason=NO_ADDRESS[channel]), None)
     try:
-        content = (
-            {"sms": renderer.sms(template, context)}
-            if channel is NotificationChannel.SMS
-            else {"email": renderer.email(template, context)}
-        )
+        content = _render(renderer, template, channel, event)
     except RenderError as exc:
-        return entry(DeliveryStatus.FAILED, written, reason=exc.reason)
+        return Plan(entry(DeliveryStatus.FAILED, written, reason=exc.reason), None, rendered=False)
+    segments = content.segments if isinstance(content, SmsContent) else None
     try:
         address = normalise(channel, written)
     except InvalidContact as exc:
-        return entry(DeliveryStatus.FAILED, written, reason=exc.reason, **content)
-    return entry(DeliveryStatus.PENDING, address, next_attempt_at=not_before, **content)
-
-
-def opted_out(delivery: Delivery) -> Delivery:
-    """The pending ``delivery`` skipped, because its recipient asked for no more messages."""
-    return delivery.model_copy(
-        update={
-            "status": DeliveryStatus.SKIPPED,
-            "reason": OPTED_OUT,
-            "next_attempt_at": None,
-            "sms": None,
-            "email": None,
-        }
+        failed = entry(DeliveryStatus.FAILED, written, reason=exc.reason, segments=segments)
+        return Plan(failed, None)
+    delivery = entry(DeliveryStatus.PENDING, address, due_at=now, segments=segments)
+    message = Message(
+        id=delivery.id,
+        recipient=address,
+        sms=content if isinstance(content, SmsContent) else None,
+        email=content if isinstance(content, EmailContent) else None,
+        trigger_value=trigger,
+        expires_at=now + retention.message,
     )
+    return Plan(delivery, message)
+
+
+def _render(
+    renderer: TemplateRenderer, template: str, channel: NotificationChannel, event: Envelope
+) -> SmsContent | EmailContent:
+    context = message_context(event)
+    if channel is NotificationChannel.SMS:
+        return renderer.sms(template, context)
+    return renderer.email(template, context)

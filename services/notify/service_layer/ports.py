@@ -1,14 +1,17 @@
 """What the service layer needs from the outside world, as protocols the adapters fulfil."""
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from email.message import EmailMessage
 from typing import Any, Protocol
 
-from services.notify.domain.delivery import AttemptRecord, Delivery
+from services.notify.domain.delivery import AttemptRecord, Delivery, Message
 from services.notify.domain.messages import SmsContent
 from services.notify.domain.optout import OptOut
 from shared.events.values import NotificationChannel
+from shared.kafka.records import OutboundRecord
+from shared.mongo import Transaction
 
 Document = dict[str, Any]
 
@@ -30,46 +33,65 @@ class EmailSender(Protocol):
 
 class SmsGateway(Protocol):
     async def send(self, to: str, content: SmsContent, reference: str) -> None:
-        """Hand the SMS to the gateway; raise ``ProviderError`` if it does not accept it."""
+        """Hand the SMS to the gateway; raise ``ProviderError`` if it does not accept it.
+        ``reference`` is the gateway's idempotency key: the same for a repeat of one send."""
         ...
 
 
-class DeliveryLog(Protocol):
-    """The delivery log (see ``adapters.delivery_log.MongoDeliveryLog`` for the semantics)."""
+@dataclass(frozen=True)
+class Claimed:
+    """A delivery this dispatcher holds (``delivery.claim``) until ``delivery.due_at``;
+    ``message`` is None when its content expired before it could go (an old resend)."""
 
-    async def add_all(
-        self, entries: Sequence[tuple[Delivery, Sequence[Document]]], trigger_value: str
-    ) -> set[str]: ...
+    delivery: Delivery
+    message: Message | None
+    # The previous claim's lease lapsed: it may or may not have sent (the provider must dedupe).
+    taken_over: bool
 
-    async def claim(
-        self, delivery: Delivery, owner: str, now: datetime, until: datetime
-    ) -> bool: ...
 
-    async def due(self, now: datetime, limit: int) -> list[Delivery]: ...
+@dataclass(frozen=True)
+class Outcome:
+    """What one attempt changes in its entry, and the records it publishes."""
 
-    async def trigger_value(self, delivery_id: str) -> str: ...
+    changes: Document
+    attempt: AttemptRecord
+    records: Sequence[OutboundRecord] = ()
 
-    async def record_outcome(
-        self,
-        delivery_id: str,
-        changes: Document,
-        attempt: AttemptRecord,
-        *,
-        outbox: Sequence[Document] = (),
-    ) -> None: ...
+
+class DeliveryQueue(Protocol):
+    """The dispatcher's side of the delivery log (``adapters.delivery_log``)."""
+
+    async def claim(self, owner: str, now: datetime, until: datetime) -> Claimed | None:
+        """Atomically take the most overdue claimable delivery, or None if none is due."""
+        ...
+
+    async def record(self, delivery: Delivery, outcome: Outcome) -> bool:
+        """Store the outcome of ``delivery``'s claim with its records, in one transaction;
+        False (and nothing stored) if the claim is no longer the entry's (it was taken over)."""
+        ...
+
+
+class PlannedLog(Protocol):
+    """The handler's side of the delivery log, inside the consumer's unit of work."""
+
+    async def opted_out(
+        self, tx: Transaction, addresses: Sequence[tuple[NotificationChannel, str]]
+    ) -> set[tuple[NotificationChannel, str]]: ...
+
+    def add(self, tx: Transaction, delivery: Delivery, message: Message | None) -> None: ...
+
+
+class OfficerLog(Protocol):
+    """What officers' actions read and change in the delivery log."""
 
     async def request_resend(self, delivery_id: str, now: datetime) -> Delivery | None: ...
 
-    async def get(self, delivery_id: str) -> Delivery | None: ...
+    async def message(self, delivery_id: str) -> Message | None: ...
 
-    async def for_case(self, case_code: str) -> list[Delivery]: ...
+    async def get(self, delivery_id: str) -> Delivery | None: ...
 
 
 class OptOuts(Protocol):
-    async def opted_out(
-        self, addresses: Sequence[tuple[NotificationChannel, str]]
-    ) -> set[tuple[NotificationChannel, str]]: ...
-
     async def add(self, opt_out: OptOut) -> OptOut: ...
 
     async def remove(self, channel: NotificationChannel, address: str) -> bool: ...
