@@ -4,6 +4,7 @@ Each runs under uvicorn from the repository, pointed at the running servers thro
 the servers wrote to ``stack.env``; it answers once its ``/readyz`` does (Kafka and its database).
 """
 
+import shlex
 import sys
 from typing import ClassVar
 
@@ -66,7 +67,9 @@ class ServiceApp(Component):
             lines = self.config.env_file.read_text().splitlines()
         except FileNotFoundError:
             raise StackError("the servers are not running: `python -m devstack up` first") from None
-        return dict(line.split("=", 1) for line in lines if "=" in line)
+        # Written shell-quoted (a URI holds "&"), so that `. .run/stack.env` works too.
+        pairs = (line.split("=", 1) for line in lines if "=" in line)
+        return {key: "".join(shlex.split(value)) for key, value in pairs}
 
     async def probe(self) -> None:
         async with httpx.AsyncClient(timeout=2) as client:

@@ -3,6 +3,7 @@
 import asyncio
 import fcntl
 import logging
+import shlex
 import shutil
 from collections.abc import Collection, Coroutine, Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -97,7 +98,7 @@ class Stack:
             environment = self._environment()
             if self.records_environment:
                 self.config.env_file.write_text(
-                    "".join(f"{key}={value}\n" for key, value in environment.items())
+                    "".join(f"{key}={shlex.quote(value)}\n" for key, value in environment.items())
                 )
             return Endpoints(environment, frozenset(c.name for c in started))
 

@@ -119,10 +119,6 @@ class Transaction:
         """Record a consumed event as applied by this unit (see ``unprocessed``)."""
         self._processed.append(event_id)
 
-    @property
-    def published(self) -> int:
-        return len(self._outbox)
-
     async def flush(self) -> None:
         """Send every buffered write; a version check that missed raises ``Conflict``."""
         # Wall-clock time, whatever clock the domain reads: it orders the outbox.

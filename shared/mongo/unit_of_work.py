@@ -38,7 +38,7 @@ COMMIT_ATTEMPTS = 3
 
 class UnitOfWork:
     """Runs units of work on one service database; ``committed`` is called after each commit
-    that queued events (it wakes the outbox relay)."""
+    (it wakes the outbox relay, and any poller of what units store, at once)."""
 
     def __init__(
         self,
@@ -57,7 +57,7 @@ class UnitOfWork:
         """Run ``work`` in a transaction until it commits; ``Conflict`` after the last attempt."""
         for attempt in range(1, self._attempts + 1):
             try:
-                result, published = await self._attempt(work)
+                result = await self._attempt(work)
             except Conflict:
                 if attempt == self._attempts:
                     raise
@@ -70,13 +70,12 @@ class UnitOfWork:
                         raise
                     raise Conflict(str(error)) from error
             else:
-                if published:
-                    self.committed()
+                self.committed()
                 return result
             await asyncio.sleep(_backoff(attempt))
         raise AssertionError("unreachable")
 
-    async def _attempt(self, work: Work[T]) -> tuple[T, int]:
+    async def _attempt(self, work: Work[T]) -> T:
         async with self.db.client.start_session() as session:
             await session.start_transaction()
             try:
@@ -87,7 +86,7 @@ class UnitOfWork:
                 await _abort(session)
                 raise
             await _commit(session)
-            return result, tx.published
+            return result
 
 
 async def _commit(session: AsyncClientSession) -> None:
