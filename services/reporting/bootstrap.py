@@ -24,8 +24,9 @@ async def bootstrap(
     """Open the connections and, unless turned off, consume every catalogue topic meanwhile."""
     async with AsyncExitStack() as stack:
         base = await stack.enter_async_context(open_container(settings))
-        read_models = ReadModels(base.db)
-        await read_models.store((await read_models.control.current()).active)
+        clock = clock or SystemClock()
+        read_models = ReadModels(base.db, clock)
+        await read_models.prepare((await read_models.control.current()).active)
         if settings.consume_events:
             await stack.enter_async_context(event_consumer(settings, read_models, base.producer))
-        yield ReportingContainer(base, read_models, clock or SystemClock())
+        yield ReportingContainer(base, read_models, clock)

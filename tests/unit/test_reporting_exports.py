@@ -1,6 +1,5 @@
-"""Exports (CSV, XLSX) and the consumer's batching of concurrent events."""
+"""Exports (CSV, XLSX): Vietnamese headers, integer money, no formula injection."""
 
-import asyncio
 import csv
 import io
 import zipfile
@@ -8,15 +7,10 @@ import zipfile
 import openpyxl
 import pytest
 
-from bench.reporting_feed import thanh_chuong_2018
 from services.reporting.adapters.exports import to_csv, to_xlsx
 from services.reporting.domain.benefits import PaymentRow
-from services.reporting.domain.case import ProjectionError
 from services.reporting.domain.report import one_stop_row
 from services.reporting.domain.tables import Table, one_stop_table, payments_table
-from services.reporting.service_layer.batching import Batcher
-from services.reporting.service_layer.projector import Outcome
-from shared.events.envelope import Envelope
 
 pytestmark = pytest.mark.unit
 
@@ -72,20 +66,3 @@ def test_xlsx_cells_that_look_like_formulas_are_stored_as_text() -> None:
     assert (sheet["B3"].value, sheet["B3"].data_type) == ("=Tên", "s")
     with zipfile.ZipFile(io.BytesIO(data)) as book:
         assert "<f>" not in book.read("xl/worksheets/sheet1.xml").decode()
-
-
-async def test_concurrent_events_are_applied_in_one_batch_and_rejections_reach_their_sender() -> (
-    None
-):
-    events = thanh_chuong_2018()[:5]
-    batches: list[list[Envelope]] = []
-
-    async def apply(batch: list[Envelope]) -> Outcome:
-        batches.append(batch)
-        return Outcome(applied=len(batch) - 1, rejected=[(batch[-1], ProjectionError("nope"))])
-
-    batcher = Batcher(apply)
-    results = await asyncio.gather(*(batcher.submit(e) for e in events), return_exceptions=True)
-    assert [len(b) for b in batches] == [5]
-    assert results[:4] == [None] * 4
-    assert isinstance(results[4], ProjectionError)

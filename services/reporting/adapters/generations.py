@@ -5,6 +5,7 @@ that one has caught up, makes it the active one in a single-document write, then
 one. Meanwhile the live consumer writes every event into both (see ``rebuild.py``).
 """
 
+import asyncio
 import time
 from dataclasses import dataclass
 
@@ -34,26 +35,40 @@ class GenerationControl:
     def __init__(self, db: AsyncDatabase[Document]) -> None:
         self._control = db[CONTROL]
         self._cached: tuple[float, Generations] | None = None
+        # Units of work running side by side would all read (and, the first time, create) the
+        # control document at once; one read serves them all.
+        self._reading = asyncio.Lock()
 
     async def current(self) -> Generations:
         """The generations, as read at most ``CACHE_TTL_S`` ago."""
-        now = time.monotonic()
-        if self._cached is None or now - self._cached[0] > CACHE_TTL_S:
-            doc = await self._control.find_one({"_id": GENERATIONS_ID})
-            if doc is None:
-                doc = await self._control.find_one_and_update(
-                    {"_id": GENERATIONS_ID},
-                    {"$setOnInsert": {"active": 1, "building": None}},
-                    upsert=True,
-                    return_document=ReturnDocument.AFTER,
-                )
-            self._cached = (now, Generations(doc["active"], doc.get("building")))
-        return self._cached[1]
+        async with self._reading:
+            now = time.monotonic()
+            if self._cached is None or now - self._cached[0] > CACHE_TTL_S:
+                doc = await self._read()
+                self._cached = (now, Generations(doc["active"], doc.get("building")))
+            return self._cached[1]
 
-    async def start_building(self) -> Generations:
-        """Announce a new generation; fails if another rebuild is already running."""
+    async def _read(self) -> Document:
+        doc = await self._control.find_one({"_id": GENERATIONS_ID})
+        if doc is None:
+            await self._control.update_one(
+                {"_id": GENERATIONS_ID},
+                {"$setOnInsert": {"active": 1, "building": None}},
+                upsert=True,
+            )
+            # Read again rather than trust the upsert's reply: another process may have won.
+            doc = await self._control.find_one({"_id": GENERATIONS_ID})
+        assert doc is not None
+        return doc
+
+    async def next_generation(self) -> int:
+        return max((await self.current()).targets) + 1
+
+    async def start_building(self, new: int) -> Generations:
+        """Announce generation ``new``; fails if another rebuild started meanwhile."""
         current = await self.current()
-        new = max(current.targets) + 1
+        if new != max(current.targets) + 1:
+            raise RuntimeError("another rebuild is running (or just finished); try again later")
         doc = await self._control.find_one_and_update(
             {"_id": GENERATIONS_ID, "active": current.active, "building": None},
             {"$set": {"building": new}},

@@ -1,15 +1,18 @@
-"""Report queries on the aggregate rows: one ``find`` per question, summed as the rows stream in.
+"""Report queries: one ``$group`` over the day buckets of the period, summed by the store.
 
-Not ``$group``: FerretDB 1.24 computes only the first ``$sum`` accumulator of a ``$group`` (the
-others come back 0), so a report would need one pipeline, and one pass over the rows, per counter.
+Months and years are not stored: a year of one province is a few thousand day buckets, which
+the store sums in one pass without sending them over.
 """
 
-from pymongo.asynchronous.cursor import AsyncCursor
+from typing import Any
+
 from pymongo.asynchronous.database import AsyncDatabase
 
 from services.reporting.adapters.mongo_store import Collections
 from services.reporting.adapters.serialization import Document
 from services.reporting.domain.contributions import COUNTERS, Counters
+
+BEFORE, WITHIN = "b_", "w_"
 
 
 class MongoAggregateReader:
@@ -26,34 +29,39 @@ class MongoAggregateReader:
         group_by: str,
     ) -> dict[str, Counters]:
         days = {"$lte": last_day} | ({"$gte": first_day} if first_day else {})
-        out: dict[str, Counters] = {}
-        async for row in self._rows(kind, filters, days, group_by):
-            add_row(out, row, group_by, COUNTERS[kind])
-        return out
+        sums = {name: {"$sum": f"${name}"} for name in COUNTERS[kind]}
+        rows = await self._group(kind, filters, days, group_by, sums)
+        return {row["_id"]: counters(row, "", COUNTERS[kind]) for row in rows}
 
     async def sums_around(
         self, kind: str, filters: dict[str, str], first_day: str, last_day: str, group_by: str
     ) -> tuple[dict[str, Counters], dict[str, Counters]]:
-        before: dict[str, Counters] = {}
-        within: dict[str, Counters] = {}
-        async for row in self._rows(kind, filters, {"$lte": last_day}, group_by):
-            side = before if row["day"] < first_day else within
-            add_row(side, row, group_by, COUNTERS[kind])
+        # One pass over every day up to the last: each counter summed twice, split at first_day.
+        before_first = {"$lt": ["$day", first_day]}
+        sums: Document = {}
+        for name in COUNTERS[kind]:
+            sums[BEFORE + name] = {"$sum": {"$cond": [before_first, f"${name}", 0]}}
+            sums[WITHIN + name] = {"$sum": {"$cond": [before_first, 0, f"${name}"]}}
+        rows = await self._group(kind, filters, {"$lte": last_day}, group_by, sums)
+        before = {row["_id"]: counters(row, BEFORE, COUNTERS[kind]) for row in rows}
+        within = {row["_id"]: counters(row, WITHIN, COUNTERS[kind]) for row in rows}
         return before, within
 
-    def _rows(
-        self, kind: str, filters: dict[str, str], days: Document, group_by: str
-    ) -> AsyncCursor[Document]:
-        fields = {"_id": 0, "day": 1, group_by: 1, **dict.fromkeys(COUNTERS[kind], 1)}
-        return self._aggregates.find({"kind": kind, **filters, "day": days}, fields)
+    async def _group(
+        self, kind: str, filters: dict[str, str], days: Document, group_by: str, sums: Document
+    ) -> list[Document]:
+        pipeline: list[dict[str, Any]] = [
+            {"$match": {"kind": kind, **filters, "day": days}},
+            {"$group": {"_id": f"${group_by}", **sums}},
+        ]
+        cursor = await self._aggregates.aggregate(pipeline)
+        return [row async for row in cursor]
 
     async def names(self, kind: str) -> dict[str, str]:
         cursor = self._dimensions.find({"kind": kind})
         return {doc["code"]: doc["name"] async for doc in cursor}
 
 
-def add_row(out: dict[str, Counters], row: Document, group_by: str, names: tuple[str, ...]) -> None:
-    group = out.setdefault(row[group_by], {})
-    for name in names:
-        if value := row.get(name):
-            group[name] = group.get(name, 0) + value
+def counters(row: Document, prefix: str, names: tuple[str, ...]) -> Counters:
+    """The non-zero counters of a grouped row (a bucket without a counter sums as 0)."""
+    return {name: row[prefix + name] for name in names if row.get(prefix + name)}

@@ -1,14 +1,17 @@
-"""The reporting consumer: every catalogue topic, through the shared consumer runner."""
+"""The reporting consumer: every catalogue topic, each event applied in the shared unit of work."""
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from services.reporting.service_layer.read_models import ReadModels
 from shared.events.catalogue import CATALOGUE
-from shared.kafka.admin import ensure_topics
-from shared.kafka.consumer import EventConsumer
-from shared.kafka.producer import EventProducer
+from shared.kafka import EventConsumer, EventProducer, Subscriptions, ensure_topics
 from shared.settings import ServiceSettings
+
+
+def subscriptions(read_models: ReadModels) -> Subscriptions:
+    # Reports read every fact of a case, so one handler takes every topic.
+    return Subscriptions(dict.fromkeys(CATALOGUE.topics, read_models.handle))
 
 
 @asynccontextmanager
@@ -17,6 +20,6 @@ async def event_consumer(
 ) -> AsyncIterator[EventConsumer]:
     """Topics ensured, then consuming (group = service name) until the block ends."""
     await ensure_topics(settings, CATALOGUE.topics)
-    handler = read_models.handle
-    async with EventConsumer(settings, CATALOGUE.topics, handler, producer) as consumer:
+    consumer = EventConsumer(settings, subscriptions(read_models), read_models.uow, producer)
+    async with consumer:
         yield consumer

@@ -1,6 +1,9 @@
-"""What the projector needs from a store of read models (Mongo in production, a fake in tests)."""
+"""What the projector needs from one generation of the read models, within one unit of work.
 
-from dataclasses import dataclass, field
+Mongo in production (``adapters/mongo_store.py``, on a ``Transaction``), a dict in unit tests.
+"""
+
+from dataclasses import dataclass
 from typing import Protocol
 
 from services.reporting.domain.case import CaseProjection
@@ -9,31 +12,10 @@ from services.reporting.domain.contributions import Contribution
 
 @dataclass
 class StoredCase:
-    """The latest version of a case's projection and the aggregate change that version made."""
+    """A case's projection and the version it was read at (0: not stored yet)."""
 
     projection: CaseProjection
     version: int = 0
-    applied: set[str] = field(default_factory=set)
-    delta: Contribution = field(default_factory=dict)
-    # True when the change is recorded in a rebuild's summary rows, not in rows of its own.
-    summarised: bool = False
-
-
-@dataclass(frozen=True)
-class CaseWrite:
-    """Version ``version`` of a case: its projection, the events it adds (``event_ids``), all
-    the events applied so far (``applied``) and the aggregate change it makes."""
-
-    version: int
-    projection: CaseProjection
-    event_ids: list[str]
-    applied: list[str]
-    delta: Contribution
-    summarised: bool = False
-
-    @property
-    def case_code(self) -> str:
-        return self.projection.case_code
 
 
 @dataclass(frozen=True)
@@ -43,21 +25,27 @@ class Dimension:
     name: str
 
 
-class ReadModelStore(Protocol):
-    async def load_cases(self, case_codes: list[str]) -> dict[str, StoredCase]:
-        """The latest version of each case that has one."""
+class ReadModelBook(Protocol):
+    async def unseen(self, event_ids: list[str]) -> list[str]:
+        """Those of ``event_ids`` this generation has not applied. All of them for the active
+        generation (the consumer's processed marks already skip redeliveries); a generation
+        being rebuilt also gets events from the replay, so it keeps marks of its own."""
         ...
 
-    async def save_cases(self, writes: list[CaseWrite]) -> set[str]:
-        """Store each new version unless another writer stored it first; return those codes."""
+    def mark_seen(self, event_ids: list[str]) -> None: ...
+
+    async def cases(self, case_codes: list[str]) -> dict[str, StoredCase]:
+        """The stored cases among ``case_codes``, in one read."""
         ...
 
-    async def save_deltas(self, writes: list[CaseWrite]) -> None:
-        """Record each version's aggregate change, at most once per version (idempotent)."""
+    def save_case(self, case: StoredCase) -> None:
+        """Store the projection if the case is still at ``case.version`` (else the unit retries)."""
         ...
 
-    async def save_summary(self, summary: Contribution) -> None:
-        """Record summed changes as one row per bucket (a rebuild's compacted output)."""
+    def add(self, delta: Contribution) -> None:
+        """Add each bucket's counters to its aggregate (created at zero if new)."""
         ...
 
-    async def save_dimensions(self, dimensions: list[Dimension]) -> None: ...
+    async def name(self, dimensions: list[Dimension]) -> None:
+        """Record the latest name of each agency, field and procedure."""
+        ...
