@@ -10,6 +10,11 @@ the server's global lock and then waits for those rows, so nothing ever reaps th
 stops answering for good. Reproducer: open a transaction, update a document in database ``d``,
 kill the client, then ``dropDatabase d`` from another client. Hence the tests never drop a
 database, and ``devstack reset`` wipes the store's files instead.
+
+Second defect: when concurrent upserting ``find_one_and_update`` calls race to create one document,
+some apply their ``$inc`` yet return no document (50 concurrent first draws: up to 41 empty). The
+intake's counter therefore creates the day's document apart (``$setOnInsert``) and increments
+without upsert (services/intake/adapters/case_sequences.py).
 """
 
 import sys

@@ -121,12 +121,13 @@ class Transaction:
 
     async def flush(self) -> None:
         """Send every buffered write; a version check that missed raises ``Conflict``."""
-        # Wall-clock time, whatever clock the domain reads: it orders the outbox.
-        queued_at = datetime.now(UTC)
+        # Wall-clock time, whatever clock the domain reads: it orders the outbox and starts the
+        # processed marks' retention.
+        stored_at = datetime.now(UTC)
         for position, record in enumerate(self._outbox):
-            self.insert(OUTBOX, outbox_document(record, ObjectId(), queued_at, position))
+            self.insert(OUTBOX, outbox_document(record, ObjectId(), stored_at, position))
         for event_id in self._processed:
-            self.insert(PROCESSED, {"_id": event_id, "at": self.now})
+            self.insert(PROCESSED, {"_id": event_id, "at": stored_at})
         for collection in list(self._writes):
             await self._send(collection)
 
