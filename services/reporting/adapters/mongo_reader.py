@@ -12,8 +12,6 @@ from services.reporting.adapters.mongo_store import Collections
 from services.reporting.adapters.serialization import Document
 from services.reporting.domain.contributions import COUNTERS, Counters
 
-BEFORE, WITHIN = "b_", "w_"
-
 
 class MongoAggregateReader:
     def __init__(self, db: AsyncDatabase[Document], collections: Collections) -> None:
@@ -30,29 +28,30 @@ class MongoAggregateReader:
     ) -> dict[str, Counters]:
         days = {"$lte": last_day} | ({"$gte": first_day} if first_day else {})
         sums = {name: {"$sum": f"${name}"} for name in COUNTERS[kind]}
-        rows = await self._group(kind, filters, days, group_by, sums)
-        return {row["_id"]: counters(row, "", COUNTERS[kind]) for row in rows}
+        rows = await self._group(kind, filters, days, f"${group_by}", sums)
+        return {row["_id"]: counters(row, COUNTERS[kind]) for row in rows}
 
     async def sums_around(
         self, kind: str, filters: dict[str, str], first_day: str, last_day: str, group_by: str
     ) -> tuple[dict[str, Counters], dict[str, Counters]]:
-        # One pass over every day up to the last: each counter summed twice, split at first_day.
-        before_first = {"$lt": ["$day", first_day]}
-        sums: Document = {}
-        for name in COUNTERS[kind]:
-            sums[BEFORE + name] = {"$sum": {"$cond": [before_first, f"${name}", 0]}}
-            sums[WITHIN + name] = {"$sum": {"$cond": [before_first, 0, f"${name}"]}}
-        rows = await self._group(kind, filters, {"$lte": last_day}, group_by, sums)
-        before = {row["_id"]: counters(row, BEFORE, COUNTERS[kind]) for row in rows}
-        within = {row["_id"]: counters(row, WITHIN, COUNTERS[kind]) for row in rows}
+        # One pass over every day up to the last, grouped by value and by which side of
+        # first_day the day lies: one comparison per bucket rather than one per counter.
+        key = {"key": f"${group_by}", "before": {"$lt": ["$day", first_day]}}
+        sums = {name: {"$sum": f"${name}"} for name in COUNTERS[kind]}
+        rows = await self._group(kind, filters, {"$lte": last_day}, key, sums)
+        before: dict[str, Counters] = {}
+        within: dict[str, Counters] = {}
+        for row in rows:
+            side = before if row["_id"]["before"] else within
+            side[row["_id"]["key"]] = counters(row, COUNTERS[kind])
         return before, within
 
     async def _group(
-        self, kind: str, filters: dict[str, str], days: Document, group_by: str, sums: Document
+        self, kind: str, filters: dict[str, str], days: Document, key: Any, sums: Document
     ) -> list[Document]:
         pipeline: list[dict[str, Any]] = [
             {"$match": {"kind": kind, **filters, "day": days}},
-            {"$group": {"_id": f"${group_by}", **sums}},
+            {"$group": {"_id": key, **sums}},
         ]
         cursor = await self._aggregates.aggregate(pipeline)
         return [row async for row in cursor]
@@ -62,6 +61,6 @@ class MongoAggregateReader:
         return {doc["code"]: doc["name"] async for doc in cursor}
 
 
-def counters(row: Document, prefix: str, names: tuple[str, ...]) -> Counters:
+def counters(row: Document, names: tuple[str, ...]) -> Counters:
     """The non-zero counters of a grouped row (a bucket without a counter sums as 0)."""
-    return {name: row[prefix + name] for name in names if row.get(prefix + name)}
+    return {name: row[name] for name in names if row.get(name)}
