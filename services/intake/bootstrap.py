@@ -1,7 +1,7 @@
 """Wires the intake service: settings -> connections -> repositories -> use cases -> workers."""
 
 from collections.abc import AsyncIterator
-from contextlib import AsyncExitStack, asynccontextmanager
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 
 from services.intake.adapters.case_repository import (
@@ -44,7 +44,7 @@ async def bootstrap(
 ) -> AsyncIterator[IntakeContainer]:
     clock = clock or SystemClock()
     catalogue = load_catalogue()
-    async with open_container(settings) as connections, AsyncExitStack() as workers:
+    async with open_container(settings) as connections:
         db = connections.db
         await ensure_indexes(db, [*INDEXES, *OUTBOX_INDEXES, *PROCESSED_INDEXES])
         relay = OutboxRelay(db, connections.producer, settings)
@@ -58,7 +58,9 @@ async def bootstrap(
         if settings.workers_enabled:
             tracked = subscriptions(desk)
             await ensure_topics(settings, tracked.topics + PRODUCED_TOPICS)
-            await workers.enter_async_context(relay)
-            consumer = EventConsumer(settings, tracked, uow, connections.producer)
-            await workers.enter_async_context(consumer)
+            workers = connections.workers
+            workers.add("outbox relay", lambda: relay)
+            workers.add(
+                "consumer", lambda: EventConsumer(settings, tracked, uow, connections.producer)
+            )
         yield IntakeContainer(connections, catalogue, reception, desk, MongoCaseReader(db[CASES]))

@@ -1,14 +1,12 @@
 """Wires the notify service: its settings in, the dependencies its entrypoints use out."""
 
 import uuid
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass
 from datetime import timedelta
 from email.headerregistry import Address
-from typing import Any, TypeVar
-
-from pymongo.asynchronous.database import AsyncDatabase
+from typing import TypeVar
 
 import shared.mongo.transaction
 import shared.outbox
@@ -29,7 +27,6 @@ from shared.clock import Clock, SystemClock
 from shared.http.container import ServiceContainer, open_container
 from shared.kafka import ensure_topics
 from shared.mongo import UnitOfWork, ensure_indexes
-from shared.mongo.unit_of_work import Work
 from shared.outbox import OutboxRelay
 
 T = TypeVar("T")
@@ -47,22 +44,6 @@ class NotifyContainer(ServiceContainer[NotifySettings]):
     clock: Clock
 
 
-class WakingUnitOfWork(UnitOfWork):
-    """Calls ``after`` after every commit, also one that published nothing: the consumer's
-    units plan deliveries without events, and the dispatcher should not wait for its poll."""
-
-    def __init__(
-        self, db: AsyncDatabase[Any], *, after: Callable[[], None], **options: Any
-    ) -> None:
-        super().__init__(db, **options)
-        self._after = after
-
-    async def run(self, work: Work[T]) -> T:
-        result = await super().run(work)
-        self._after()
-        return result
-
-
 @asynccontextmanager
 async def bootstrap(
     settings: NotifySettings, *, clock: Clock | None = None
@@ -78,15 +59,20 @@ async def bootstrap(
         outcomes = OutcomeEvents(settings.topic, settings.topic(settings.service_name))
         dispatcher = dispatcher_for(stack, settings, deliveries, outcomes, clock)
         notifier = Notifier(deliveries, template_renderer(settings), outcomes, retention(settings))
-        consumer_uow = WakingUnitOfWork(
-            base.db, after=dispatcher.wake, clock=clock, committed=relay.wake
-        )
+
+        def planned() -> None:
+            # The consumer's units plan deliveries: the dispatcher need not wait for its poll.
+            relay.wake()
+            dispatcher.wake()
+
+        consumer_uow = UnitOfWork(base.db, clock=clock, committed=planned)
         await ensure_topics(settings, notifier.subscriptions().topics)
         await ensure_topics(settings, OUTCOME_TOPICS, with_dead_letters=False)
-        await stack.enter_async_context(relay)
-        await stack.enter_async_context(dispatcher)
-        await stack.enter_async_context(
-            notify_consumer(settings, notifier, consumer_uow, base.producer)
+        workers = base.workers
+        workers.add("outbox relay", lambda: relay)
+        workers.add("dispatcher", lambda: dispatcher)
+        workers.add(
+            "consumer", lambda: notify_consumer(settings, notifier, consumer_uow, base.producer)
         )
         yield NotifyContainer(
             base, deliveries, MongoOptOuts(base.db), dispatcher, notifier, relay, uow, clock

@@ -1,7 +1,7 @@
 """Wires the workflow service: settings -> connections -> unit of work -> use cases -> workers."""
 
 from collections.abc import AsyncIterator
-from contextlib import AsyncExitStack, asynccontextmanager
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 
 from services.workflow.adapters.calendar import DeadlineCalendar
@@ -34,7 +34,7 @@ async def bootstrap(
     settings: WorkflowSettings, clock: Clock | None = None
 ) -> AsyncIterator[WorkflowContainer]:
     clock = clock or SystemClock()
-    async with open_container(settings) as connections, AsyncExitStack() as workers:
+    async with open_container(settings) as connections:
         db = connections.db
         await ensure_indexes(db, ALL_INDEXES)
         # Infrastructure keeps wall-clock time (leases); units of work and the domain read
@@ -44,11 +44,13 @@ async def bootstrap(
         rules = Rules(DeadlineCalendar(), load_programmes())
         workflow = Workflow(uow, InstanceReader(db), load_processes(), rules, clock)
         if settings.workers_enabled:
-            consumer = workflow_consumer(settings, workflow, uow, connections.producer)
             await ensure_topics(settings, workflow.subscriptions().topics + PRODUCED_TOPICS)
-            await workers.enter_async_context(relay)
-            await workers.enter_async_context(consumer)
-            await workers.enter_async_context(
-                DeadlineWatch(workflow, settings.deadline_watch_interval_s)
+            watch = DeadlineWatch(workflow, settings.deadline_watch_interval_s)
+            workers = connections.workers
+            workers.add("outbox relay", lambda: relay)
+            workers.add(
+                "consumer",
+                lambda: workflow_consumer(settings, workflow, uow, connections.producer),
             )
+            workers.add("deadline watch", lambda: watch)
         yield WorkflowContainer(connections, workflow)
