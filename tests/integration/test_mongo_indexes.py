@@ -7,7 +7,6 @@ from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError, ServerSelectionTimeoutError
 
 from shared.mongo import IndexSpec, ensure_indexes, mongo_client, ping, service_database
-from shared.outbox import outbox_index
 from shared.settings import ServiceSettings
 
 pytestmark = pytest.mark.integration
@@ -15,7 +14,7 @@ pytestmark = pytest.mark.integration
 RECEIPT_INDEXES = [
     IndexSpec.on("receipts", "case_code", unique=True),
     IndexSpec.on("receipts", "agency_code", "received_at"),
-    outbox_index("receipts"),
+    IndexSpec("receipts", (("kept_until", 1),), expire_after_s=0),
 ]
 
 
@@ -35,7 +34,8 @@ async def test_declared_indexes_exist_and_declaring_them_again_is_harmless(
     keys = {tuple(i["key"]): i.get("unique", False) for i in info.values()}
     assert keys[(("case_code", 1),)] is True
     assert keys[(("agency_code", 1), ("received_at", 1))] is False
-    assert keys[(("outbox.queued_at", 1),)] is False
+    assert keys[(("kept_until", 1),)] is False
+    assert info["kept_until_1"]["expireAfterSeconds"] == 0
 
 
 async def test_a_unique_index_rejects_a_duplicate_key(db: AsyncDatabase) -> None:
