@@ -148,7 +148,6 @@ async def main() -> None:
         read_models = ReadModels(service_database(client, settings))
         messages, rate = await replay(settings, read_models)
         report_s, raw_s, rows = await report_latency(read_models)
-        await client.drop_database(settings.mongodb_database)
     await delete_topics(settings)
     print(f"events: {len(events)} ({CASES} cases); replayed {messages}")
     print(
