@@ -88,6 +88,10 @@ class EventConsumer:
         )
         self._workers: dict[TopicPartition, _PartitionWorker] = {}
         self._task: asyncio.Task[None] | None = None
+        # Set while no fetch loop runs: the consumer is closed only after its loop ended (a fetch
+        # from a closed consumer never returns).
+        self._idle = asyncio.Event()
+        self._idle.set()
 
     async def start(self) -> None:
         self._consumer.subscribe(
@@ -97,6 +101,13 @@ class EventConsumer:
 
     async def run(self) -> None:
         """Fetch and hand out messages until ``stop`` is called."""
+        self._idle.clear()
+        try:
+            await self._fetch_until_stopped()
+        finally:
+            self._idle.set()
+
+    async def _fetch_until_stopped(self) -> None:
         while not self._stopping.is_set():
             batch = await self._consumer.getmany(timeout_ms=FETCH_TIMEOUT_MS)
             if failed := [
@@ -117,6 +128,7 @@ class EventConsumer:
         try:
             if self._task is not None:
                 await self._task
+            await self._idle.wait()
         finally:
             await self._stop_workers(set(self._workers))
             await self._consumer.stop()
