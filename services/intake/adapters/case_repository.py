@@ -55,12 +55,12 @@ class MongoCaseStore:
         case = self._read(doc)
         return None if case is None else StoredCase(case, doc["fingerprint"])
 
-    def add(self, case: Case, key: ReceptionKey, events: list[Envelope]) -> None:
+    def add(self, case: Case, key: ReceptionKey, events: list[Envelope[Any]]) -> None:
         self._keys[case.code] = key
         self._tx.replace(CASES, _document(case, key), version=0)
         self._tx.publish(*events)
 
-    def save(self, case: Case, events: list[Envelope]) -> None:
+    def save(self, case: Case, events: list[Envelope[Any]]) -> None:
         document = _document(case, self._keys[case.code])
         self._tx.replace(CASES, document, version=case.version)
         self._tx.publish(*events)

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import qrcode
 from fpdf import FPDF
+from qrcode.image.pil import PilImage
 
 from services.intake.domain.agencies import Agency
 from services.intake.domain.case import Case
@@ -113,6 +114,6 @@ def _moment(instant: datetime) -> str:
 
 def _qr_png(text: str) -> BytesIO:
     buffer = BytesIO()
-    qrcode.make(text).save(buffer, format="PNG")
+    qrcode.make(text, image_factory=PilImage).save(buffer, format="PNG")
     buffer.seek(0)
     return buffer

@@ -1,6 +1,8 @@
 """The workflow's events that change what the citizen sees of a case: one handler per topic,
 each run inside the consumer's unit of work."""
 
+from typing import Any
+
 from services.intake.adapters.case_repository import MongoCaseStore
 from services.intake.domain.errors import NotFound
 from services.intake.domain.tracking import TRACKERS
@@ -15,7 +17,7 @@ from shared.mongo import Transaction
 def subscriptions(desk: CaseDesk) -> Subscriptions:
     """Every event type the desk tracks, by its topic."""
 
-    async def track(tx: Transaction, event: Envelope) -> None:
+    async def track(tx: Transaction, event: Envelope[Any]) -> None:
         try:
             await desk.track(MongoCaseStore(tx), event)
         except NotFound as unknown:

@@ -8,6 +8,7 @@ when that keeps happening through all its attempts does the caller get a 409.
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from services.intake.domain.case import Case
 from services.intake.domain.commands import RateService, ReceiveSupplement
@@ -46,7 +47,7 @@ class CaseDesk:
             code, lambda case: [case.rate(cmd.indicators, now)], now, citizen_id=citizen_id
         )
 
-    async def track(self, cases: CaseStore, event: Envelope) -> None:
+    async def track(self, cases: CaseStore, event: Envelope[Any]) -> None:
         """Apply a workflow event to the case it is about, inside the consumer's unit of work
         (which skips events already applied and records this one as applied)."""
         tracker = TRACKERS.get(type(event.data))

@@ -9,7 +9,7 @@ attempts run out the unit raises ``shared.mongo.Conflict``.
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Protocol, TypeVar
+from typing import Any, Protocol, TypeVar
 
 from services.intake.domain.case import Case
 from shared.events.envelope import Envelope
@@ -44,12 +44,12 @@ class CaseStore(Protocol):
 
     async def by_idempotency_key(self, key: str) -> StoredCase | None: ...
 
-    def add(self, case: Case, key: ReceptionKey, events: list[Envelope]) -> None:
+    def add(self, case: Case, key: ReceptionKey, events: list[Envelope[Any]]) -> None:
         """A new case with its events; a case already stored under its code or key makes the
         unit run again."""
         ...
 
-    def save(self, case: Case, events: list[Envelope]) -> None:
+    def save(self, case: Case, events: list[Envelope[Any]]) -> None:
         """``case`` as read in this unit (at ``case.version``) with its events; a change stored
         meanwhile makes the unit run again."""
         ...

@@ -14,6 +14,7 @@ Without a key the case is keyed by its own code: every such submission is new.
 import hashlib
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from services.intake.domain.agencies import Agency
 from services.intake.domain.case import Case
@@ -65,7 +66,7 @@ class Reception:
             # Only if the unit kept colliding through all its attempts; nothing was stored.
             raise Conflict("case_code", f"Chưa lưu được hồ sơ {case.code}, hãy gửi lại") from None
 
-    async def _numbered_case(self, cmd: SubmitDossier) -> tuple[Case, Envelope]:
+    async def _numbered_case(self, cmd: SubmitDossier) -> tuple[Case, Envelope[Any]]:
         """The received case and its event, with the next number: checks come first, so a
         refused dossier draws no number."""
         received_at = self.clock.now()
@@ -126,7 +127,9 @@ async def _earlier(cases: CaseStore, key: ReceptionKey) -> Case | None:
     return stored.case
 
 
-async def _store(cases: CaseStore, case: Case, key: ReceptionKey, event: Envelope) -> Submission:
+async def _store(
+    cases: CaseStore, case: Case, key: ReceptionKey, event: Envelope[Any]
+) -> Submission:
     """Store the new case, unless a concurrent request with the same key stored its own first."""
     earlier = await _earlier(cases, key)
     if earlier is not None:

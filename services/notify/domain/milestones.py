@@ -17,7 +17,7 @@ MILESTONE_TEMPLATES: dict[str, str] = {
 MILESTONE_TOPICS = tuple(MILESTONE_TEMPLATES)
 
 
-def applicant_of(event: Envelope) -> ApplicantContact:
+def applicant_of(event: Envelope[Any]) -> ApplicantContact:
     """Every milestone event carries the applicant's contact, so one event alone is enough."""
     applicant = getattr(event.data, "applicant", None)
     if not isinstance(applicant, ApplicantContact):
@@ -25,7 +25,7 @@ def applicant_of(event: Envelope) -> ApplicantContact:
     return applicant
 
 
-def message_context(event: Envelope) -> dict[str, Any]:
+def message_context(event: Envelope[Any]) -> dict[str, Any]:
     return {
         "case_code": event.subject,
         "data": event.data,

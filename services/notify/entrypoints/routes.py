@@ -1,6 +1,6 @@
 """HTTP routes: a case's delivery log, an officer's resend, citizens' opt-outs."""
 
-from typing import Annotated
+from typing import Annotated, cast
 
 from fastapi import APIRouter, Depends, Request, Response, status
 from pydantic import BaseModel
@@ -19,7 +19,7 @@ router = APIRouter()
 
 
 def container(request: Request) -> NotifyContainer:
-    return request.app.state.container
+    return cast(NotifyContainer, request.app.state.container)
 
 
 Services = Annotated[NotifyContainer, Depends(container)]

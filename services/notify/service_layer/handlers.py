@@ -6,6 +6,8 @@ be planned). Sending is a side effect no transaction can undo, so it happens aft
 the dispatcher.
 """
 
+from typing import Any
+
 from services.notify.adapters.templates import TemplateRenderer
 from services.notify.domain.delivery import DeliveryStatus
 from services.notify.domain.milestones import MILESTONE_TEMPLATES
@@ -40,7 +42,7 @@ class Notifier:
         """The handler of each topic this service consumes."""
         return Subscriptions(dict.fromkeys(MILESTONE_TEMPLATES, self.on_milestone))
 
-    async def on_milestone(self, tx: Transaction, event: Envelope) -> None:
+    async def on_milestone(self, tx: Transaction, event: Envelope[Any]) -> None:
         spec = CATALOGUE.by_type(event.type)
         if spec is None or spec.topic not in MILESTONE_TEMPLATES:
             raise PermanentFailure(f"{event.type} is not a milestone this service notifies")

@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
+from typing import Any
 
 from services.notify.adapters.templates import RenderError, TemplateRenderer
 from services.notify.domain.contacts import InvalidContact, address_of, mask, normalise
@@ -51,7 +52,7 @@ class Plan:
 
 
 def plan_delivery(
-    event: Envelope,
+    event: Envelope[Any],
     topic: str,
     template: str,
     channel: NotificationChannel,
@@ -111,7 +112,7 @@ def plan_delivery(
 
 
 def _render(
-    renderer: TemplateRenderer, template: str, channel: NotificationChannel, event: Envelope
+    renderer: TemplateRenderer, template: str, channel: NotificationChannel, event: Envelope[Any]
 ) -> SmsContent | EmailContent:
     context = message_context(event)
     if channel is NotificationChannel.SMS:

@@ -7,6 +7,7 @@ must open as the text it is, never as a formula (CSV/formula injection, OWASP).
 import csv
 import io
 from collections.abc import Sequence
+from typing import cast
 
 from openpyxl import Workbook
 from openpyxl.styles import Font
@@ -21,7 +22,7 @@ XLSX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.s
 FORMULA_LEADS = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
 
 
-def is_formula_like(cell: Cell) -> bool:
+def is_formula_like(cell: object) -> bool:
     """Text a spreadsheet could evaluate; numbers (negative ones too) are left as numbers."""
     return isinstance(cell, str) and cell.startswith(FORMULA_LEADS)
 
@@ -34,14 +35,15 @@ def as_csv_cell(cell: Cell) -> Cell:
 def to_csv(table: Table) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    for row in [table.headers, *table.rows]:
+    rows: list[Sequence[Cell]] = [table.headers, *table.rows]
+    for row in rows:
         writer.writerow([as_csv_cell(cell) for cell in row])
     return ("\ufeff" + buffer.getvalue()).encode()
 
 
 def to_xlsx(table: Table, subtitle: str) -> bytes:
     book = Workbook()
-    sheet = book.active
+    sheet = cast(Worksheet, book.active)  # a new workbook's one sheet, never None
     sheet.title = table.title[:31]
     append(sheet, [table.title])
     append(sheet, [subtitle])

@@ -5,9 +5,11 @@ committed, so the live consumer's group is untouched."""
 import logging
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from typing import Any
 
 from aiokafka import AIOKafkaConsumer, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient
+from aiokafka.structs import ConsumerRecord
 
 from shared.events.codec import DecodeError, decode
 from shared.events.envelope import Envelope
@@ -40,7 +42,7 @@ class TopicReplay:
             max_partition_fetch_bytes=16 * 1024 * 1024,
         )
 
-    async def batches(self) -> AsyncIterator[list[Envelope]]:
+    async def batches(self) -> AsyncIterator[list[Envelope[Any]]]:
         """Decoded events, batch by batch, until every partition reached its captured end."""
         await self._consumer.start()
         try:
@@ -49,7 +51,7 @@ class TopicReplay:
                 fetched = await self._consumer.getmany(
                     timeout_ms=FETCH_TIMEOUT_MS, max_records=self._batch_size
                 )
-                batch: list[Envelope] = []
+                batch: list[Envelope[Any]] = []
                 for tp, records in fetched.items():
                     end = remaining.get(tp)
                     if end is not None:
@@ -93,7 +95,7 @@ class TopicReplay:
             for partition in topic["partitions"]
         ]
 
-    def _decode(self, tp: TopicPartition, records: list) -> list[Envelope]:
+    def _decode(self, tp: TopicPartition, records: list[ConsumerRecord]) -> list[Envelope[Any]]:
         events = []
         for record in records:
             self.stats.messages += 1

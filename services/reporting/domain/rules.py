@@ -40,7 +40,7 @@ RECEIVED, STOPPED, RESOLVED, RETURNED = 2, 8, 9, 10
 Rule = Callable[[CaseProjection, Any, str], None]
 
 
-def apply_event(case: CaseProjection, event: Envelope) -> CaseProjection:
+def apply_event(case: CaseProjection, event: Envelope[Any]) -> CaseProjection:
     """The projection after ``event``; raises ``ProjectionError`` on a contradiction."""
     after = deepcopy(case)
     rule = RULES.get(type(event.data))

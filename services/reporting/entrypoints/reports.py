@@ -3,7 +3,7 @@
 from datetime import date
 from functools import cache
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, cast
 
 import yaml
 from fastapi import APIRouter, Depends, Query, Request
@@ -53,7 +53,7 @@ PeriodParam = Annotated[Period, Depends(period)]
 
 
 async def reader(request: Request) -> AggregateReader:
-    return await request.app.state.container.read_models.reader()
+    return cast(AggregateReader, await request.app.state.container.read_models.reader())
 
 
 Reader = Annotated[AggregateReader, Depends(reader)]
@@ -61,7 +61,7 @@ Reader = Annotated[AggregateReader, Depends(reader)]
 
 @cache
 def programme_labels() -> dict[str, str]:
-    return yaml.safe_load(PROGRAMMES_FILE.read_text(encoding="utf-8"))
+    return cast(dict[str, str], yaml.safe_load(PROGRAMMES_FILE.read_text(encoding="utf-8")))
 
 
 def unknown(exc: UnknownDimension) -> Exception:

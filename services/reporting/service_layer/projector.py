@@ -10,6 +10,7 @@ change is counted exactly once without any per-event record in the case.
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import Any
 
 from services.reporting.domain.case import CaseProjection, ProjectionError
 from services.reporting.domain.contributions import Contribution, contribution, difference, merge
@@ -23,7 +24,7 @@ from shared.events.intake import CaseSubmitted
 class Outcome:
     applied: int = 0
     duplicates: int = 0
-    rejected: list[tuple[Envelope, ProjectionError]] = field(default_factory=list)
+    rejected: list[tuple[Envelope[Any], ProjectionError]] = field(default_factory=list)
 
     def add(self, other: "Outcome") -> None:
         self.applied += other.applied
@@ -31,7 +32,7 @@ class Outcome:
         self.rejected += other.rejected
 
 
-async def project(book: ReadModelBook, events: list[Envelope]) -> Outcome:
+async def project(book: ReadModelBook, events: list[Envelope[Any]]) -> Outcome:
     """Apply ``events`` (any cases, in the order given); contradicting ones are returned in
     ``rejected`` and change nothing."""
     ids = [str(e.id) for e in events]
@@ -61,14 +62,14 @@ async def project(book: ReadModelBook, events: list[Envelope]) -> Outcome:
     return outcome
 
 
-def by_case(events: list[Envelope]) -> dict[str, list[Envelope]]:
-    grouped: dict[str, list[Envelope]] = defaultdict(list)
+def by_case(events: list[Envelope[Any]]) -> dict[str, list[Envelope[Any]]]:
+    grouped: dict[str, list[Envelope[Any]]] = defaultdict(list)
     for event in events:
         grouped[event.subject].append(event)
     return dict(grouped)
 
 
-def dimensions(events: list[Envelope]) -> list[Dimension]:
+def dimensions(events: list[Envelope[Any]]) -> list[Dimension]:
     """Names of the agencies, fields and procedures seen, for report labels and filter checks."""
     found: dict[tuple[str, str], Dimension] = {}
     for event in events:

@@ -2,6 +2,7 @@
 
 import asyncio
 import contextlib
+from typing import Any
 
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import CollectionInvalid
@@ -54,18 +55,18 @@ class ReadModels:
         generations = await self.control.current()
         return MongoAggregateReader(self.db, Collections(generations.active))
 
-    async def handle(self, tx: Transaction, event: Envelope) -> None:
+    async def handle(self, tx: Transaction, event: Envelope[Any]) -> None:
         """The consumer's handler: an event that breaks the projection is dead-lettered at once."""
         outcome = await self.apply_in(tx, [event])
         if outcome.rejected:
             raise PermanentFailure(str(outcome.rejected[0][1]))
 
-    async def apply(self, events: list[Envelope]) -> Outcome:
+    async def apply(self, events: list[Envelope[Any]]) -> Outcome:
         """Apply ``events`` in one unit of work (contradicting ones are returned, not applied)."""
         await self.prepare((await self.control.current()).active)
         return await self.uow.run(lambda tx: self.apply_in(tx, events))
 
-    async def apply_in(self, tx: Transaction, events: list[Envelope]) -> Outcome:
+    async def apply_in(self, tx: Transaction, events: list[Envelope[Any]]) -> Outcome:
         """To the active generation and, during a rebuild, to the one being built. The outcome is
         the active generation's, with an event that breaks either generation among the rejected
         (the consumer dead-letters it, so neither keeps half of it)."""

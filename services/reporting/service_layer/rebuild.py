@@ -25,6 +25,7 @@ import asyncio
 import logging
 import re
 from dataclasses import asdict, dataclass
+from typing import Any
 
 from services.reporting.adapters.generations import CACHE_TTL_S
 from services.reporting.adapters.mongo_store import Collections, MongoReadModelBook
@@ -107,7 +108,9 @@ async def replay_topics(
     return totals
 
 
-async def replay_batch(uow: UnitOfWork, target: Collections, events: list[Envelope]) -> Outcome:
+async def replay_batch(
+    uow: UnitOfWork, target: Collections, events: list[Envelope[Any]]
+) -> Outcome:
     outcome = await uow.run(lambda tx: project(MongoReadModelBook(tx, target, marks=True), events))
     for event, error in outcome.rejected:
         log.warning("replayed event %s breaks the projection: %s", event.id, error)

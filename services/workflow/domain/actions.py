@@ -3,6 +3,7 @@
 import re
 from collections.abc import Callable
 from datetime import datetime
+from typing import Any, TypeVar
 
 from services.workflow.domain import commands as c
 from services.workflow.domain.instance import Instance, Rules
@@ -12,7 +13,9 @@ from services.workflow.domain.waits import record_fee_payment, request_fee, requ
 from shared.events.envelope import EventData
 from shared.officers import Officer
 
-Action = Callable[[Instance, c.Command, Officer, datetime, Rules], list[EventData]]
+CommandT = TypeVar("CommandT", bound=c.Command)
+# An action takes the one command class it is registered under in ``ACTIONS``.
+Action = Callable[[Instance, CommandT, Officer, datetime, Rules], list[EventData]]
 
 
 def perform(
@@ -30,7 +33,7 @@ def action_name(command: c.Command) -> str:
     return re.sub(r"(?<!^)(?=[A-Z])", "_", type(command).__name__).lower()
 
 
-ACTIONS: dict[type[c.Command], Action] = {
+ACTIONS: dict[type[c.Command], Action[Any]] = {
     c.Claim: claim,
     c.Assign: assign,
     c.CompleteStep: complete,

@@ -23,7 +23,9 @@ from shared.events.values import Beneficiary
 from shared.officers import Officer, OfficerRole
 
 
-def apologise(i: Instance, cmd: c.Apologise, who: Officer, now: datetime, rules: Rules) -> list:
+def apologise(
+    i: Instance, cmd: c.Apologise, who: Officer, now: datetime, rules: Rules
+) -> list[EventData]:
     require_role(who, {OfficerRole.LEADER}, "ký văn bản xin lỗi, hẹn lại")
     i.require(OPEN_STATUSES, "xin lỗi, hẹn lại")
     if i.apology_issued_at is not None:
@@ -49,7 +51,9 @@ def apologise(i: Instance, cmd: c.Apologise, who: Officer, now: datetime, rules:
     ]
 
 
-def stop(i: Instance, cmd: c.StopProcessing, who: Officer, now: datetime, rules: Rules) -> list:
+def stop(
+    i: Instance, cmd: c.StopProcessing, who: Officer, now: datetime, rules: Rules
+) -> list[EventData]:
     require_role(who, {OfficerRole.LEADER}, "dừng xử lý")
     i.require(OPEN_STATUSES, "dừng xử lý")
     if (current := i.open_pause) is not None:
@@ -88,16 +92,21 @@ def payment_terms(
         on=local_date(now),
     )
     applicant = i.facts.applicant
+    beneficiary = given.beneficiary or Beneficiary(
+        full_name=applicant.full_name, citizen_id=applicant.citizen_id
+    )
+    period = given.period
+    if period is None:
+        assert programme is not None  # no period and no programme was refused above
+        period = PaymentPeriod(label=programme.period_label)
     return PaymentTerms(
-        programme_code=code,
-        beneficiary=given.beneficiary
-        or Beneficiary(full_name=applicant.full_name, citizen_id=applicant.citizen_id),
-        amount_vnd=amount,
-        period=given.period or PaymentPeriod(label=programme.period_label),
+        programme_code=code, beneficiary=beneficiary, amount_vnd=amount, period=period
     )
 
 
-def decide(i: Instance, cmd: c.Decide, who: Officer, now: datetime, rules: Rules) -> list:
+def decide(
+    i: Instance, cmd: c.Decide, who: Officer, now: datetime, rules: Rules
+) -> list[EventData]:
     take_step(i, who, StepAction.DECIDE, "ra quyết định")
     payment = None
     if cmd.outcome is Outcome.APPROVED and i.facts.is_benefit:
@@ -116,7 +125,9 @@ def decide(i: Instance, cmd: c.Decide, who: Officer, now: datetime, rules: Rules
     return [forward(i, who, now)]
 
 
-def hand_over(i: Instance, cmd: c.HandOver, who: Officer, now: datetime, rules: Rules) -> list:
+def hand_over(
+    i: Instance, cmd: c.HandOver, who: Officer, now: datetime, rules: Rules
+) -> list[EventData]:
     take_step(i, who, StepAction.RETURN, "chuyển kết quả về Bộ phận một cửa")
     decision = i.decision
     if decision is None:

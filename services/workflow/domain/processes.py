@@ -1,7 +1,7 @@
 """Processing flows as data: ordered steps, the role owning each, and each step's share of time."""
 
 from enum import StrEnum
-from typing import Annotated, Self
+from typing import Annotated, Any, Self
 
 from pydantic import BaseModel, ConfigDict, Field, Strict, StringConstraints, model_validator
 
@@ -71,7 +71,7 @@ class ProcessCatalogue(BaseModel):
     procedures: dict[str, Process] = Field(default_factory=dict)
 
     @classmethod
-    def from_mapping(cls, raw: dict) -> Self:
+    def from_mapping(cls, raw: dict[str, Any]) -> Self:
         return cls.model_validate(
             {
                 "default": {"steps": raw.get("default")},

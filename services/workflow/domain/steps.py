@@ -8,6 +8,7 @@ from services.workflow.domain.instance import Instance, Rules
 from services.workflow.domain.processes import StepAction
 from services.workflow.domain.records import Handoff, Status
 from shared.calendar import classify_timeliness
+from shared.events.envelope import EventData
 from shared.events.workflow import StepCompleted
 from shared.officers import ROLE_NAMES, Officer, OfficerRole
 
@@ -20,9 +21,10 @@ def take_step(instance: Instance, officer: Officer, action: StepAction, verb: st
     step = instance.step
     if step.action is not action:
         raise IllegalAction(f"không thể {verb} ở bước «{step.name}»")
-    if officer.role != step.role:
+    role = OfficerRole(step.role)  # the officer role of the very same value
+    if officer.role != role:
         raise Forbidden(
-            f"bước «{step.name}» do {ROLE_NAMES[step.role]} thực hiện, "
+            f"bước «{step.name}» do {ROLE_NAMES[role]} thực hiện, "
             f"không phải {ROLE_NAMES[officer.role]}"
         )
     if instance.assignee not in (None, officer.id):
@@ -78,14 +80,18 @@ def forward(instance: Instance, officer: Officer, now: datetime) -> StepComplete
     )
 
 
-def claim(i: Instance, cmd: c.Command, who: Officer, now: datetime, rules: Rules) -> list:
+def claim(
+    i: Instance, cmd: c.Command, who: Officer, now: datetime, rules: Rules
+) -> list[EventData]:
     if i.status in ACTIVE and i.assignee == who.id:
         raise IllegalAction(f"bạn đã nhận bước «{i.step.name}»")
     take_step(i, who, i.step.action, "nhận xử lý")
     return []
 
 
-def assign(i: Instance, cmd: c.Assign, who: Officer, now: datetime, rules: Rules) -> list:
+def assign(
+    i: Instance, cmd: c.Assign, who: Officer, now: datetime, rules: Rules
+) -> list[EventData]:
     require_role(who, {OfficerRole.LEADER, OfficerRole.MANAGER}, "phân công xử lý")
     i.require(ACTIVE, "phân công xử lý")
     i.assignee = cmd.assignee
@@ -93,6 +99,8 @@ def assign(i: Instance, cmd: c.Assign, who: Officer, now: datetime, rules: Rules
     return []
 
 
-def complete(i: Instance, cmd: c.CompleteStep, who: Officer, now: datetime, rules: Rules) -> list:
+def complete(
+    i: Instance, cmd: c.CompleteStep, who: Officer, now: datetime, rules: Rules
+) -> list[EventData]:
     take_step(i, who, StepAction.REVIEW, "hoàn thành bước thẩm định")
     return [forward(i, who, now)]

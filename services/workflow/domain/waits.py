@@ -20,7 +20,7 @@ def pause(i: Instance, kind: PauseKind, status: Status, now: datetime) -> None:
 
 def request_supplement(
     i: Instance, cmd: c.RequestSupplement, who: Officer, now: datetime, rules: Rules
-) -> list:
+) -> list[EventData]:
     hold_step(i, who, "yêu cầu bổ sung hồ sơ")
     pause(i, PauseKind.SUPPLEMENT, Status.SUPPLEMENT_REQUESTED, now)
     remaining = rules.calendar.working_days_between(now, i.due_at)
@@ -38,7 +38,9 @@ def request_supplement(
     ]
 
 
-def request_fee(i: Instance, cmd: c.RequestFee, who: Officer, now: datetime, rules: Rules) -> list:
+def request_fee(
+    i: Instance, cmd: c.RequestFee, who: Officer, now: datetime, rules: Rules
+) -> list[EventData]:
     hold_step(i, who, "yêu cầu nộp phí")
     pause(i, PauseKind.FEE, Status.FEE_REQUESTED, now)
     return [
@@ -85,6 +87,6 @@ def supplement_arrived(
 
 def record_fee_payment(
     i: Instance, cmd: c.RecordFeePayment, who: Officer, now: datetime, rules: Rules
-) -> list:
+) -> list[EventData]:
     require_role(who, {OfficerRole.RECEPTION_CLERK, OfficerRole.SPECIALIST}, "ghi nhận nộp phí")
     return [resume(i, PauseKind.FEE, now, rules, who.id)]

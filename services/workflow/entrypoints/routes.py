@@ -7,7 +7,7 @@ or assignment does not, 422 bad input. Each carries ``{"detail": [{"field", "rea
 """
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, cast
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse
@@ -38,7 +38,7 @@ TEMPLATES.filters["local"] = lambda instant: instant.astimezone(LOCAL_TZ).strfti
 
 
 def workflow(request: Request) -> Workflow:
-    return request.app.state.container.workflow
+    return cast(Workflow, request.app.state.container.workflow)
 
 
 WorkflowDep = Annotated[Workflow, Depends(workflow)]

@@ -1,6 +1,7 @@
 """What officers read: a case, a work-queue line, the processing control slip (form 06)."""
 
 from datetime import datetime
+from typing import Any
 
 from pydantic import BaseModel
 
@@ -16,7 +17,7 @@ from services.workflow.domain.records import (
 )
 from shared.events.values import Timeliness, TimeUnit
 from shared.events.workflow import Role
-from shared.officers import ROLE_NAMES
+from shared.officers import ROLE_NAMES, OfficerRole
 
 TIMELINESS_NAMES = {
     Timeliness.EARLY: "Trước hạn",
@@ -90,7 +91,7 @@ class ControlSlip(BaseModel):
     rows: list[SlipRow]
 
 
-def queue_item(instance: Instance, now: datetime) -> dict:
+def queue_item(instance: Instance, now: datetime) -> dict[str, Any]:
     facts = instance.facts
     step = instance.step
     return {
@@ -145,7 +146,7 @@ def control_slip(instance: Instance) -> ControlSlip:
         rows=[
             SlipRow(
                 step_name=row.step_name,
-                role_name=ROLE_NAMES[row.role],
+                role_name=ROLE_NAMES[OfficerRole(row.role)],
                 assignee=row.assignee,
                 started_at=row.started_at,
                 completed_at=row.completed_at,
