@@ -24,7 +24,8 @@ class ServiceSettings(BaseSettings):
     consumer_backoff_initial_s: float = Field(default=0.2, gt=0)
     consumer_backoff_max_s: float = Field(default=5.0, gt=0)
     outbox_poll_interval_s: float = Field(default=0.2, gt=0)
-    outbox_lease_s: float = Field(default=30.0, gt=0)
+    # After a crash, a replica's (or the restarted) relay publishes once this lapses.
+    outbox_lease_s: float = Field(default=10.0, gt=0)
 
     def topic(self, name: str) -> str:
         """The real topic name of a catalogue topic under this deployment's prefix."""

@@ -86,6 +86,10 @@ class SecantusDB(Component):
             f"--host={self.config.host}",
             f"--port={self.config.port('MONGODB_PORT')}",
             f"--storage-path={self.home / 'data'}",
+            # Every commit on disk before it is acknowledged: ``journal=true`` in the URI covers
+            # single writes, but 0.7.0b3 ignores it on commitTransaction (a kill -9 lost
+            # committed units of work whose events had already been published).
+            "--sync-on-commit",
             "--log-level=WARNING",
         ]
 

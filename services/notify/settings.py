@@ -59,8 +59,9 @@ class NotifySettings(HttpSettings):
     notify_backoff_max_s: float = Field(default=300.0, gt=0)
     # How often the dispatcher looks for due messages (it is also woken after each commit).
     notify_poll_interval_s: float = Field(default=1.0, gt=0)
-    # A claimed message not finished within this (its sender crashed) is taken up again.
-    notify_claim_lease_s: float = Field(default=60.0, gt=0)
+    # A claimed message not finished within this (its sender crashed) is taken up again; three
+    # times the providers' timeouts, so a send still in flight is never taken over.
+    notify_claim_lease_s: float = Field(default=30.0, gt=0)
     # Sends one replica's dispatcher has in flight (e-mail goes one at a time per connection).
     notify_dispatch_concurrency: int = Field(default=4, ge=1)
 
