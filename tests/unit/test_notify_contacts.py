@@ -3,6 +3,7 @@
 import pytest
 
 from services.notify.domain.contacts import InvalidContact, mask, normalise
+from services.notify.service_layer.ports import ProviderError
 from shared.events.values import NotificationChannel
 
 pytestmark = pytest.mark.unit
@@ -36,3 +37,14 @@ def test_malformed_email_addresses_are_refused_with_the_reason(bad: str) -> None
 def test_masks_keep_enough_to_recognise_an_address() -> None:
     assert mask(SMS, "+84912345678") == "+8491*****78"
     assert mask(EMAIL, "hoa.nguyen@example.vn") == "h***@example.vn"
+
+
+def test_a_providers_refusal_keeps_no_whole_address() -> None:
+    refusal = ProviderError(
+        "550 <nguyen.an@example.vn>: no such user; 0912345678 and +84987654321 barred"
+    )
+    assert "nguyen.an@" not in refusal.reason
+    assert "0912345678" not in refusal.reason
+    assert "+84987654321" not in refusal.reason
+    assert "n***@example.vn" in refusal.reason
+    assert refusal.reason.startswith("550 <")

@@ -45,3 +45,14 @@ def mask(channel: NotificationChannel, address: str) -> str:
         return address[:5] + "*" * max(len(address) - 7, 0) + address[-2:]
     local, _, domain = address.partition("@")
     return f"{local[:1]}***@{domain}"
+
+
+EMAIL_IN_TEXT = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+PHONE_IN_TEXT = re.compile(r"(?<!\d)(?:\+?84|0)[35789]\d{8}(?!\d)")
+
+
+def redact(text: str) -> str:
+    """``text`` (e.g. a provider's refusal) with every address in it masked: what goes to the
+    delivery log, events and log lines never carries a whole phone number or e-mail address."""
+    text = EMAIL_IN_TEXT.sub(lambda m: mask(NotificationChannel.EMAIL, m.group()), text)
+    return PHONE_IN_TEXT.sub(lambda m: mask(NotificationChannel.SMS, m.group()), text)

@@ -6,6 +6,7 @@ from datetime import datetime
 from email.message import EmailMessage
 from typing import Any, Protocol
 
+from services.notify.domain.contacts import redact
 from services.notify.domain.delivery import AttemptRecord, Delivery, Message
 from services.notify.domain.messages import SmsContent
 from services.notify.domain.optout import OptOut
@@ -20,6 +21,8 @@ class ProviderError(Exception):
     """A provider did not accept a message. ``permanent`` ones are not worth another attempt."""
 
     def __init__(self, reason: str, *, permanent: bool = False) -> None:
+        # Providers quote the recipient in refusals ("550 <an@example.vn>: no such user").
+        reason = redact(reason)
         super().__init__(reason)
         self.reason = reason
         self.permanent = permanent
