@@ -26,6 +26,7 @@ WORKER_RESTARTS = Counter(
 )
 WORKERS_DOWN = Gauge("onestop_workers_down", "Background workers currently not running.")
 EXIT_WORKER_DIED = 70  # EX_SOFTWARE
+STOP_TIMEOUT_S = 30.0
 
 
 class Worker(Protocol):
@@ -90,10 +91,26 @@ class Supervisor:
         await self.stop()
 
     async def stop(self) -> None:
-        """Stop every worker (each finishes what it has in hand) and wait for them."""
+        """Stop every worker (each finishes what it has in hand) and wait for them.
+
+        A worker still starting finishes its start and then stops itself: stopping it in the
+        middle of its start (e.g. a consumer joining its group) can leave the start hanging.
+        """
         self._stopping.set()
-        await asyncio.gather(*(worker.stop() for worker in self._running.values()))
-        await asyncio.gather(*self._tasks.values(), return_exceptions=True)
+        stops = [
+            asyncio.create_task(worker.stop(), name=f"stop {name}")
+            for name, worker in self._running.items()
+        ]
+        tasks = [*stops, *self._tasks.values()]
+        if not tasks:
+            return
+        # Bounded: a worker that cannot stop (a broker gone mid-request) must not keep the
+        # service from shutting down; its supervisor restarts it from its committed state.
+        _, late = await asyncio.wait(tasks, timeout=STOP_TIMEOUT_S)
+        for task in late:
+            log.warning("worker %s did not stop within %.0f s", task.get_name(), STOP_TIMEOUT_S)
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
 
     async def _supervise(self, name: str, factory: Callable[[], Worker]) -> None:
         failures = 0
@@ -117,9 +134,12 @@ class Supervisor:
 
     async def _run_once(self, name: str, worker: Worker) -> str:
         """Start and run ``worker``; the reason it stopped (when not asked to)."""
-        self._running[name] = worker
         try:
             await worker.start()
+            if self._stopping.is_set():  # asked to stop while it was starting
+                await worker.stop()
+                return "stopped"
+            self._running[name] = worker
             self._mark_up(name)
             await worker.run()
             reason = "stopped by itself"
