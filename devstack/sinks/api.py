@@ -41,6 +41,10 @@ def sinks_app(mail: Inbox, sms: Inbox, token: str | None = None) -> FastAPI:
         sms.add({"received_at": received, "body": body, "reference": reference})
         return {"status": "accepted"}
 
+    @app.get("/healthz")
+    async def healthz() -> dict[str, str]:
+        return {"status": "ok"}
+
     @app.post("/faults")
     async def inject_faults(count: int, status: int = 503) -> dict[str, int]:
         faults.remaining, faults.status = count, status

@@ -55,7 +55,7 @@ class Sinks(Component):
         await smtp.connect()
         await smtp.quit()
         async with httpx.AsyncClient(timeout=2) as client:
-            (await client.get(f"{self.http_url}/mail")).raise_for_status()
+            (await client.get(f"{self.http_url}/healthz")).raise_for_status()
 
     def environment(self) -> dict[str, str]:
         """Points the notify service at the sinks (its settings of the same names)."""

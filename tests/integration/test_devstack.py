@@ -97,6 +97,7 @@ async def test_stopping_the_smtp_sink_drops_the_open_connections(tmp_path: Path)
 
 async def test_the_sms_sink_drops_a_repeat_of_one_reference_as_gateways_do(tmp_path: Path) -> None:
     async with running_sinks(tmp_path) as sinks:
+        assert (await sinks.http.get("/healthz")).json() == {"status": "ok"}
         for _ in range(2):
             response = await sinks.http.post(
                 "/sms", json={"to": "0912345678", "text": "a"}, headers={"Idempotency-Key": "d-1"}
