@@ -53,7 +53,7 @@ async def bootstrap(
     async with AsyncExitStack() as stack:
         base = await stack.enter_async_context(open_container(settings))
         await ensure_indexes(base.db, INDEXES)
-        relay = OutboxRelay(base.db, base.producer, settings, clock=clock)
+        relay = OutboxRelay(base.db, base.producer, settings)
         uow = UnitOfWork(base.db, clock=clock, committed=relay.wake)
         deliveries = MongoDeliveryLog(base.db, uow)
         outcomes = OutcomeEvents(settings.topic, settings.topic(settings.service_name))

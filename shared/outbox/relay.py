@@ -3,14 +3,13 @@
 import logging
 import uuid
 from collections.abc import Sequence
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
 
 from pymongo import ReturnDocument
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError
 
-from shared.clock import Clock, SystemClock
 from shared.kafka.records import OutboundRecord
 from shared.mongo.indexes import IndexSpec
 from shared.outbox.metrics import OUTBOX_PUBLISHED, OUTBOX_WAITING
@@ -48,7 +47,6 @@ class OutboxRelay(PollingWorker):
         publisher: BatchPublisher,
         settings: ServiceSettings,
         *,
-        clock: Clock | None = None,
         batch: int = BATCH,
     ) -> None:
         self.owner = f"{settings.service_name}-{uuid.uuid4()}"
@@ -57,13 +55,11 @@ class OutboxRelay(PollingWorker):
         self._leases = db[LEASES]
         self._publisher = publisher
         self._lease = timedelta(seconds=settings.outbox_lease_s)
-        self._clock = clock or SystemClock()
         self._batch = batch
         self._held_until: datetime | None = None
 
     async def run_once(self) -> None:
-        if await self.drain() or self._held_until is not None:
-            OUTBOX_WAITING.set(await self._outbox.estimated_document_count())
+        await self.drain()
 
     async def drain(self) -> int:
         """Publish what is waiting now (if this relay holds the lease); returns how many."""
@@ -96,11 +92,15 @@ class OutboxRelay(PollingWorker):
             OUTBOX_PUBLISHED.labels(topic=doc["topic"]).inc()
         if done:
             await self._outbox.delete_many({"_id": {"$in": done}})
-        return len(done), len(docs) == self._batch and not failed_keys
+        full = len(docs) == self._batch
+        if not full:  # every waiting record was read: what failed is what still waits
+            OUTBOX_WAITING.set(len(docs) - len(done))
+        return len(done), full and not failed_keys
 
     async def _hold_lease(self) -> bool:
         """Take or renew the lease when it is not held or runs past half its time."""
-        now = self._clock.now()
+        # Wall-clock time: leases are between processes, whatever clock their domain reads.
+        now = datetime.now(UTC)
         if self._held_until is not None and now < self._held_until - self._lease / 2:
             return True
         until = now + self._lease
