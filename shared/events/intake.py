@@ -29,6 +29,11 @@ class CaseSubmitted(EventData):
 
     procedure_code: Code = Field(description="National code of the procedure, e.g. 1.001776.")
     procedure_name: Text = Field(description="Name of the procedure, in Vietnamese.")
+    procedure_short_name: Text | None = Field(
+        default=None,
+        description="Short name of the procedure for SMS and other short messages, in Vietnamese; "
+        "absent in events before it was added and for procedures the catalogue gives none.",
+    )
     field: Text = Field(description="Field of the procedure (lĩnh vực), in Vietnamese.")
     agency_code: AgencyCode = Field(description="Code of the agency that received the dossier.")
     agency_name: Text = Field(description="Name of that agency, in Vietnamese.")

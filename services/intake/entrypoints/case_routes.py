@@ -7,12 +7,7 @@ from fastapi.concurrency import run_in_threadpool
 
 from services.intake.adapters.receipt_pdf import render_receipt
 from services.intake.domain.case import Case
-from services.intake.domain.commands import (
-    CitizenIdInput,
-    RateService,
-    ReceiveSupplement,
-    SubmitDossier,
-)
+from services.intake.domain.commands import ReceiveSupplement, SubmitDossier
 from services.intake.domain.errors import NotFound
 from services.intake.entrypoints.dependencies import ClerkDep, ContainerDep
 from services.intake.entrypoints.views import CaseView
@@ -77,16 +72,6 @@ async def receive_supplement(
 @router.post("/{code}/result-returned", summary="Trả kết quả cho công dân")
 async def return_result(container: ContainerDep, code: str, clerk: ClerkDep) -> CaseView:
     return CaseView.of(await container.desk.return_result(code, clerk.id))
-
-
-class RatingRequest(RateService):
-    citizen_id: CitizenIdInput
-
-
-@router.post("/{code}/rating", summary="Đánh giá mức độ hài lòng (một lần mỗi hồ sơ)")
-async def rate(container: ContainerDep, code: str, body: RatingRequest) -> CaseView:
-    cmd = RateService(indicators=body.indicators)
-    return CaseView.of(await container.desk.rate(code, body.citizen_id, cmd))
 
 
 async def _case(container: ContainerDep, code: str) -> Case:

@@ -5,10 +5,10 @@ A wrong ID and an unknown code take the same single query and get the same 404 b
 
 from fastapi import APIRouter
 
-from services.intake.domain.commands import Lookup
+from services.intake.domain.commands import CitizenIdInput, Lookup, RateService
 from services.intake.domain.errors import NotFound
 from services.intake.entrypoints.dependencies import ContainerDep
-from services.intake.entrypoints.views import LookupView
+from services.intake.entrypoints.views import CaseView, LookupView
 
 router = APIRouter(tags=["tra cứu"])
 
@@ -21,3 +21,13 @@ async def lookup(container: ContainerDep, body: Lookup) -> LookupView:
     if case is None:
         raise NotFound("code", NOT_FOUND)
     return LookupView.of(case)
+
+
+class RatingRequest(RateService):
+    citizen_id: CitizenIdInput
+
+
+@router.post("/cases/{code}/rating", summary="Đánh giá mức độ hài lòng (một lần mỗi hồ sơ)")
+async def rate(container: ContainerDep, code: str, body: RatingRequest) -> CaseView:
+    cmd = RateService(indicators=body.indicators)
+    return CaseView.of(await container.desk.rate(code, body.citizen_id, cmd))
