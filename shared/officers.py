@@ -1,18 +1,19 @@
-"""Who acts in the department: an officer's account and the role the SSO gateway vouches for.
+"""Who acts in the department: an officer's account, as the identity provider's token vouches for it.
 
 Plain values, so services' domain code can check roles without depending on the HTTP layer.
 """
 
+from collections.abc import Iterable
 from enum import StrEnum
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
-from shared.events.values import StaffId
+from shared.events.values import AgencyCode, StaffId
 from shared.events.workflow import Role
 
 
 class OfficerRole(StrEnum):
-    """The event contract's step roles, plus managers, who read reports but own no step.
+    """The event contract's step roles, plus managers (reports, audit) and administrators.
 
     Each step role has the very value of ``shared.events.workflow.Role``, so a member compares
     (and hashes) equal to its ``Role`` counterpart and no mapping is needed between them.
@@ -23,6 +24,7 @@ class OfficerRole(StrEnum):
     LEADER = Role.LEADER.value
     CLERICAL_OFFICER = Role.CLERICAL_OFFICER.value
     MANAGER = "manager"
+    ADMIN = "admin"
 
 
 ROLE_NAMES = {
@@ -31,11 +33,25 @@ ROLE_NAMES = {
     OfficerRole.LEADER: "Lãnh đạo",
     OfficerRole.CLERICAL_OFFICER: "Văn thư",
     OfficerRole.MANAGER: "Quản lý",
+    OfficerRole.ADMIN: "Quản trị hệ thống",
 }
 
 
+def role_names(roles: Iterable[OfficerRole]) -> str:
+    return ", ".join(ROLE_NAMES[role] for role in sorted(roles))
+
+
 class Officer(BaseModel):
+    """An authenticated officer: account, display name, roles held, and the agency served."""
+
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     id: StaffId
-    role: OfficerRole
+    name: str = Field(min_length=1, max_length=200)
+    roles: frozenset[OfficerRole] = Field(min_length=1)
+    agency: AgencyCode
+
+    def acting_role(self, allowed: Iterable[OfficerRole]) -> OfficerRole | None:
+        """The role in which the officer may do what ``allowed`` admits, if any (stable order)."""
+        held = sorted(self.roles & frozenset(allowed))
+        return held[0] if held else None
