@@ -23,6 +23,11 @@ ProcedureCode = Annotated[
 ]
 DocumentKey = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$")]
 Count = Annotated[int, Strict(), Field(ge=1)]
+# SMS templates put the short name in a 70-character UCS-2 segment next to the case code and date.
+SHORT_NAME_MAX = 40
+ShortName = Annotated[
+    str, StringConstraints(min_length=1, max_length=SHORT_NAME_MAX, strip_whitespace=True)
+]
 
 # Which kind of paper stands in for which: an original serves where a copy is asked for.
 ACCEPTS: dict[CopyKind, frozenset[CopyKind]] = {
@@ -47,6 +52,9 @@ class Procedure(Dated):
     national_code: NationalCode | None = None
     reference: Text = Field(description="Entry of the reference file the data comes from.")
     name: Text
+    short_name: ShortName = Field(
+        description="Name a citizen recognises in an SMS, at most 40 characters, with diacritics."
+    )
     field: ProcedureField
     level: Level = Field(description="Level that decides (cấp thực hiện).")
     receiving_levels: tuple[Level, ...] = Field(min_length=1)

@@ -83,7 +83,7 @@ class Reception:
             case_code=case_code(agency.code, received_at, number),
             received_at=received_at,
             due_at=due_at,
-        )
+        ).model_copy(update={"procedure_short_name": procedure.short_name})
         return Case.received(submitted), new_event(submitted, time=received_at)
 
     def _catalogue_entries(
