@@ -11,6 +11,7 @@ from typing import Any
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from aiokafka.errors import TopicAlreadyExistsError, for_code
 
+from shared.kafka.connection import client_options
 from shared.kafka.deadletter import dlq_topic
 from shared.settings import ServiceSettings
 
@@ -32,7 +33,7 @@ async def ensure_topics(
     names = [settings.topic(t) for t in topics]
     if with_dead_letters:
         names += [settings.topic(dlq_topic(t)) for t in topics]
-    admin = AIOKafkaAdminClient(bootstrap_servers=settings.kafka_bootstrap_servers)
+    admin = AIOKafkaAdminClient(**client_options(settings))
     try:
         # Inside the try: a start that fails half-way still has connections to close.
         await admin.start()

@@ -23,6 +23,7 @@ from aiokafka.structs import ConsumerRecord
 
 from shared.events.codec import DecodeError, decode
 from shared.events.envelope import Envelope
+from shared.kafka.connection import client_options
 from shared.kafka.delivery import Delivery, RawPublisher
 from shared.kafka.metrics import CONSUMER_LAG, EVENTS_CONSUMED, HANDLER_DURATION
 from shared.kafka.rebalance import CommitOnRevoke, Partitions
@@ -79,7 +80,7 @@ class EventConsumer:
             transient=transient,
         )
         self._consumer = AIOKafkaConsumer(
-            bootstrap_servers=settings.kafka_bootstrap_servers,
+            **client_options(settings),
             group_id=self.group,
             client_id=settings.service_name,
             enable_auto_commit=False,

@@ -9,6 +9,7 @@ from aiokafka import AIOKafkaProducer
 from aiokafka.structs import RecordMetadata
 
 from shared.events.envelope import Envelope
+from shared.kafka.connection import client_options
 from shared.kafka.metrics import EVENTS_PUBLISHED
 from shared.kafka.records import Headers, OutboundRecord, record_for
 from shared.settings import ServiceSettings
@@ -23,7 +24,7 @@ class EventProducer:
     def __init__(self, settings: ServiceSettings) -> None:
         self._settings = settings
         self._producer = AIOKafkaProducer(
-            bootstrap_servers=settings.kafka_bootstrap_servers,
+            **client_options(settings),
             client_id=settings.service_name,
             enable_idempotence=True,
             acks="all",

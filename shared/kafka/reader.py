@@ -5,6 +5,7 @@ import asyncio
 from aiokafka import AIOKafkaConsumer
 from aiokafka.structs import ConsumerRecord
 
+from shared.kafka.connection import client_options
 from shared.settings import ServiceSettings
 
 POLL_MS = 100
@@ -20,7 +21,7 @@ async def read_topic(
     """
     reader = AIOKafkaConsumer(
         settings.topic(topic),
-        bootstrap_servers=settings.kafka_bootstrap_servers,
+        **client_options(settings),
         auto_offset_reset="earliest",
         enable_auto_commit=False,
     )

@@ -26,7 +26,21 @@ def mongo_client(settings: ServiceSettings, **options: Any) -> AsyncMongoClient[
         # of holding it for the driver's default 30 s.
         "serverSelectionTimeoutMS": 5000,
     }
-    return AsyncMongoClient(settings.mongodb_uri, **{**defaults, **options})
+    options = {**defaults, **credentials(settings), **options}
+    return AsyncMongoClient(settings.mongodb_uri, **options)
+
+
+def credentials(settings: ServiceSettings) -> dict[str, Any]:
+    """The driver's options for a user given apart from the URI (a URI's own user still works)."""
+    if settings.mongodb_username is None or settings.mongodb_password is None:
+        return {}
+    options: dict[str, Any] = {
+        "username": settings.mongodb_username,
+        "password": settings.mongodb_password.get_secret_value(),
+    }
+    if settings.mongodb_auth_source:
+        options["authSource"] = settings.mongodb_auth_source
+    return options
 
 
 def service_database(

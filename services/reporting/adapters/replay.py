@@ -13,6 +13,7 @@ from aiokafka.structs import ConsumerRecord
 
 from shared.events.codec import DecodeError, decode
 from shared.events.envelope import Envelope
+from shared.kafka.connection import client_options
 from shared.settings import ServiceSettings
 
 log = logging.getLogger(__name__)
@@ -32,7 +33,7 @@ class TopicReplay:
         self._batch_size = batch_size
         self.stats = ReplayStats()
         self._consumer = AIOKafkaConsumer(
-            bootstrap_servers=settings.kafka_bootstrap_servers,
+            **client_options(settings),
             client_id=f"{settings.service_name}-rebuild",
             group_id=None,
             enable_auto_commit=False,
@@ -82,7 +83,7 @@ class TopicReplay:
         return {tp: end for tp, end in ends.items() if end > starts[tp]}
 
     async def _partitions(self) -> list[TopicPartition]:
-        admin = AIOKafkaAdminClient(bootstrap_servers=self._settings.kafka_bootstrap_servers)
+        admin = AIOKafkaAdminClient(**client_options(self._settings))
         await admin.start()
         try:
             described = await admin.describe_topics(list(self._topics))
