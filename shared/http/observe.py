@@ -21,6 +21,10 @@ _CASE_CODE = re.compile(CASE_CODE_PATTERN)
 # Probes and scrapes arrive every few seconds; at INFO they would drown the real traffic.
 _QUIET_PATHS = frozenset({"/healthz", "/readyz", "/metrics"})
 UNMATCHED_ROUTE = "<unmatched>"
+# Metric labels come from a fixed set whatever a client sends: a method of its own invention or a
+# path that matches no route (which may hold a phone number) would add a label set each.
+KNOWN_METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
+OTHER_METHOD = "OTHER"
 
 
 class RequestObservationMiddleware:
@@ -69,9 +73,17 @@ def _request_id(scope: Scope) -> str:
     return uuid4().hex
 
 
+def metric_labels(scope: Scope, status: int) -> dict[str, str]:
+    """Method, route template and status: only known methods and the app's own templates."""
+    method = scope["method"] if scope["method"] in KNOWN_METHODS else OTHER_METHOD
+    route = getattr(scope.get("route"), "path", None)
+    if not isinstance(route, str) or not route:
+        route = UNMATCHED_ROUTE
+    return {"method": method, "route": route, "status": str(status)}
+
+
 def _record(scope: Scope, status: int, seconds: float) -> None:
-    route = getattr(scope.get("route"), "path", None) or UNMATCHED_ROUTE
-    labels = {"method": scope["method"], "route": route, "status": str(status)}
+    labels = metric_labels(scope, status)
     HTTP_REQUESTS.labels(**labels).inc()
     HTTP_REQUEST_DURATION.labels(**labels).observe(seconds)
     level = logging.DEBUG if scope["path"] in _QUIET_PATHS else logging.INFO

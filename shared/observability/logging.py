@@ -1,4 +1,9 @@
-"""Structured JSON logs; every line carries the case code and event id in scope, if any."""
+"""Structured JSON logs; every line carries the case code and event id in scope, if any.
+
+No line carries personal data: ``PersonalDataFilter`` masks ID numbers, phone numbers and e-mail
+local parts in every record that reaches the service's handler (uvicorn's included), and the JSON
+formatter masks what it adds itself (the log context) as well.
+"""
 
 import json
 import logging
@@ -7,6 +12,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import UTC, datetime
+
+from shared.observability.masking import mask, mask_value
 
 _context: ContextVar[dict[str, str]] = ContextVar("log_context", default={})  # noqa: B039
 
@@ -22,31 +29,78 @@ def log_context(**fields: object) -> Iterator[None]:
         _context.reset(token)
 
 
+class PersonalDataFilter(logging.Filter):
+    """Masks a record in place, so every handler and formatter after it sees it masked.
+
+    Arguments are masked one by one, which keeps their shape for formatters that read them
+    (uvicorn's access formatter unpacks ``record.args``); if the formatted message still holds
+    personal data (a number split across arguments, an integer argument), the record is reduced to
+    that message, masked.
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        mask_record(record)
+        return True
+
+
+def mask_record(record: logging.LogRecord) -> None:
+    record.msg = mask(record.msg if isinstance(record.msg, str) else str(record.msg))
+    if isinstance(record.args, tuple):
+        record.args = tuple(mask_value(arg) for arg in record.args)
+    elif record.args:
+        record.args = {key: mask_value(arg) for key, arg in record.args.items()}
+    try:
+        message = record.getMessage()
+    except (TypeError, ValueError):
+        message = None  # a broken format string: logging reports it when the record is written
+    if message is not None and mask(message) != message:
+        record.msg, record.args = mask(message), None
+    if record.exc_info and not record.exc_text:
+        record.exc_text = logging.Formatter().formatException(record.exc_info)
+    if record.exc_text:
+        record.exc_text = mask(record.exc_text)
+    if record.stack_info:
+        record.stack_info = mask(record.stack_info)
+    fields = getattr(record, "fields", None)
+    if isinstance(fields, dict):
+        record.fields = mask_value(fields)
+
+
 class JsonFormatter(logging.Formatter):
     def __init__(self, service: str) -> None:
         super().__init__()
         self._service = service
 
     def format(self, record: logging.LogRecord) -> str:
-        line = {
+        line: dict[str, object] = {
             "time": datetime.fromtimestamp(record.created, UTC).isoformat(),
             "level": record.levelname,
             "service": self._service,
             "logger": record.name,
-            "message": record.getMessage(),
-            **_context.get(),
+            "message": mask(record.getMessage()),
+            **{key: mask(value) for key, value in _context.get().items()},
         }
         extra = getattr(record, "fields", None)
         if isinstance(extra, dict):
-            line.update(extra)
-        if record.exc_info:
-            line["exception"] = self.formatException(record.exc_info)
+            line.update({key: mask_value(value) for key, value in extra.items()})
+        if record.exc_info and not record.exc_text:
+            record.exc_text = self.formatException(record.exc_info)
+        if record.exc_text:
+            line["exception"] = mask(record.exc_text)
         return json.dumps(line, ensure_ascii=False, default=str)
+
+
+# Uvicorn's loggers: a filter on a logger sees only records logged there, so each gets its own,
+# for the lines it writes through handlers of its own (before the app starts, or when a deployment
+# keeps uvicorn's log config).
+UVICORN_LOGGERS = ("uvicorn", "uvicorn.error", "uvicorn.access")
 
 
 def configure_logging(service: str, level: str = "INFO") -> None:
     handler = logging.StreamHandler(sys.stdout)
     handler.setFormatter(JsonFormatter(service))
+    # On the handler, so records of every logger that propagates to the root are masked.
+    handler.addFilter(PersonalDataFilter())
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level.upper())
@@ -57,3 +111,11 @@ def configure_logging(service: str, level: str = "INFO") -> None:
         if server_logger.handlers:
             server_logger.handlers.clear()
             server_logger.propagate = True
+    install_on_uvicorn_loggers()
+
+
+def install_on_uvicorn_loggers() -> None:
+    for name in UVICORN_LOGGERS:
+        server_logger = logging.getLogger(name)
+        if not any(isinstance(f, PersonalDataFilter) for f in server_logger.filters):
+            server_logger.addFilter(PersonalDataFilter())
