@@ -36,6 +36,10 @@ class StackConfig:
     data_dir: Path
     ports: Mapping[str, int]
     host: str = HOST
+    # Opt-in authentication, as in production: Kafka's client listener takes SASL SCRAM-SHA-512
+    # only, and the store runs with --auth. Off by default: the shared local stack stays open.
+    kafka_sasl: bool = False
+    store_auth: bool = False
 
     @classmethod
     def from_env(
@@ -45,6 +49,8 @@ class StackConfig:
         cache_dir: Path | None = None,
         data_dir: Path | None = None,
         ports: Mapping[str, int] | None = None,
+        kafka_sasl: bool | None = None,
+        store_auth: bool | None = None,
     ) -> "StackConfig":
         """The configuration named by ``env`` (default: the process environment), then overrides."""
         env = os.environ if env is None else env
@@ -52,7 +58,13 @@ class StackConfig:
         chosen.update(ports or {})
         cache_dir = cache_dir or Path(env.get("DEVSTACK_CACHE", REPO_ROOT / ".cache"))
         data_dir = data_dir or Path(env.get("DEVSTACK_DATA", REPO_ROOT / ".run"))
-        return cls(cache_dir=cache_dir.resolve(), data_dir=data_dir.resolve(), ports=chosen)
+        return cls(
+            cache_dir=cache_dir.resolve(),
+            data_dir=data_dir.resolve(),
+            ports=chosen,
+            kafka_sasl=_flag(env, "DEVSTACK_KAFKA_SASL") if kafka_sasl is None else kafka_sasl,
+            store_auth=_flag(env, "DEVSTACK_STORE_AUTH") if store_auth is None else store_auth,
+        )
 
     def port(self, setting: str) -> int:
         return self.ports[setting]
@@ -74,3 +86,12 @@ def _port(env: Mapping[str, str], name: str, default: int) -> int:
     if not raw.isdigit() or not 0 < int(raw) < 65536:
         raise StackError(f"{name}={raw!r} is not a TCP port number (1-65535)")
     return int(raw)
+
+
+def _flag(env: Mapping[str, str], name: str) -> bool:
+    raw = env.get(name, "").strip().lower()
+    if raw in {"", "0", "false", "no", "off"}:
+        return False
+    if raw in {"1", "true", "yes", "on"}:
+        return True
+    raise StackError(f"{name}={raw!r} is neither on (1, true, yes) nor off (0, false, no)")

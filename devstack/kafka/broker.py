@@ -10,9 +10,12 @@ from pathlib import Path
 from aiokafka.admin import AIOKafkaAdminClient
 
 from devstack.component import Component
+from devstack.credentials import credentials
 from devstack.errors import StackError
 from devstack.install import Stamp, require_tool, run_tool
 from devstack.network import accepts_connections
+from shared.kafka.connection import client_options
+from shared.settings import ServiceSettings
 
 HERE = Path(__file__).resolve().parent
 POM = HERE / "pom.xml"
@@ -29,6 +32,11 @@ JVM_OPTIONS = (
     "-XX:+ExitOnOutOfMemoryError",
     "-Djava.awt.headless=true",
 )
+# With DEVSTACK_KAFKA_SASL: the mechanism production uses, the broker's own user (it talks to
+# itself over the client listener) and the user the services and tests connect as.
+SASL_MECHANISM = "SCRAM-SHA-512"
+BROKER_USER = "broker"
+CLIENT_USER = "onestop"
 
 
 class Kafka(Component):
@@ -88,7 +96,9 @@ class Kafka(Component):
         properties = self.home / "server.properties"
         properties.write_text(self._server_properties())
         formatted = self.home / "formatted.json"
-        wanted = {"controller_port": self.config.port("KAFKA_CONTROLLER_PORT")}
+        wanted: dict[str, object] = {"controller_port": self.config.port("KAFKA_CONTROLLER_PORT")}
+        if self.config.kafka_sasl:  # only then: storage formatted before this option stays valid
+            wanted["sasl"] = SASL_MECHANISM
         if (self._storage_dir() / "meta.properties").is_file():
             _check_formatted_for(formatted, wanted)
             return
@@ -114,7 +124,7 @@ class Kafka(Component):
         if not await accepts_connections(host, port):
             raise ConnectionError(f"nothing accepts connections on {host}:{port} yet")
         admin = AIOKafkaAdminClient(
-            bootstrap_servers=self.bootstrap_servers,
+            **client_options(self.client_settings()),
             client_id="devstack-probe",
             request_timeout_ms=5000,
         )
@@ -127,7 +137,25 @@ class Kafka(Component):
             raise ConnectionError("the metadata response names no broker yet")
 
     def environment(self) -> dict[str, str]:
-        return {"KAFKA_BOOTSTRAP_SERVERS": self.bootstrap_servers}
+        found = {"KAFKA_BOOTSTRAP_SERVERS": self.bootstrap_servers}
+        if self.config.kafka_sasl:
+            found |= {
+                "KAFKA_SECURITY_PROTOCOL": "SASL_PLAINTEXT",
+                "KAFKA_SASL_MECHANISM": SASL_MECHANISM,
+                "KAFKA_SASL_USERNAME": CLIENT_USER,
+                "KAFKA_SASL_PASSWORD": self.passwords()[CLIENT_USER],
+            }
+        return found
+
+    def client_settings(self) -> ServiceSettings:
+        """Settings of a client of this broker, credentials included when it asks for them."""
+        return ServiceSettings.model_validate(
+            {key.lower(): value for key, value in self.environment().items()}
+        )
+
+    def passwords(self) -> dict[str, str]:
+        """The SCRAM users of a SASL broker (generated once per data folder)."""
+        return credentials(self.home / "credentials.json", (BROKER_USER, CLIENT_USER))
 
     def _storage_dir(self) -> Path:
         return self.home / "storage"
@@ -145,6 +173,7 @@ class Kafka(Component):
             "listener.security.protocol.map": "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT",
             "controller.listener.names": "CONTROLLER",
             "inter.broker.listener.name": "PLAINTEXT",
+            **(self._sasl_properties(broker, controller) if self.config.kafka_sasl else {}),
             "log.dirs": str(self._storage_dir()),
             "num.partitions": "3",
             "auto.create.topics.enable": "true",
@@ -160,6 +189,34 @@ class Kafka(Component):
         lines += [f"{key}={value}" for key, value in settings.items()]
         return "\n".join(lines) + "\n"
 
+    def _sasl_properties(self, broker: str, controller: str) -> dict[str, str]:
+        """The client listener takes SCRAM only (the broker itself logs in as BROKER_USER); the
+        controller listener stays on loopback in plaintext, as KRaft's own channel."""
+        password = self.passwords()[BROKER_USER]
+        login = "org.apache.kafka.common.security.scram.ScramLoginModule required"
+        return {
+            "listeners": f"SASL_PLAINTEXT://{broker},CONTROLLER://{controller}",
+            "advertised.listeners": f"SASL_PLAINTEXT://{broker},CONTROLLER://{controller}",
+            "listener.security.protocol.map": "SASL_PLAINTEXT:SASL_PLAINTEXT,CONTROLLER:PLAINTEXT",
+            "inter.broker.listener.name": "SASL_PLAINTEXT",
+            "sasl.enabled.mechanisms": SASL_MECHANISM,
+            "sasl.mechanism.inter.broker.protocol": SASL_MECHANISM,
+            f"listener.name.sasl_plaintext.{SASL_MECHANISM.lower()}.sasl.jaas.config": (
+                f'{login} username="{BROKER_USER}" password="{password}";'
+            ),
+        }
+
+    def _scram_users(self) -> list[str]:
+        """``format`` options that store the SCRAM users in the metadata log from the start."""
+        if not self.config.kafka_sasl:
+            return []
+        users = self.passwords().items()
+        return [
+            option
+            for name, password in users
+            for option in ("--add-scram", f"{SASL_MECHANISM}=[name={name},password={password}]")
+        ]
+
     def _format_storage(self, java: str, properties: Path) -> None:
         tool = [java, "-Xmx256m", f"-Dlog4j2.configurationFile={LOG4J_CONFIG}"]
         tool += [f"-Dkafka.logs.dir={self.config.logs_dir}", "-cp", f"{self.lib_dir}/*"]
@@ -171,7 +228,11 @@ class Kafka(Component):
             raise StackError(f"kafka.tools.StorageTool random-uuid printed {uuid!r}")
         # --standalone because the quorum is given by controller.quorum.bootstrap.servers.
         run_tool(
-            [*tool, "format", "-t", uuid, "-c", str(properties), "--standalone"],
+            [
+                *tool,
+                *("format", "-t", uuid, "-c", str(properties), "--standalone"),
+                *self._scram_users(),
+            ],
             what="Formatting Kafka storage",
             cwd=self.home,
         )
@@ -190,11 +251,12 @@ def _require_java() -> str:
     return java
 
 
-def _check_formatted_for(record: Path, wanted: dict[str, int]) -> None:
+def _check_formatted_for(record: Path, wanted: dict[str, object]) -> None:
     """Refuse a controller port other than the one the storage was formatted with.
 
     The voter set written at format time names the controller's address, so a changed
-    KAFKA_CONTROLLER_PORT needs fresh storage.
+    KAFKA_CONTROLLER_PORT needs fresh storage; so does SASL turned on later (its users are
+    written at format time).
     """
     try:
         found = json.loads(record.read_text())

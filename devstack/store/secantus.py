@@ -19,11 +19,14 @@ without upsert (services/intake/adapters/case_sequences.py).
 
 import sys
 from pathlib import Path
+from typing import Any
 
 from pymongo import AsyncMongoClient
 
 from devstack.component import Component
+from devstack.credentials import credentials
 from devstack.install import Stamp, run_tool
+from devstack.store.users import ADMIN_USER, CLIENT_USER, provision_users
 
 # A beta with one maintainer: the exact version the checks of ENGINEERING.md were run on.
 REQUIREMENT = "secantusdb==0.7.0b3"
@@ -48,8 +51,19 @@ class SecantusDB(Component):
     def mongodb_uri(self) -> str:
         # journal=true: a write is acknowledged once it is in the store's log, so a kill -9 of the
         # store right after an acknowledgement loses nothing (without it the last writes can go).
+        return self.uri_for(CLIENT_USER) if self.config.store_auth else self.uri_for(None)
+
+    def uri_for(self, user: str | None) -> str:
+        """The URI of the store, logged in as ``user`` (ADMIN_USER may create more users)."""
         address = f"{self.config.host}:{self.config.port('MONGODB_PORT')}"
-        return f"mongodb://{address}/?replicaSet=secantus&journal=true"
+        if user is None:
+            return f"mongodb://{address}/?replicaSet=secantus&journal=true"
+        login = f"{user}:{self.passwords()[user]}@"
+        return f"mongodb://{login}{address}/?replicaSet=secantus&journal=true&authSource=admin"
+
+    def passwords(self) -> dict[str, str]:
+        """The store's users with --auth (generated once per data folder)."""
+        return credentials(self.home / "credentials.json", (ADMIN_USER, CLIENT_USER))
 
     def _stamp(self) -> Stamp:
         return Stamp(self.venv / "installed.sha256", [], extra=REQUIREMENT)
@@ -75,8 +89,21 @@ class SecantusDB(Component):
     def prepare(self) -> None:
         super().prepare()
         (self.home / _EMPTY_CONFIG).touch()
+        provisioned = self.home / "users.created"
+        if self.config.store_auth and not provisioned.is_file():
+            provision_users(
+                lambda port: self._server_argv(auth=False, port=port),
+                self.config.host,
+                self.passwords(),
+                self.console_log,
+            )
+            provisioned.touch()
 
     def command(self) -> list[str]:
+        return self._server_argv(auth=self.config.store_auth)
+
+    def _server_argv(self, *, auth: bool, port: int | None = None) -> list[str]:
+        """The server's argv; without ``port``, the stack's port (``provision_users`` adds one)."""
         # The interpreter named explicitly: the command line we start is the one /proc shows,
         # which is how the stack recognises its process (a shebang would put it in front).
         return [
@@ -84,17 +111,18 @@ class SecantusDB(Component):
             str(self.server),
             f"--config={self.home / _EMPTY_CONFIG}",
             f"--host={self.config.host}",
-            f"--port={self.config.port('MONGODB_PORT')}",
+            f"--port={port or self.config.port('MONGODB_PORT')}",
             f"--storage-path={self.home / 'data'}",
             # Every commit on disk before it is acknowledged: ``journal=true`` in the URI covers
             # single writes, but 0.7.0b3 ignores it on commitTransaction (a kill -9 lost
             # committed units of work whose events had already been published).
             "--sync-on-commit",
             "--log-level=WARNING",
+            *(["--auth"] if auth else []),
         ]
 
     async def probe(self) -> None:
-        client: AsyncMongoClient = AsyncMongoClient(
+        client: AsyncMongoClient[dict[str, Any]] = AsyncMongoClient(
             self.mongodb_uri, serverSelectionTimeoutMS=2000, connectTimeoutMS=2000
         )
         try:
