@@ -21,11 +21,12 @@ from aiokafka import AIOKafkaConsumer, TopicPartition
 from aiokafka.errors import KafkaError
 from aiokafka.structs import ConsumerRecord
 
-from shared.events.codec import DecodeError, decode
+from shared.events.codec import DecodeError
 from shared.events.envelope import Envelope
 from shared.kafka.connection import client_options
 from shared.kafka.delivery import Delivery, RawPublisher
 from shared.kafka.metrics import CONSUMER_LAG, EVENTS_CONSUMED, HANDLER_DURATION
+from shared.kafka.provenance import read_event
 from shared.kafka.rebalance import CommitOnRevoke, Partitions
 from shared.kafka.retry import TransientCheck, is_infrastructure_outage
 from shared.kafka.subscriptions import Subscriptions
@@ -155,8 +156,8 @@ class EventConsumer:
         decoded: list[Envelope[Any]] = []
         for record in records:
             try:
-                decoded.append(decode(record.value, topic=topic))
-            except DecodeError:
+                decoded.append(read_event(record.value, topic=topic))
+            except DecodeError:  # malformed, or from a foreign source
                 decoded = []  # keep the order simple: take this batch one by one
                 break
         if decoded and await self._apply_batch(topic, decoded):

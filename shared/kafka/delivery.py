@@ -8,10 +8,11 @@ from typing import Any, Protocol
 
 from aiokafka.structs import ConsumerRecord
 
-from shared.events.codec import DecodeError, decode
+from shared.events.codec import DecodeError
 from shared.events.envelope import Envelope
 from shared.kafka.deadletter import Failure, dead_letter_parcels, dlq_topic
 from shared.kafka.metrics import EVENTS_CONSUMED, HANDLER_DURATION
+from shared.kafka.provenance import ForeignSource, read_event
 from shared.kafka.records import Headers
 from shared.kafka.retry import (
     PermanentFailure,
@@ -65,11 +66,12 @@ class Delivery:
         """Deliver ``record`` taken from the catalogue topic ``topic``."""
         with log_context(topic=topic, partition=record.partition, offset=record.offset):
             try:
-                event = decode(record.value, topic=topic)
+                event = read_event(record.value, topic=topic)
             except DecodeError as exc:
-                log.error("undecodable message: %s", exc.reason)
+                log.error("unacceptable message: %s", exc.reason)
                 failure = Failure(exc.reason, attempts=1, exception_type=type(exc).__name__)
-                return await self._dead_letter(record, topic, failure, "decode_error")
+                outcome = "foreign_source" if isinstance(exc, ForeignSource) else "decode_error"
+                return await self._dead_letter(record, topic, failure, outcome)
             with log_context(case_code=event.subject, event_id=event.id):
                 return await self._handle(record, topic, event)
 

@@ -7,7 +7,8 @@ from prometheus_client import Counter, Gauge, Histogram
 
 EVENTS_CONSUMED = Counter(
     "onestop_events_consumed_total",
-    "Messages taken from Kafka, by outcome: ok, retried, dead_lettered, decode_error.",
+    "Messages taken from Kafka, by outcome: ok, retried, dead_lettered, decode_error, "
+    "foreign_source (a source that does not own the topic).",
     ["topic", "outcome"],
 )
 EVENTS_PUBLISHED = Counter(
