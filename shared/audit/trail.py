@@ -39,9 +39,13 @@ class ChainHead:
 
     @classmethod
     def of(cls, document: Mapping[str, Any] | None) -> "ChainHead":
+        """``ValueError`` for a head document altered out of shape."""
         if document is None:
             return cls()
-        return cls(document["sequence"], document["hash"], document["version"])
+        sequence, hash_, version = (document.get(k) for k in ("sequence", "hash", "version"))
+        if isinstance(sequence, int) and isinstance(hash_, str) and isinstance(version, int):
+            return cls(sequence, hash_, version)
+        raise ValueError("the audit head is malformed")
 
 
 async def append_audit(

@@ -202,6 +202,14 @@ async def test_a_head_that_does_not_match_the_last_entry_is_named(
     await _assert_broken(db, ChainProblem.HEAD_MISMATCH, 3)
 
 
+async def test_a_head_altered_out_of_shape_matches_no_entry(
+    db: AsyncDatabase[Document],
+) -> None:
+    await chain_of(db, 3)
+    await db[HEAD].update_one({}, {"$unset": {"sequence": ""}})
+    await _assert_broken(db, ChainProblem.HEAD_MISMATCH, 1)
+
+
 async def test_an_entry_written_around_the_trail_is_found(db: AsyncDatabase[Document]) -> None:
     await chain_of(db, 3)
     last = await db[ENTRIES].find_one({"sequence": 3}, {"_id": 0})
