@@ -17,11 +17,13 @@ from services.notify.adapters.sms_gateway import HttpSmsGateway
 from services.notify.adapters.smtp import SmtpSender
 from services.notify.adapters.templates import TemplateRenderer
 from services.notify.domain.delivery import RetryPolicy
+from services.notify.domain.privacy import DeliveryKeys
+from services.notify.domain.senders import SenderNames
 from services.notify.entrypoints.consumers import notify_consumer
 from services.notify.service_layer.dispatch import Dispatcher, Lanes, MailIdentity
 from services.notify.service_layer.handlers import Notifier
 from services.notify.service_layer.outcomes import OUTCOME_TOPICS, OutcomeEvents
-from services.notify.service_layer.planning import Retention
+from services.notify.service_layer.planning import Identity, Retention
 from services.notify.settings import NotifySettings
 from shared.clock import Clock, SystemClock
 from shared.http.container import ServiceContainer, open_container
@@ -42,6 +44,8 @@ class NotifyContainer(ServiceContainer[NotifySettings]):
     relay: OutboxRelay
     uow: UnitOfWork
     clock: Clock
+    # Agencies' brandnames and the key of the log's hashes (look-ups by recipient).
+    identity: Identity
 
 
 @asynccontextmanager
@@ -58,7 +62,10 @@ async def bootstrap(
         deliveries = MongoDeliveryLog(base.db, uow)
         outcomes = OutcomeEvents(settings.topic, settings.topic(settings.service_name))
         dispatcher = dispatcher_for(stack, settings, deliveries, outcomes, clock)
-        notifier = Notifier(deliveries, template_renderer(settings), outcomes, retention(settings))
+        rules = identity(settings)
+        notifier = Notifier(
+            deliveries, template_renderer(settings), outcomes, retention(settings), rules
+        )
 
         def planned() -> None:
             # The consumer's units plan deliveries: the dispatcher need not wait for its poll.
@@ -75,7 +82,7 @@ async def bootstrap(
             "consumer", lambda: notify_consumer(settings, notifier, consumer_uow, base.producer)
         )
         yield NotifyContainer(
-            base, deliveries, MongoOptOuts(base.db), dispatcher, notifier, relay, uow, clock
+            base, deliveries, MongoOptOuts(base.db), dispatcher, notifier, relay, uow, clock, rules
         )
 
 
@@ -90,6 +97,12 @@ def retention(settings: NotifySettings) -> Retention:
     return Retention(
         log=timedelta(days=settings.notify_log_retention_days),
         message=timedelta(days=settings.notify_message_retention_days),
+    )
+
+
+def identity(settings: NotifySettings) -> Identity:
+    return Identity(
+        DeliveryKeys(settings.notify_hash_key.get_secret_value()), SenderNames(settings.sms_senders)
     )
 
 

@@ -1,11 +1,20 @@
 """Settings of the notify service, read from its environment."""
 
-from typing import Any, Literal
+import re
+from typing import Any, Literal, Self
 
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, field_validator, model_validator
 
+from services.notify.domain.privacy import DEVELOPMENT_KEY
+from services.notify.domain.senders import check_brandname
 from services.notify.domain.sms import SmsMode
+from shared.auth.settings import Environment
+from shared.events.values import AGENCY_CODE_PATTERN
 from shared.http import HttpSettings
+
+# Every SMS ends with the lookup link (LOOKUP_URL?ma=<case code>); the templates are measured to
+# fit their segments with an address this long (tests/unit/test_notify_sms_fit.py).
+LOOKUP_URL_MAX_CHARS = 40
 
 # The JSON body sent to the SMS gateway. String values that are exactly a placeholder are replaced:
 # {to} phone number, {text} message, {sender} brand name, {unicode} true/false, {unicode_flag} 1/0,
@@ -45,13 +54,18 @@ class NotifySettings(HttpSettings):
     # HTTP header carrying the delivery reference as an idempotency key (empty: none), so a
     # gateway that honours it drops a repeat of one send; {reference} in the body says the same.
     sms_gateway_idempotency_header: str = "Idempotency-Key"
+    # The default brandname, and each agency's own (JSON: {"SNV": "SONOIVU NA"}); an agency code
+    # without one takes its dotted parent's ("SNV.NA" -> "SNV"), else the default.
     sms_sender: str = "MOTCUA"
+    sms_senders: dict[str, str] = Field(default_factory=dict)
     # Unaccented GSM-7 (160 a segment, cheaper) or Unicode with diacritics (UCS-2, 70).
     sms_mode: SmsMode = SmsMode.UNACCENTED
 
     # What the templates say about the office.
     office_name: str = "Bộ phận Một cửa"
-    lookup_url: str = "http://127.0.0.1:8001/tra-cuu"
+    lookup_url: str = Field(
+        default="http://127.0.0.1:8001/tra-cuu", min_length=1, max_length=LOOKUP_URL_MAX_CHARS
+    )
 
     # Provider retries: attempts in all, then the message is dead.
     notify_max_attempts: int = Field(default=6, ge=1)
@@ -67,5 +81,32 @@ class NotifySettings(HttpSettings):
 
     # Retention: the delivery log (masked recipient, template, parameters' hash, attempts) and,
     # much shorter, the messages themselves (address, text): an officer can resend while it is kept.
-    notify_log_retention_days: int = Field(default=365, ge=1)
-    notify_message_retention_days: int = Field(default=30, ge=1)
+    # Bounded so that no date computed from them can leave the calendar.
+    notify_log_retention_days: int = Field(default=365, ge=1, le=36_500)
+    notify_message_retention_days: int = Field(default=30, ge=1, le=3_650)
+    # The key of the log's hashes (recipients, parameters): HMAC-SHA-256. The development default
+    # is refused in production, where anyone who read the code could compute the hashes.
+    notify_hash_key: SecretStr = SecretStr(DEVELOPMENT_KEY)
+
+    @field_validator("sms_sender")
+    @classmethod
+    def _brandname(cls, value: str) -> str:
+        return check_brandname(value)
+
+    @field_validator("sms_senders")
+    @classmethod
+    def _brandnames(cls, value: dict[str, str]) -> dict[str, str]:
+        for agency, name in value.items():
+            if not re.match(AGENCY_CODE_PATTERN, agency):
+                raise ValueError(f"{agency!r} is no agency code")
+            check_brandname(name)
+        return value
+
+    @model_validator(mode="after")
+    def _no_development_key_in_production(self) -> Self:
+        key = self.notify_hash_key.get_secret_value()
+        if self.environment is Environment.PRODUCTION and key == DEVELOPMENT_KEY:
+            raise ValueError("NOTIFY_HASH_KEY is the development default; set a secret of its own")
+        if len(key) < 16:
+            raise ValueError("NOTIFY_HASH_KEY must be at least 16 characters")
+        return self

@@ -18,10 +18,18 @@ from services.notify.domain.delivery import (
     RetryPolicy,
 )
 from services.notify.domain.messages import SmsContent
+from services.notify.domain.privacy import DeliveryKeys
+from services.notify.domain.senders import SenderNames
 from services.notify.domain.sms import SmsMode
 from services.notify.service_layer.dispatch import NO_CONTENT, Dispatcher, Lanes, MailIdentity
 from services.notify.service_layer.outcomes import OutcomeEvents
-from services.notify.service_layer.planning import OPTED_OUT, Plan, Retention, plan_delivery
+from services.notify.service_layer.planning import (
+    OPTED_OUT,
+    Identity,
+    Plan,
+    Retention,
+    plan_delivery,
+)
 from services.notify.service_layer.ports import Claimed, Outcome, ProviderError
 from shared.clock import ManualClock
 from shared.events.codec import encode, new_event
@@ -39,6 +47,8 @@ LEASE = timedelta(seconds=60)
 RETENTION = Retention(log=timedelta(days=365), message=timedelta(days=30))
 SMS, EMAIL = NotificationChannel.SMS, NotificationChannel.EMAIL
 RENDERER = TemplateRenderer(SmsMode.UNACCENTED, {"office_name": "X", "lookup_url": "Y"})
+KEYS = DeliveryKeys("a test key of the delivery log")
+IDENTITY = Identity(KEYS, SenderNames({"SNV": "SONOIVU NA"}))
 
 
 class FakeQueue:
@@ -151,6 +161,7 @@ def planned(event: Envelope, channel: NotificationChannel) -> Plan:
         renderer=RENDERER,
         now=START,
         retention=RETENTION,
+        identity=IDENTITY,
     )
 
 
@@ -158,12 +169,30 @@ def test_a_plan_is_due_now_and_its_log_entry_keeps_no_personal_data() -> None:
     plan = planned(submitted(), SMS)
     assert (plan.delivery.status, plan.delivery.due_at) == (DeliveryStatus.PENDING, START)
     assert plan.delivery.recipient_masked == "+8491*****78"
+    # Keyed hashes: found again from the address only with the deployment's key.
+    assert plan.delivery.recipient_hash == KEYS.recipient(SMS, "+84912345678")
+    assert plan.delivery.recipient_hash != DeliveryKeys.development().recipient(SMS, "+84912345678")
     assert len(plan.delivery.params_hash) == 64
     assert plan.delivery.expires_at == START + RETENTION.log
     logged = plan.delivery.model_dump_json()
     assert "+84912345678" not in logged and APPLICANT.full_name not in logged
     assert plan.message is not None and plan.message.recipient == "+84912345678"
     assert plan.message.expires_at == START + RETENTION.message
+
+
+def test_an_sms_goes_under_the_brandname_of_the_agency_acting_on_the_case() -> None:
+    # The example case is SNV.NA-...: no name of its own, so its parent SNV's.
+    plan = planned(submitted(), SMS)
+    assert plan.message is not None and plan.message.sms is not None
+    assert plan.message.sms.sender == "SONOIVU NA"
+    other = new_event(EXAMPLES[CaseSubmitted].model_copy(update={"agency_code": "DAIDONG"}))
+    unnamed = planned(other, SMS).message
+    assert unnamed is not None and unnamed.sms is not None and unnamed.sms.sender is None
+
+
+def test_a_bad_address_is_still_found_by_the_hash_of_what_was_written() -> None:
+    bad = planned(submitted(phone="+84212345678"), SMS)
+    assert bad.delivery.recipient_hash == KEYS.recipient(SMS, "+84212345678")
 
 
 def test_missing_bad_and_refused_addresses_are_not_sent_with_the_reason() -> None:

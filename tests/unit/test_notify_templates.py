@@ -47,7 +47,8 @@ def test_every_milestone_has_an_sms_and_an_email_naming_the_case(topic: str) -> 
 def test_case_submitted_gives_procedure_and_appointment_date_in_vietnam_time() -> None:
     sms = renderer().sms("case-submitted", context("case-submitted"))
     assert "Giải quyết chế độ trợ cấp thờ cúng liệt sĩ" in sms.text
-    assert "Ngày hẹn trả kết quả: 29/07/2025" in sms.text
+    assert "hẹn trả 29/07/2025" in sms.text
+    assert sms.text.endswith(" https://motcua.example.vn?ma=SNV.NA-250714-0007")
     assert sms.encoding is SmsEncoding.UCS2
 
 
@@ -69,7 +70,7 @@ def test_unaccented_mode_sends_the_same_message_without_diacritics() -> None:
     sms = renderer(SmsMode.UNACCENTED).sms("case-submitted", context("case-submitted"))
     assert sms.encoding is SmsEncoding.GSM7
     assert "Giai quyet che do tro cap tho cung liet si" in sms.text
-    assert "Ngay hen tra ket qua: 29/07/2025" in sms.text
+    assert "hen tra 29/07/2025" in sms.text
     assert sms.segments < renderer().sms("case-submitted", context("case-submitted")).segments
 
 

@@ -29,6 +29,7 @@ Document = dict[str, Any]
 INDEXES = [
     IndexSpec.on(DELIVERIES, "due_at"),
     IndexSpec.on(DELIVERIES, "case_code", "created_at"),
+    IndexSpec.on(DELIVERIES, "recipient_hash", "created_at"),
     # TTL on a per-document expiry date rather than on created_at: a changed retention setting
     # then applies to new entries instead of failing on the index's changed declaration.
     IndexSpec(DELIVERIES, (("expires_at", ASCENDING),), name="deliveries_ttl", expire_after_s=0),
@@ -81,8 +82,8 @@ class MongoDeliveryLog:
         taken_over = before["status"] == DeliveryStatus.SENDING
         after = {**before, "status": DeliveryStatus.SENDING, "claim": token, "due_at": until}
         after |= {"updated_at": now, "attempts": before.get("attempts", 0) + 1}
-        message = await self.messages.find_one({"_id": before["_id"]})
-        return Claimed(_delivery(after), _message(message), taken_over)
+        message = await self._kept_message(before["_id"], now)
+        return Claimed(_delivery(after), message, taken_over)
 
     async def record(self, delivery: Delivery, outcome: Outcome) -> bool:
         mine = {"_id": delivery.id, "claim": delivery.claim}
@@ -121,15 +122,29 @@ class MongoDeliveryLog:
         )
         return None if doc is None else _delivery(doc)
 
-    async def message(self, delivery_id: str) -> Message | None:
-        return _message(await self.messages.find_one({"_id": delivery_id}))
+    async def message(self, delivery_id: str, now: datetime) -> Message | None:
+        return await self._kept_message(delivery_id, now)
+
+    async def _kept_message(self, delivery_id: str, now: datetime) -> Message | None:
+        """The message while its retention lasts. The TTL monitor deletes it some time after
+        ``expires_at`` (MongoDB: within a minute or so); until then it is no longer read."""
+        return _message(
+            await self.messages.find_one({"_id": delivery_id, "expires_at": {"$gt": now}})
+        )
 
     async def get(self, delivery_id: str) -> Delivery | None:
         doc = await self.collection.find_one({"_id": delivery_id})
         return None if doc is None else _delivery(doc)
 
     async def for_case(self, case_code: str) -> list[Delivery]:
-        cursor = self.collection.find({"case_code": case_code}).sort(
+        return await self._listed({"case_code": case_code})
+
+    async def for_recipient(self, recipient_hash: str) -> list[Delivery]:
+        """Every message to one address, found by its keyed hash (``privacy.DeliveryKeys``)."""
+        return await self._listed({"recipient_hash": recipient_hash})
+
+    async def _listed(self, query: Document) -> list[Delivery]:
+        cursor = self.collection.find(query).sort(
             [("created_at", ASCENDING), ("channel", ASCENDING)]
         )
         return [_delivery(doc) async for doc in cursor]

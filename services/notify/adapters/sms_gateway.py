@@ -39,7 +39,7 @@ class HttpSmsGateway:
         return {
             "{to}": to,
             "{text}": content.text,
-            "{sender}": self._settings.sms_sender,
+            "{sender}": content.sender or self._settings.sms_sender,
             "{unicode}": unicode,
             "{unicode_flag}": int(unicode),
             "{encoding}": str(content.encoding),

@@ -5,11 +5,22 @@ from typing import Any
 
 import jinja2
 
-from services.notify.domain.formatting import format_date, format_datetime, format_vnd
+from services.notify.domain.contacts import redact
+from services.notify.domain.formatting import (
+    format_date,
+    format_datetime,
+    format_vnd,
+    lookup_link,
+    per_period,
+)
 from services.notify.domain.messages import EmailContent, SmsContent
-from services.notify.domain.sms import SmsMode, encode_sms
+from services.notify.domain.sms import EncodedSms, SmsMode, encode_sms, excess, shorten
 
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
+# The one value an SMS may shorten to stay within its segments (``sms.MAX_SEGMENTS``): the
+# procedure's name. Everything else in an SMS template is bounded by design, and a test renders
+# every template with the longest values the catalogue and the settings allow.
+ELASTIC = "procedure"
 
 
 class RenderError(ValueError):
@@ -37,12 +48,27 @@ class TemplateRenderer:
             autoescape=jinja2.select_autoescape(enabled_extensions=("html.j2",), default=False),
             keep_trailing_newline=False,
         )
-        self._env.filters.update(vnd=format_vnd, date_vn=format_date, datetime_vn=format_datetime)
+        lookup_url = str(globals_.get("lookup_url", ""))
+        self._env.filters.update(
+            vnd=format_vnd,
+            date_vn=format_date,
+            datetime_vn=format_datetime,
+            per_period=per_period,
+            lookup_link=lambda case_code: lookup_link(lookup_url, case_code),
+        )
         self._env.globals.update(globals_)
 
     def sms(self, template: str, context: dict[str, Any]) -> SmsContent:
-        encoded = encode_sms(_one_line(self._render(f"{template}.sms.j2", context)), self._sms_mode)
+        """The SMS, with the procedure's name cut (at a word) as far as it takes to fit."""
+        encoded = self._encoded(template, context)
+        elastic = context.get(ELASTIC)
+        while excess(encoded) and isinstance(elastic, str) and elastic:
+            elastic = shorten(elastic, len(elastic) - excess(encoded))
+            encoded = self._encoded(template, {**context, ELASTIC: elastic})
         return SmsContent(text=encoded.text, encoding=encoded.encoding, segments=encoded.segments)
+
+    def _encoded(self, template: str, context: dict[str, Any]) -> EncodedSms:
+        return encode_sms(_one_line(self._render(f"{template}.sms.j2", context)), self._sms_mode)
 
     def email(self, template: str, context: dict[str, Any]) -> EmailContent:
         return EmailContent(
@@ -56,8 +82,11 @@ class TemplateRenderer:
             return self._env.get_template(name).render(context)
         except jinja2.TemplateNotFound:
             raise RenderError(f"no template {name}") from None
-        except (jinja2.TemplateError, TypeError, ValueError, KeyError) as exc:
-            raise RenderError(f"template {name} failed: {type(exc).__name__}: {exc}") from None
+        except (jinja2.TemplateError, TypeError, ValueError, KeyError, ArithmeticError) as exc:
+            # ArithmeticError: a value out of any range (an overflowing date or number) is the
+            # event's defect, to be recorded and dead-lettered like any other, never retried.
+            reason = redact(f"template {name} failed: {type(exc).__name__}: {exc}")
+            raise RenderError(reason) from None
 
 
 def _one_line(text: str) -> str:

@@ -1,11 +1,11 @@
 """The delivery log: one entry per case, triggering event and channel, and how it moves.
 
 An entry says what happened to a message without saying who got it or what it said: the
-recipient is masked and the content is named by its template and a hash of its parameters. What
-is needed to send (address, rendered text) is a separate ``Message`` that is kept only briefly.
+recipient is masked (with a keyed hash to find it by) and the content is named by its template
+and a keyed hash of its parameters. What is needed to send (address, rendered text) is a separate
+``Message`` that is kept only briefly.
 """
 
-import hashlib
 import random
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -36,11 +36,6 @@ RESENDABLE = (DeliveryStatus.SENT, DeliveryStatus.DEAD)
 def delivery_id(case_code: str, trigger_event_id: UUID, channel: NotificationChannel) -> str:
     """The same id for the same (case, event, channel) in every replica and every redelivery."""
     return str(uuid5(NAMESPACE_URL, f"onestop:notify:{case_code}:{trigger_event_id}:{channel}"))
-
-
-def params_hash(parameters: str) -> str:
-    """What identifies a message's content in the log without keeping it (issue 12)."""
-    return hashlib.sha256(parameters.encode()).hexdigest()
 
 
 @dataclass(frozen=True)
@@ -76,6 +71,8 @@ class Delivery(BaseModel):
     template: str
     params_hash: str
     recipient_masked: str | None = None
+    # HMAC of the normalised address (``privacy.DeliveryKeys``): finds a recipient's messages.
+    recipient_hash: str | None = None
     status: DeliveryStatus
     # Why it was skipped or failed, in words an officer can act on.
     reason: str | None = None

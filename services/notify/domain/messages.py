@@ -1,6 +1,7 @@
 """The content of one message, rendered once and stored, so every retry sends the same thing."""
 
 from datetime import datetime
+from email.header import Header
 from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import format_datetime
@@ -16,6 +17,8 @@ class SmsContent(BaseModel):
     text: str
     encoding: SmsEncoding
     segments: int
+    # The brandname of the agency acting on the case; None: the gateway's default sender.
+    sender: str | None = None
 
 
 class EmailContent(BaseModel):
@@ -24,6 +27,20 @@ class EmailContent(BaseModel):
     subject: str
     text: str
     html: str
+
+
+def encoded_subject(subject: str) -> str:
+    """The subject as RFC 2047 encoded-words, folded, every space inside a word.
+
+    The email package's own folding (policy.default/SMTP, Python 3.11) can end an encoded-word
+    just before a space and write that space as the folding white space between two words, which
+    decoders drop (RFC 2047, 6.2): "hằng tháng" arrived as "hằngtháng". ``Header.encode`` keeps
+    spaces inside the words; the result is plain ASCII lines within 78 characters, which the
+    generator writes as it is. Line breaks cannot get in: subjects are one line.
+    """
+    if "\r" in subject or "\n" in subject:
+        raise ValueError("a subject is one line")
+    return Header(subject, "utf-8", header_name="Subject").encode(linesep="\n", maxlinelen=76)
 
 
 def build_email(
@@ -40,7 +57,7 @@ def build_email(
     ambiguous provider failure can tell it is the same one.
     """
     message = EmailMessage()
-    message["Subject"] = content.subject
+    message.set_raw("Subject", encoded_subject(content.subject))
     message["From"] = sender
     message["To"] = to
     message["Date"] = format_datetime(date)

@@ -1,5 +1,6 @@
 """Which events a citizen is told about, and what their messages may draw on."""
 
+import re
 from typing import Any
 
 from shared.events.envelope import Envelope
@@ -25,10 +26,43 @@ def applicant_of(event: Envelope[Any]) -> ApplicantContact:
     return applicant
 
 
+# How a result reaches the citizen (``_macros.j2`` words each); the desk unless the case says.
+RESULT_DELIVERIES = ("desk", "postal", "online")
+_PARENTHESES = re.compile(r"\s*\([^)]*\)")
+
+
 def message_context(event: Envelope[Any]) -> dict[str, Any]:
     return {
         "case_code": event.subject,
         "data": event.data,
         "applicant": applicant_of(event),
         "event_time": event.time,
+        "procedure": procedure_for_sms(event.data),
+        "result_delivery": result_delivery_of(event.data),
     }
+
+
+def procedure_for_sms(data: object) -> str | None:
+    """The catalogue's short name of the procedure; without one (events before it existed), the
+    full name without its parenthesised asides, which the renderer cuts further if need be."""
+    short = getattr(data, "procedure_short_name", None)
+    if isinstance(short, str) and short.strip():
+        return short.strip()
+    full = getattr(data, "procedure_name", None)
+    if not isinstance(full, str):
+        return None
+    return " ".join(_PARENTHESES.sub("", full).split()) or full
+
+
+def result_delivery_of(data: object) -> str:
+    """How the result is returned, when the event says so (an optional ``result_delivery`` of
+    desk, postal or online); otherwise at the desk, where every result can be collected."""
+    said = getattr(data, "result_delivery", None)
+    return str(said) if str(said) in RESULT_DELIVERIES else "desk"
+
+
+def agency_of(event: Envelope[Any]) -> str:
+    """The agency acting on the case: the event's own ``agency_code`` where it has one, else the
+    receiving agency that begins the case code (``{agency}-{yyMMdd}-{NNNN}``)."""
+    code = getattr(event.data, "agency_code", None)
+    return code if isinstance(code, str) and code else event.subject.rsplit("-", 2)[0]

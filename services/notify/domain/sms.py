@@ -100,3 +100,34 @@ def _count(
             segments, used = segments + 1, 0
         used += width
     return EncodedSms(text, encoding, units, segments)
+
+
+# What one message may cost (issue 14): one segment unaccented, two with diacritics.
+MAX_SEGMENTS = {SmsEncoding.GSM7: 1, SmsEncoding.UCS2: 2}
+ELLIPSIS = "…"
+
+
+def budget(encoding: SmsEncoding) -> int:
+    """The units a message of ``encoding`` may take within ``MAX_SEGMENTS``."""
+    single, part = (
+        (GSM7_SINGLE, GSM7_PART) if encoding is SmsEncoding.GSM7 else (UCS2_SINGLE, UCS2_PART)
+    )
+    most = MAX_SEGMENTS[encoding]
+    return single if most == 1 else part * most
+
+
+def excess(encoded: EncodedSms) -> int:
+    """Units beyond the budget (0 when the message fits)."""
+    return max(encoded.units - budget(encoded.encoding), 0)
+
+
+def shorten(text: str, limit: int) -> str:
+    """``text`` in at most ``limit`` characters: cut at a word, the cut marked with an ellipsis;
+    empty when not even one word fits."""
+    if len(text) <= limit:
+        return text
+    cut = text[: max(limit - len(ELLIPSIS), 0)]
+    if " " in cut and not text[len(cut)].isspace():
+        cut = cut[: cut.rindex(" ")]
+    cut = cut.rstrip(" ,;:-(\u2013")
+    return cut + ELLIPSIS if cut else ""

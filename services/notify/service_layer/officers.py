@@ -6,6 +6,7 @@ from datetime import datetime
 from services.notify.domain.contacts import normalise
 from services.notify.domain.delivery import Delivery
 from services.notify.domain.optout import OptOut
+from services.notify.domain.privacy import DeliveryKeys
 from services.notify.service_layer.ports import OfficerLog, OptOuts
 from shared.events.values import NotificationChannel
 
@@ -31,13 +32,21 @@ async def resend(
     current = await deliveries.get(delivery_id)
     if current is None:
         raise NotFound(delivery_id)
-    if await deliveries.message(delivery_id) is None:
+    if await deliveries.message(delivery_id, now) is None:
         raise NotResendable(CONTENT_GONE)
     queued = await deliveries.request_resend(delivery_id, now)
     if queued is None:
         raise NotResendable(current.status)
     wake_dispatcher()
     return queued
+
+
+async def deliveries_to(
+    deliveries: OfficerLog, keys: DeliveryKeys, channel: NotificationChannel, address: str
+) -> list[Delivery]:
+    """Every message the log holds for an address (however it is written), found by the keyed
+    hash: the log keeps no address to search by. ``InvalidContact`` if the address is none."""
+    return await deliveries.for_recipient(keys.recipient(channel, normalise(channel, address)))
 
 
 async def opt_out(

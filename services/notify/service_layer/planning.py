@@ -6,15 +6,11 @@ from typing import Any
 
 from services.notify.adapters.templates import RenderError, TemplateRenderer
 from services.notify.domain.contacts import InvalidContact, address_of, mask, normalise
-from services.notify.domain.delivery import (
-    Delivery,
-    DeliveryStatus,
-    Message,
-    delivery_id,
-    params_hash,
-)
+from services.notify.domain.delivery import Delivery, DeliveryStatus, Message, delivery_id
 from services.notify.domain.messages import EmailContent, SmsContent
-from services.notify.domain.milestones import applicant_of, message_context
+from services.notify.domain.milestones import agency_of, applicant_of, message_context
+from services.notify.domain.privacy import DeliveryKeys
+from services.notify.domain.senders import SenderNames
 from shared.events.codec import encode
 from shared.events.envelope import Envelope
 from shared.events.values import NotificationChannel
@@ -32,6 +28,14 @@ class Retention:
 
     log: timedelta
     message: timedelta
+
+
+@dataclass(frozen=True)
+class Identity:
+    """Who messages come from (agencies' SMS brandnames) and the keys of the log's hashes."""
+
+    keys: DeliveryKeys
+    senders: SenderNames
 
 
 @dataclass(frozen=True)
@@ -60,12 +64,15 @@ def plan_delivery(
     renderer: TemplateRenderer,
     now: datetime,
     retention: Retention,
+    identity: Identity,
 ) -> Plan:
     """A pending entry with its message (due now), or a skipped or failed one with the reason.
     Opt-outs are the caller's to apply (``Plan.opted_out``)."""
     trigger = encode(event).decode()
+    keys = identity.keys
 
     def entry(status: DeliveryStatus, written: str | None, **fields: object) -> Delivery:
+        hashed = keys.recipient(channel, _key_form(channel, written)) if written else None
         return Delivery.model_validate(
             {
                 "id": delivery_id(event.subject, event.id, channel),
@@ -76,8 +83,9 @@ def plan_delivery(
                 "channel": channel,
                 "template": template,
                 # The event's data is exactly what the templates draw on.
-                "params_hash": params_hash(event.data.model_dump_json()),
+                "params_hash": keys.parameters(event.data.model_dump_json()),
                 "recipient_masked": mask(channel, written) if written else None,
+                "recipient_hash": hashed,
                 "status": status,
                 "created_at": now,
                 "updated_at": now,
@@ -93,6 +101,9 @@ def plan_delivery(
         content = _render(renderer, template, channel, event)
     except RenderError as exc:
         return Plan(entry(DeliveryStatus.FAILED, written, reason=exc.reason), None, rendered=False)
+    if isinstance(content, SmsContent):
+        sender = identity.senders.for_agency(agency_of(event))
+        content = content.model_copy(update={"sender": sender})
     segments = content.segments if isinstance(content, SmsContent) else None
     try:
         address = normalise(channel, written)
@@ -109,6 +120,14 @@ def plan_delivery(
         expires_at=now + retention.message,
     )
     return Plan(delivery, message)
+
+
+def _key_form(channel: NotificationChannel, written: str) -> str:
+    """The address as look-ups will give it: normalised, or as written when it is not valid."""
+    try:
+        return normalise(channel, written)
+    except InvalidContact:
+        return written.strip()
 
 
 def _render(
