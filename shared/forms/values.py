@@ -1,0 +1,84 @@
+"""What several forms share: the issuing agency, the applicant, documents, hand-over parties."""
+
+from typing import Annotated
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints
+
+from shared.events.values import CitizenId, CopyKind, Count, Text, Timeliness
+
+# A case code as the intake service issues it ({agency}-{yyMMdd}-{NNNN}); not re-validated here so
+# that a code issued under older rules still prints.
+CaseCode = Annotated[str, StringConstraints(min_length=1, max_length=64, pattern=r"^\S+$")]
+
+
+class FormValue(BaseModel):
+    """Immutable and closed: a form prints exactly what it was given."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class IssuingAgency(FormValue):
+    """The left block of the national header, and the place name of the date line."""
+
+    governing_body: Text | None = Field(
+        default=None,
+        description="Cơ quan chủ quản printed above the agency, e.g. UBND TỈNH NGHỆ AN.",
+    )
+    # When the one-stop desk issues (receipt, refusal), `name` is the desk and `governing_body` the
+    # agency it belongs to, as in the circulars' forms.
+    name: Text = Field(description="The agency issuing the document, e.g. Sở Nội vụ tỉnh Nghệ An.")
+    locality: Text = Field(description="Place name of the date line (địa danh), e.g. Nghệ An.")
+
+
+class ApplicantDetails(FormValue):
+    """The person or organisation the dossier belongs to, as the form addresses them."""
+
+    full_name: Text
+    citizen_id: CitizenId | None = None
+    address: Text | None = None
+    phone: Text | None = None
+    email: Text | None = None
+
+
+class DocumentLine(FormValue):
+    """One component of the dossier (thành phần hồ sơ)."""
+
+    name: Text
+    copy_kind: CopyKind
+    count: Count
+
+
+class Party(FormValue):
+    """One side of a hand-over: the unit and, when known, the officer."""
+
+    unit: Text
+    person: Text | None = None
+
+
+class HandoverRow(FormValue):
+    """One row of the control slip: who gave the dossier to whom, when, and how timely."""
+
+    giver: Party
+    receiver: Party
+    at: AwareDatetime
+    timeliness: Timeliness | None = Field(
+        default=None, description="Timeliness of the giver's step; None when not assessed."
+    )
+    notes: Text | None = None
+
+
+class BookRow(FormValue):
+    """One dossier in the tracking book: reception, hand-over to the deciding agency, return."""
+
+    case_code: CaseCode
+    procedure_name: Text
+    dossier_count: Count = 1
+    applicant_name: Text
+    applicant_contact: Text = Field(description="Address and telephone, as one line.")
+    lead_agency: Text
+    received_at: AwareDatetime
+    appointment_at: AwareDatetime
+    transferred_at: AwareDatetime | None = None
+    result_received_at: AwareDatetime | None = None
+    returned_at: AwareDatetime | None = None
+    notes: Text | None = None
