@@ -1,5 +1,6 @@
 """Settings every service reads from its environment (pydantic-settings)."""
 
+from pathlib import Path
 from typing import Literal, Self
 
 from pydantic import Field, SecretStr, model_validator
@@ -7,6 +8,10 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 KafkaSecurityProtocol = Literal["PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL"]
 KafkaSaslMechanism = Literal["SCRAM-SHA-512", "SCRAM-SHA-256", "PLAIN"]
+# Docker and Kubernetes mount secrets as files: /run/secrets/kafka_sasl_password gives that setting
+# (an environment variable of the same name wins). Named only when present: pydantic-settings warns
+# about a missing folder.
+SECRETS_DIR = Path("/run/secrets")
 
 
 class ServiceSettings(BaseSettings):
@@ -16,7 +21,9 @@ class ServiceSettings(BaseSettings):
     same name, upper-cased (e.g. ``KAFKA_BOOTSTRAP_SERVERS``).
     """
 
-    model_config = SettingsConfigDict(extra="ignore")
+    model_config = SettingsConfigDict(
+        extra="ignore", secrets_dir=SECRETS_DIR if SECRETS_DIR.is_dir() else None
+    )
 
     service_name: str = "onestop"
     kafka_bootstrap_servers: str = "127.0.0.1:19092"

@@ -1,6 +1,7 @@
 """Kafka and MongoDB credentials come from the environment and reach every client the same way."""
 
 import ssl
+from pathlib import Path
 
 import certifi
 import pytest
@@ -129,3 +130,18 @@ def test_mongodb_user_given_apart_from_the_uri(monkeypatch: pytest.MonkeyPatch) 
         "password": "p@ss:word/",
         "authSource": "admin",
     }
+
+
+def test_passwords_can_come_from_secret_files(tmp_path: Path) -> None:
+    """As compose and Kubernetes mount them: one file per setting, named after it."""
+    (tmp_path / "kafka_sasl_password").write_text("from-a-file\n")
+    (tmp_path / "mongodb_password").write_text("also-a-file")
+    settings = ServiceSettings(
+        _secrets_dir=tmp_path,  # type: ignore[call-arg]
+        kafka_security_protocol="SASL_SSL",
+        kafka_sasl_username="notify",
+        mongodb_username="notify",
+    )
+    assert settings.kafka_sasl_password is not None
+    assert settings.kafka_sasl_password.get_secret_value() == "from-a-file"
+    assert credentials(settings)["password"] == "also-a-file"
