@@ -28,9 +28,9 @@ def codes(procedures: list) -> list[str]:
     return [procedure.code for procedure in procedures]
 
 
-def test_at_least_fifteen_procedures_across_the_four_fields(catalogue: Catalogue) -> None:
+def test_all_27_reference_procedures_across_every_field(catalogue: Catalogue) -> None:
     procedures = catalogue.procedures()
-    assert len({procedure.code for procedure in procedures}) >= 15
+    assert len({procedure.code for procedure in procedures}) == 27
     assert {procedure.field for procedure in procedures} == set(ProcedureField)
 
 
@@ -45,7 +45,7 @@ def test_a_version_cannot_be_used_outside_its_period(catalogue: Catalogue) -> No
     assert catalogue.procedure("1.001731", date(2025, 6, 30)).level is Level.HUYEN
     with pytest.raises(NotInEffect) as caught:
         catalogue.procedure("1.001731", date(2025, 7, 1))
-    assert caught.value.periods == ["… to 2025-06-30"]
+    assert caught.value.periods == ["2021-07-01 to 2025-06-30"]
     with pytest.raises(NotInEffect):
         catalogue.procedure("1.014027", date(2025, 6, 30))
     assert catalogue.procedure("1.014027", date(2025, 7, 1)).processing_days == 10
@@ -105,10 +105,17 @@ def test_search_finds_nothing_for_words_absent_everywhere(catalogue: Catalogue) 
 
 def test_filters_by_field_level_agency_level_and_benefit(catalogue: Catalogue) -> None:
     field = catalogue.search(field=ProcedureField.GIAM_NGHEO)
-    assert codes(field) == ["1.011609"]
+    assert set(codes(field)) == {"1.011606", "1.011607", "1.011609"}
     assert catalogue.search(level=Level.HUYEN, at=AFTER_REFORM) == []
     at_district = catalogue.search(agency_level=Level.HUYEN, at=BEFORE_REFORM)
-    assert set(codes(at_district)) == {"1.001776", "1.001731", "1.010442", "LOCAL.NCC.003"}
+    assert set(codes(at_district)) == {
+        "1.001776",
+        "1.001731",
+        "LOCAL.BTXH.001",
+        "2.000744",
+        "1.010442",
+        "LOCAL.NCC.003",
+    }
     benefits = catalogue.search(is_benefit=True, at=AFTER_REFORM)
     assert benefits and all(procedure.is_benefit for procedure in benefits)
     assert "1.010833" not in codes(benefits)
@@ -138,6 +145,32 @@ def test_the_seed_district_office_and_todays_communes(catalogue: Catalogue) -> N
     with pytest.raises(NotInEffect):
         catalogue.agency("TCH", date(2025, 7, 1))
     communes = catalogue.agencies(AFTER_REFORM, level=Level.XA)
-    assert len(communes) >= 3
+    assert len(communes) == 9
     assert all(commune.parent == "SNV" for commune in communes)
     assert catalogue.agencies(AFTER_REFORM, level=Level.HUYEN) == []
+
+
+def test_the_districts_communes_before_the_reform_and_what_replaced_them(
+    catalogue: Catalogue,
+) -> None:
+    before = catalogue.agencies(date(2025, 6, 30), level=Level.XA)
+    assert len(before) == 29
+    assert all(commune.parent == "TCH" and commune.code.startswith("TCH.") for commune in before)
+    after = {commune.code for commune in catalogue.agencies(date(2025, 7, 1), level=Level.XA)}
+    assert {commune.replaced_by for commune in before} == after
+    old_dai_dong = catalogue.agency("TCH.DAIDONG", date(2018, 6, 1))
+    assert old_dai_dong.name == "Ủy ban nhân dân xã Đại Đồng"
+    assert old_dai_dong.replaced_by == "DAIDONG"
+    with pytest.raises(NotInEffect):
+        catalogue.agency("TCH.DAIDONG", date(2025, 7, 1))
+
+
+def test_the_districts_liên_thông_parent_follows_the_departments_merger(
+    catalogue: Catalogue,
+) -> None:
+    assert catalogue.agency("TCH", date(2025, 2, 28)).parent == "SLDTBXH"
+    assert catalogue.agency("TCH", date(2025, 3, 1)).parent == "SNV"
+    assert catalogue.agency("SNV", AFTER_REFORM).parent == "UBNDNA"
+    province = catalogue.agency("UBNDNA", AFTER_REFORM)
+    assert not province.receives
+    assert province not in catalogue.agencies(AFTER_REFORM, receives=True)

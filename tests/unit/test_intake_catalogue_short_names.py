@@ -3,6 +3,7 @@
 import unicodedata
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -49,7 +50,7 @@ def test_versions_of_one_procedure_share_one_short_name() -> None:
 def test_a_bad_short_name_is_refused_at_load(
     tmp_path: Path, short_name: str | None, problem: str
 ) -> None:
-    def change(data: dict) -> None:
+    def change(data: dict[str, Any]) -> None:
         entry(data, "procedures", "1.010803")["short_name"] = short_name
 
     with pytest.raises(CatalogueDataError) as caught:

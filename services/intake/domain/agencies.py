@@ -1,4 +1,4 @@
-"""Agencies whose one-stop desks receive dossiers; their code prefixes case codes."""
+"""Agencies of the province, as dated data; a desk's code prefixes the case codes it gives."""
 
 from typing import Annotated, Self
 
@@ -18,8 +18,14 @@ class Agency(Dated):
     parent: AgencyCode | None = Field(
         default=None, description="Where the next step of an interlinked procedure goes."
     )
+    replaced_by: AgencyCode | None = Field(
+        default=None, description="For a commune merged away: the commune that took it over."
+    )
     address: Text
     place_of_return: Text = Field(description="Where results are handed back (on the receipt).")
+    receives: bool = Field(
+        default=True, description="False for an agency without a one-stop desk of its own."
+    )
     verified: bool
     sources: tuple[Text, ...] = Field(min_length=1)
 

@@ -10,7 +10,12 @@ from datetime import date, datetime
 from typing import TypeVar
 
 from services.intake.domain.agencies import Agency
-from services.intake.domain.catalogue_errors import NotInEffect, NotReceivable, UnknownCode
+from services.intake.domain.catalogue_errors import (
+    CatalogueLookupError,
+    NotInEffect,
+    NotReceivable,
+    UnknownCode,
+)
 from services.intake.domain.catalogue_values import Dated, Level, ProcedureField
 from services.intake.domain.procedures import Procedure
 from services.intake.domain.vietnamese_text import matches
@@ -95,13 +100,27 @@ class Catalogue:
         return procedure
 
     # ---------------------------------------------------------------- agencies
-    def agencies(self, at: date | None = None, level: Level | None = None) -> list[Agency]:
+    def agencies(
+        self, at: date | None = None, level: Level | None = None, receives: bool | None = None
+    ) -> list[Agency]:
         day = None if at is None else _as_date(at)
         return [
             agency
             for agency in self._agencies
-            if (day is None or agency.in_effect(day)) and (level is None or agency.level is level)
+            if (day is None or agency.in_effect(day))
+            and (level is None or agency.level is level)
+            and (receives is None or agency.receives is receives)
         ]
+
+    def desks_receiving(self, code: str, at: date) -> list[Agency]:
+        """The desks that can receive procedure `code` on `at`: none when no version of it is
+        receivable then, else the agencies in effect whose level its version names."""
+        try:
+            procedure = self.receivable_procedure(code, at)
+        except CatalogueLookupError:
+            return []
+        levels = procedure.receiving_levels
+        return [agency for agency in self.agencies(at, receives=True) if agency.level in levels]
 
     def agency(self, code: str, at: date) -> Agency:
         return _version_at("agency", code, self._agency_versions.get(code, []), _as_date(at))

@@ -46,6 +46,9 @@ def load_catalogue(directory: Path | Traversable | None = None) -> Catalogue:
     for label, agency in agencies:
         if agency.parent and agency.parent not in known_agencies:
             raise CatalogueDataError(AGENCIES_FILE, label, f"unknown parent {agency.parent}")
+        if agency.replaced_by and agency.replaced_by not in known_agencies:
+            problem = f"unknown replaced_by {agency.replaced_by}"
+            raise CatalogueDataError(AGENCIES_FILE, label, problem)
     return Catalogue(
         procedures=[procedure for _, procedure in procedures],
         agencies=[agency for _, agency in agencies],

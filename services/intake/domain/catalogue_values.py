@@ -28,6 +28,7 @@ class ProcedureField(StrEnum):
     VIEC_LAM = "Việc làm"
     BAO_TRO_XA_HOI = "Bảo trợ xã hội"
     GIAM_NGHEO = "Giảm nghèo"
+    GIAO_DUC_NGHE_NGHIEP = "Giáo dục nghề nghiệp"
 
 
 class CatalogueModel(BaseModel):

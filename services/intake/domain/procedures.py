@@ -1,7 +1,7 @@
 """Procedures of the catalogue, their required documents, and the completeness check."""
 
 from collections.abc import Iterable
-from typing import Annotated, Any, Self
+from typing import Annotated, Any, Literal, Self
 
 from pydantic import Field, Strict, StringConstraints, model_validator
 
@@ -23,6 +23,9 @@ ProcedureCode = Annotated[
 ]
 DocumentKey = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$")]
 Count = Annotated[int, Strict(), Field(ge=1)]
+# Fields a version may carry from a derivation (explained in a comment in the data file) instead
+# of from a source that states them.
+DerivedField = Literal["processing_days", "documents", "fee_vnd", "legal_basis", "level"]
 # SMS templates put the short name in a 70-character UCS-2 segment next to the case code and date.
 SHORT_NAME_MAX = 40
 ShortName = Annotated[
@@ -45,6 +48,14 @@ class RequiredDocument(CatalogueModel):
     required: bool = Field(default=True, description="False for papers needed only in some cases.")
 
 
+class ShownDocument(CatalogueModel):
+    """A paper the applicant shows for comparison and takes back (xuất trình để đối chiếu), such
+    as the ID card: checked at the desk, neither kept nor listed among the documents received."""
+
+    key: DocumentKey
+    name: Text
+
+
 class Procedure(Dated):
     """One version of a procedure, in effect over its period."""
 
@@ -63,13 +74,19 @@ class Procedure(Dated):
         default=TimeUnit.WORKING_DAYS,
         description='The unit the legal text states: "ngày làm việc" or calendar days ("ngày").',
     )
-    documents: tuple[RequiredDocument, ...]
+    documents: tuple[RequiredDocument, ...] = Field(description="Papers submitted and kept.")
+    shown_documents: tuple[ShownDocument, ...] = Field(
+        default=(), description="Papers only shown for comparison, then handed back."
+    )
     documents_complete: bool = True
     fee_vnd: Annotated[int, Strict(), Field(ge=0)] | None
     is_benefit: bool
     payment_programme: Text | None = None
     legal_basis: tuple[Text, ...] = Field(min_length=1)
     verified: bool
+    derived: tuple[DerivedField, ...] = Field(
+        default=(), description="Fields derived (see the data file) rather than read in a source."
+    )
 
     @model_validator(mode="before")
     @classmethod
@@ -85,8 +102,11 @@ class Procedure(Dated):
         if self.national_code is None and not self.code.startswith("LOCAL."):
             raise ValueError("a national code goes in national_code")
         keys = [document.key for document in self.documents]
+        keys += [paper.key for paper in self.shown_documents]
         if len(keys) != len(set(keys)):
             raise ValueError("two documents share a key")
+        if self.derived and self.verified:
+            raise ValueError("a version with derived fields cannot be verified")
         if self.payment_programme and not self.is_benefit:
             raise ValueError("only a benefit procedure feeds a payment programme")
         district = Level.HUYEN in (self.level, *self.receiving_levels)

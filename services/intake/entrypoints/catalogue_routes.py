@@ -56,6 +56,17 @@ async def read_procedure(container: ContainerDep, code: str, at: AtQuery = None)
 
 @router.get("/agencies", summary="Cơ quan tiếp nhận hồ sơ")
 async def list_agencies(
-    container: ContainerDep, at: AtQuery = None, level: Level | None = None
+    container: ContainerDep,
+    at: AtQuery = None,
+    level: Level | None = None,
+    receives: Annotated[
+        bool | None, Query(description="Chỉ cơ quan có bộ phận một cửa tiếp nhận hồ sơ")
+    ] = True,
 ) -> list[Agency]:
-    return container.catalogue.agencies(_day(container, at), level)
+    return container.catalogue.agencies(_day(container, at), level, receives)
+
+
+@router.get("/procedures/{code}/agencies", summary="Nơi tiếp nhận một thủ tục vào một ngày")
+async def procedure_desks(container: ContainerDep, code: str, at: AtQuery = None) -> list[Agency]:
+    """Empty when the procedure cannot be received on that day."""
+    return container.catalogue.desks_receiving(code, _day(container, at))
