@@ -10,6 +10,7 @@ Two deployments, each with its own topics and database:
 import asyncio
 import csv
 import io
+import json
 from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import timedelta
 from typing import Any
@@ -19,6 +20,7 @@ import openpyxl
 import pytest
 from aiokafka import AIOKafkaConsumer
 from fastapi import FastAPI
+from pymongo import AsyncMongoClient
 
 from bench.reporting_feed import (
     AGENCY,
@@ -34,11 +36,14 @@ from services.reporting.service_layer.rebuild import rebuild
 from services.reporting.settings import ReportingSettings
 from shared.events.catalogue import CATALOGUE
 from shared.events.envelope import Envelope
+from shared.events.examples import APPLICANT
 from shared.events.intake import Satisfaction
 from shared.events.values import SubmissionChannel, Timeliness
 from shared.kafka.admin import ensure_topics
 from shared.kafka.deadletter import dlq_topic
+from shared.observability.masking import mask
 from shared.settings import ServiceSettings
+from tests.personal_data import raw_numbers
 
 pytestmark = pytest.mark.integration
 YEAR = {"from": "2018-01-01", "to": "2018-12-31"}
@@ -173,6 +178,10 @@ async def test_exports_carry_the_same_figures_with_vietnamese_headers(
         ({**YEAR, "agency": "KHONG.CO"}, "query.agency"),
         ({**YEAR, "procedure": "9.999999"}, "query.procedure"),
         ({**YEAR, "format": "pdf"}, "query.format"),
+        ({"from": "9999-01-01", "to": "9999-12-31"}, "query.from"),
+        ({"from": "2018-01-01", "to": "9999-12-31"}, "query.to"),
+        ({"from": "0001-01-01", "to": "0001-01-05"}, "query.from"),
+        ({"from": "1899-12-31", "to": "2018-12-31"}, "query.from"),
     ],
 )
 async def test_bad_queries_get_a_4xx_naming_the_field(
@@ -181,6 +190,41 @@ async def test_bad_queries_get_a_4xx_naming_the_field(
     response = await replayed[1].get("/reports/one-stop", params=params)
     assert response.status_code == 422
     assert [d["field"] for d in response.json()["detail"]] == [field]
+
+
+@pytest.mark.parametrize("report", ["one-stop", "payments", "satisfaction"])
+@pytest.mark.parametrize("fmt", ["json", "csv", "xlsx"])
+async def test_a_year_outside_1900_to_2100_is_a_422_in_every_report_and_format(
+    replayed: tuple[FastAPI, Any], report: str, fmt: str
+) -> None:
+    params = {"from": "2018-01-01", "to": "9999-12-31", "format": fmt}
+    response = await replayed[1].get(f"/reports/{report}", params=params)
+    assert response.status_code == 422, response.text
+    [detail] = response.json()["detail"]
+    assert detail["field"] == "query.to"
+    assert "1900" in detail["reason"]
+
+
+async def test_the_read_models_keep_no_id_number_phone_or_name(
+    replayed: tuple[FastAPI, Any], replayed_settings: ReportingSettings
+) -> None:
+    """The seed's events carry applicants and beneficiaries; nothing of them is stored."""
+    names = (APPLICANT.full_name, "Nguyễn Văn An")
+    client: AsyncMongoClient[dict[str, Any]] = AsyncMongoClient(replayed_settings.mongodb_uri)
+    db = client[replayed_settings.mongodb_database]
+    scanned: dict[str, int] = {}
+    try:
+        for name in await db.list_collection_names():
+            scanned[name] = 0
+            async for doc in db[name].find():
+                text = json.dumps(doc, default=str, ensure_ascii=False)
+                assert not raw_numbers(text), f"{name}: {mask(text)}"
+                assert not any(n in text for n in names), f"{name}: {mask(text)}"
+                scanned[name] += 1
+    finally:
+        await client.close()
+    assert any(n.startswith("cases_g") and count >= 2939 for n, count in scanned.items()), scanned
+    assert any(n.startswith("aggregates_g") and count for n, count in scanned.items()), scanned
 
 
 async def test_a_second_rebuild_gives_the_same_figures(
@@ -286,3 +330,25 @@ async def test_a_rebuild_gives_the_same_figures_while_events_keep_arriving(
         lambda: live_figures(client), lambda f: f == (40, 800_000_000), "events sent meanwhile"
     )
     assert figures == (40, 800_000_000)
+
+
+async def test_an_export_of_a_formula_name_opens_as_text(
+    live: tuple[FastAPI, Any], live_settings: ReportingSettings
+) -> None:
+    """A name from the events that a spreadsheet would evaluate is exported as text."""
+    _, client = live
+    formula = '=HYPERLINK("x")'
+    feed = FeedBuilder("FORMULA.NA", formula, seed=7)
+    first = thanh_chuong_2018()[0].data.received_at
+    submitted = feed.submitted(first, PROCEDURES[0], SubmissionChannel.DIRECT)
+    await publish(live_settings, [submitted])
+    await eventually(lambda: totals(client, "FORMULA.NA"), bool, "the FORMULA.NA case")
+    params = {"agency": "FORMULA.NA", "group_by": "agency"}
+    csv_export = await get(client, "/reports/one-stop", **params, format="csv")
+    rows = list(csv.reader(io.StringIO(csv_export.content.decode("utf-8-sig"))))
+    assert rows[1][:2] == ["FORMULA.NA", f"'{formula}"]
+    xlsx_export = await get(client, "/reports/one-stop", **params, format="xlsx")
+    sheet = openpyxl.load_workbook(io.BytesIO(xlsx_export.content)).active
+    name = sheet["B4"]
+    assert (name.value, name.data_type) == (formula, "s")
+    assert isinstance(sheet["C4"].value, int)  # the figures stay numbers

@@ -9,7 +9,6 @@ import io
 import json
 import logging
 import logging.config
-import re
 import socket
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
@@ -29,13 +28,12 @@ from shared.observability.logging import (
     log_context,
 )
 from shared.observability.masking import mask, mask_value
+from tests.personal_data import raw_numbers
 
 pytestmark = pytest.mark.unit
 
 CITIZEN_ID = "040152406813"
 PHONE = "0912345678"
-# What the scan after the end-to-end tests looks for: a raw ID or phone number, however written.
-RAW = re.compile(r"(?<!\d)(?:\d{12}|0[35789]\d{8}|\+?84[35789]\d{8})(?!\d)")
 
 
 @pytest.mark.parametrize(
@@ -129,7 +127,7 @@ def test_every_part_of_a_service_log_line_is_masked(capsys: pytest.CaptureFixtur
             log.exception("failed for %(who)s", {"who": "giang@example.vn"})
     lines = written(capsys)
     assert len(lines) == 4
-    assert not RAW.search(json.dumps(lines)), lines
+    assert not raw_numbers(json.dumps(lines)), lines
     first, split, plain, failed = lines
     assert first["message"] == "sent to 09******78 for applicant 04********13"
     assert (first["to"], first["request_id"]) == ("09******78", "09******78")
@@ -205,7 +203,7 @@ async def test_a_real_uvicorn_access_log_shows_a_phone_in_a_path_masked(
     ours = next(line for line in lines if line["logger"] == "shared.http.access")
     assert (ours["path"], ours["route"]) == ("/opt-outs/sms/09******78", "/opt-outs/sms/{phone}")
     assert any(line["message"] == "opt-out removed for 09******78" for line in lines)
-    assert not RAW.search(json.dumps(lines)), lines
+    assert not raw_numbers(json.dumps(lines)), lines
 
 
 def test_the_json_formatter_masks_on_its_own() -> None:

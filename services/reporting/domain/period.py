@@ -3,6 +3,8 @@
 from dataclasses import dataclass
 from datetime import date
 
+from services.reporting.domain.bounds import MAX_YEAR, MIN_YEAR
+
 # A province's yearly report is the longest a manager asks for; ten years leaves room for trends
 # while keeping one request's aggregate read bounded.
 MAX_DAYS = 3660
@@ -24,6 +26,12 @@ class Period:
     end: date
 
     def __post_init__(self) -> None:
+        # Before anything else: a day near date.max has no next day to compute a range with.
+        for name, day in (("from", self.start), ("to", self.end)):
+            if not MIN_YEAR <= day.year <= MAX_YEAR:
+                raise PeriodError(
+                    name, f"Năm của ngày '{name}' phải trong khoảng từ {MIN_YEAR} đến {MAX_YEAR}"
+                )
         if self.end < self.start:
             raise PeriodError("to", "Ngày kết thúc kỳ báo cáo ('to') trước ngày bắt đầu ('from')")
         if (self.end - self.start).days >= MAX_DAYS:

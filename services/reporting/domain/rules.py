@@ -9,6 +9,7 @@ from copy import deepcopy
 from datetime import datetime
 from typing import Any
 
+from services.reporting.domain.bounds import check_bounds
 from services.reporting.domain.case import (
     CaseProjection,
     Closure,
@@ -46,6 +47,7 @@ def apply_event(case: CaseProjection, event: Envelope[Any]) -> CaseProjection:
     rule = RULES.get(type(event.data))
     if rule is not None:
         rule(after, event.data, str(event.id))
+    check_bounds(after)
     check_consistent(after)
     return after
 
