@@ -9,6 +9,7 @@ import importlib
 import importlib.util
 import json
 import re
+import subprocess
 from importlib.resources import files
 from pathlib import Path
 from typing import Any
@@ -18,12 +19,17 @@ import yaml
 from fastapi import FastAPI
 from jsonschema import Draft202012Validator
 
+from shared.events.catalogue import CATALOGUE
+
 pytestmark = pytest.mark.unit
 
 ROOT = Path(__file__).resolve().parents[2]
 COMPOSE = yaml.safe_load((ROOT / "docker-compose.yml").read_text(encoding="utf-8"))
 SERVICES = COMPOSE["services"]
 BUILT = {name: spec for name, spec in SERVICES.items() if "build" in spec}
+# Jobs that run to completion before others start (storage formatting, ACLs); the rest stay up.
+ONE_SHOT = {name for name, spec in SERVICES.items() if spec.get("restart") == "no"}
+LONG_RUNNING = sorted(set(SERVICES) - ONE_SHOT)
 APP_MODULE = re.compile(r"^(services\.(\w+)\.entrypoints\.app):(\w+)$")
 
 
@@ -90,7 +96,11 @@ def test_each_service_owns_its_database_and_reaches_the_shared_servers() -> None
         assert "mongodb://mongo:27017/?replicaSet=rs0" in env["MONGODB_URI"]
 
 
-@pytest.mark.parametrize("name", sorted(SERVICES))
+def test_the_one_shot_jobs_are_kafkas_storage_format_and_acls() -> None:
+    assert {"kafka-format", "kafka-acls"} == ONE_SHOT
+
+
+@pytest.mark.parametrize("name", LONG_RUNNING)
 def test_every_service_has_a_healthcheck(name: str) -> None:
     test = SERVICES[name]["healthcheck"]["test"]
     assert test[0] in {"CMD", "CMD-SHELL"} and len(test) > 1
@@ -114,16 +124,19 @@ def test_every_dependency_waits_for_health(name: str) -> None:
     assert isinstance(depends_on, dict), "the list form cannot wait for health"
     for dependency, condition in depends_on.items():
         assert dependency in SERVICES
-        assert condition == {"condition": "service_healthy"}, (name, dependency)
+        wanted = "service_completed_successfully" if dependency in ONE_SHOT else "service_healthy"
+        assert condition == {"condition": wanted}, (name, dependency)
 
 
-def test_the_services_wait_for_kafka_and_mongodb() -> None:
+def test_the_services_wait_for_kafka_its_acls_and_mongodb() -> None:
     for spec in BUILT.values():
-        assert set(spec["depends_on"]) == {"kafka", "mongo"}
+        assert set(spec["depends_on"]) == {"kafka", "kafka-acls", "mongo"}
+    assert set(SERVICES["kafka"]["depends_on"]) == {"kafka-format"}
 
 
 def test_kafka_and_mongodb_are_the_official_images() -> None:
     kafka, mongo = SERVICES["kafka"]["image"], SERVICES["mongo"]["image"]
+    assert {SERVICES[job]["image"] for job in ONE_SHOT} == {kafka}
     assert kafka.startswith("apache/kafka:")
     version = tuple(int(part) for part in kafka.split(":")[1].split("."))
     assert version >= (4, 1, 0)
@@ -148,3 +161,128 @@ def test_the_dockerfile_runs_as_a_non_root_user_with_a_healthcheck() -> None:
     assert users and users[-1] not in {"root", "0"}
     assert len(healthchecks) == 1
     assert "shared.observability.probe" in "\n".join(lines)
+
+
+# --- credentials -----------------------------------------------------------------------------
+
+KAFKA_ENV = SERVICES["kafka"]["environment"]
+DEPLOY = ROOT / "deploy"
+
+
+def secret_targets(spec: dict[str, Any]) -> dict[str, str]:
+    """Name in /run/secrets -> compose secret, for a service's ``secrets`` list."""
+    found = {}
+    for entry in spec.get("secrets", []):
+        source = entry if isinstance(entry, str) else entry["source"]
+        target = entry if isinstance(entry, str) else entry.get("target", source)
+        found[target] = source
+    return found
+
+
+def shell_words(script: Path, variable: str) -> list[str]:
+    """The words of ``VARIABLE="..."`` in a shell script."""
+    match = re.search(rf'^{variable}="([^"]*)"$', script.read_text(encoding="utf-8"), re.M)
+    assert match, f"{variable} not in {script}"
+    return match.group(1).split()
+
+
+def test_kafka_listeners_take_only_sasl_scram_and_requests_need_an_acl() -> None:
+    protocols = dict(
+        pair.split(":") for pair in KAFKA_ENV["KAFKA_LISTENER_SECURITY_PROTOCOL_MAP"].split(",")
+    )
+    assert protocols == {
+        "INTERNAL": "SASL_PLAINTEXT",
+        "EXTERNAL": "SASL_SSL",
+        "CONTROLLER": "PLAINTEXT",
+    }
+    # The one plaintext listener is the node talking to itself: nobody else can reach it.
+    assert "CONTROLLER://localhost:9093" in KAFKA_ENV["KAFKA_LISTENERS"].split(",")
+    assert "CONTROLLER" not in KAFKA_ENV["KAFKA_ADVERTISED_LISTENERS"]
+    assert SERVICES["kafka"]["ports"] == ["9092:9092"], "only the TLS listener is published"
+    assert KAFKA_ENV["KAFKA_SASL_ENABLED_MECHANISMS"] == "SCRAM-SHA-512"
+    assert KAFKA_ENV["KAFKA_AUTHORIZER_CLASS_NAME"].endswith("StandardAuthorizer")
+    assert KAFKA_ENV["KAFKA_ALLOW_EVERYONE_IF_NO_ACL_FOUND"] == "false"
+    assert set(KAFKA_ENV["KAFKA_SUPER_USERS"].split(";")) == {
+        "User:broker",
+        "User:admin",
+        "User:ANONYMOUS",
+    }
+
+
+def test_the_brokers_password_is_read_from_its_secret_file() -> None:
+    login = KAFKA_ENV["KAFKA_LISTENER_NAME_INTERNAL_SCRAM___SHA___512_SASL_JAAS_CONFIG"]
+    # "$$" is compose's escape: the broker receives ${dir:...}, resolved by the config provider.
+    assert 'password="$${dir:/run/secrets:kafka_broker_password}"' in login
+    assert KAFKA_ENV["KAFKA_CONFIG_PROVIDERS_DIR_CLASS"].endswith("DirectoryConfigProvider")
+    assert "kafka_broker_password" in secret_targets(SERVICES["kafka"])
+
+
+@pytest.mark.parametrize("name", sorted(BUILT))
+def test_each_service_logs_in_to_kafka_and_mongodb_as_itself(name: str) -> None:
+    env = BUILT[name]["environment"]
+    assert env["KAFKA_SECURITY_PROTOCOL"] == "SASL_PLAINTEXT"
+    assert env["KAFKA_SASL_MECHANISM"] == "SCRAM-SHA-512"
+    assert env["KAFKA_SASL_USERNAME"] == env["MONGODB_USERNAME"] == name
+    assert env["MONGODB_AUTH_SOURCE"] == "admin"
+    # The settings read /run/secrets/<setting name> (shared/settings.py).
+    targets = secret_targets(BUILT[name])
+    assert targets == {
+        "kafka_sasl_password": f"{name}_kafka_password",
+        "mongodb_password": f"{name}_mongodb_password",
+    }
+    files = {source: COMPOSE["secrets"][source]["file"] for source in targets.values()}
+    assert files == {
+        f"{name}_kafka_password": f"./secrets/kafka_{name}_password",
+        f"{name}_mongodb_password": f"./secrets/{name}_mongodb_password",
+    }
+
+
+def test_no_credential_is_written_in_the_file() -> None:
+    for name, secret in COMPOSE["secrets"].items():
+        assert set(secret) == {"file"} and secret["file"].startswith("./secrets/"), name
+    for name, spec in SERVICES.items():
+        for key, value in spec.get("environment", {}).items():
+            if re.search(r"PASSWORD|TOKEN|SECRET", key):
+                # Unset (taken from the shell, e.g. SMTP_PASSWORD), or a file among the secrets.
+                assert value is None or (
+                    key.endswith("_FILE") and value.startswith("/run/secrets/")
+                ), (name, key)
+            assert not re.search(r"://[^/@\s]+:[^/@\s]+@", str(value)), "a login in a URI"
+
+
+def test_the_acls_let_each_service_write_only_the_topics_the_catalogue_gives_it() -> None:
+    script = DEPLOY / "kafka" / "acls.sh"
+    owned = {service: set(shell_words(script, f"OWNS_{service}")) for service in BUILT}
+    assert owned == {
+        service: {spec.topic for spec in CATALOGUE if spec.producer == service} for service in BUILT
+    }
+    assert set(shell_words(script, "SERVICES")) == set(BUILT)
+
+
+def test_every_principal_is_formatted_into_kafka_with_its_own_secret() -> None:
+    users = shell_words(DEPLOY / "kafka" / "format-storage.sh", "USERS")
+    assert set(users) == {"broker", "admin", "subscriber", *BUILT}
+    assert set(secret_targets(SERVICES["kafka-format"])) == {f"kafka_{u}_password" for u in users}
+
+
+def test_mongodb_runs_with_auth_and_one_user_per_service_database() -> None:
+    mongo = SERVICES["mongo"]
+    assert mongo["command"][:3] == ["mongod", "--replSet", "rs0"]
+    assert "--keyFile" in mongo["command"], "authentication of a replica set needs a key file"
+    assert mongo["environment"]["MONGO_INITDB_ROOT_PASSWORD_FILE"].startswith("/run/secrets/")
+    mounted = {config["target"]: config["source"] for config in mongo["configs"]}
+    init = COMPOSE["configs"][mounted["/docker-entrypoint-initdb.d/10-create-users.js"]]["file"]
+    script = (ROOT / init).read_text(encoding="utf-8")
+    listed = re.search(r"const SERVICES = \[([^\]]*)\]", script)
+    assert listed and set(re.findall(r'"(\w+)"', listed.group(1))) == set(BUILT)
+    assert 'roles: [{ role: "readWrite", db: service }]' in script
+    assert {f"{service}_mongodb_password" for service in BUILT} <= set(secret_targets(mongo))
+
+
+@pytest.mark.parametrize("name", sorted(COMPOSE["configs"]))
+def test_the_scripts_compose_mounts_exist_and_parse(name: str) -> None:
+    path = ROOT / COMPOSE["configs"][name]["file"]
+    assert path.is_file()
+    if path.suffix == ".sh":
+        checked = subprocess.run(["bash", "-n", str(path)], capture_output=True, text=True)
+        assert checked.returncode == 0, checked.stderr
