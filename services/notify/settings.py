@@ -8,7 +8,6 @@ from pydantic import Field, SecretStr, field_validator, model_validator
 from services.notify.domain.privacy import DEVELOPMENT_KEY
 from services.notify.domain.senders import check_brandname
 from services.notify.domain.sms import SmsMode
-from shared.auth.settings import Environment
 from shared.events.values import AGENCY_CODE_PATTERN
 from shared.http import HttpSettings
 
@@ -105,7 +104,9 @@ class NotifySettings(HttpSettings):
     @model_validator(mode="after")
     def _no_development_key_in_production(self) -> Self:
         key = self.notify_hash_key.get_secret_value()
-        if self.environment is Environment.PRODUCTION and key == DEVELOPMENT_KEY:
+        # ``environment`` (development/production) comes with the officers' authentication.
+        production = str(getattr(self, "environment", "development")) == "production"
+        if production and key == DEVELOPMENT_KEY:
             raise ValueError("NOTIFY_HASH_KEY is the development default; set a secret of its own")
         if len(key) < 16:
             raise ValueError("NOTIFY_HASH_KEY must be at least 16 characters")

@@ -4,6 +4,7 @@ import itertools
 from datetime import UTC, datetime, timedelta
 from email.headerregistry import Address
 from email.message import EmailMessage
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -22,6 +23,7 @@ from services.notify.domain.privacy import DeliveryKeys
 from services.notify.domain.senders import SenderNames
 from services.notify.domain.sms import SmsMode
 from services.notify.service_layer.dispatch import NO_CONTENT, Dispatcher, Lanes, MailIdentity
+from services.notify.service_layer.handlers import Notifier
 from services.notify.service_layer.outcomes import OutcomeEvents
 from services.notify.service_layer.planning import (
     OPTED_OUT,
@@ -38,6 +40,7 @@ from shared.events.examples import APPLICANT, EXAMPLES
 from shared.events.intake import CaseSubmitted
 from shared.events.values import NotificationChannel
 from shared.kafka.records import OutboundRecord
+from shared.kafka.retry import PermanentFailure
 from shared.mongo import Conflict
 
 pytestmark = pytest.mark.unit
@@ -119,8 +122,11 @@ class FakeMailer:
 class FakeSmsGateway:
     def __init__(self) -> None:
         self.sent: list[tuple[str, str]] = []
+        self.failures: list[ProviderError] = []
 
     async def send(self, to: str, content: SmsContent, reference: str) -> None:
+        if self.failures:
+            raise self.failures.pop(0)
         self.sent.append((to, reference))
 
 
@@ -299,3 +305,41 @@ async def test_a_message_whose_content_expired_dies_without_being_sent() -> None
     assert (sms.status, sms.last_error) == (DeliveryStatus.DEAD, NO_CONTENT)
     assert world.sms.sent == []
     assert world.queue.topics() == ["notification-failed"]
+
+
+async def test_the_dispatcher_s_log_lines_hold_no_address(caplog: pytest.LogCaptureFixture) -> None:
+    world = World()
+    world.plan(submitted())
+    refusal = "550 <hoa.nguyen@example.vn>: no such user; +84912345678 barred"
+    world.email.failures = [ProviderError(refusal, permanent=True)]
+    world.sms.failures = [ProviderError(refusal)]
+    with caplog.at_level("DEBUG"):
+        await world.dispatcher.run_once()
+    logged = "\n".join(r.getMessage() for r in caplog.records)
+    assert "no such user" in logged
+    assert "hoa.nguyen@" not in logged and "+84912345678" not in logged
+
+
+class NoOptOuts:
+    """The handler's side of the log, in memory: nobody opted out."""
+
+    def __init__(self) -> None:
+        self.added: list[Plan] = []
+
+    async def opted_out(self, tx: object, addresses: object) -> set[object]:
+        return set()
+
+    def add(self, tx: object, delivery: Delivery, message: Message | None) -> None:
+        self.added.append(Plan(delivery, message))
+
+
+async def test_an_event_whose_values_no_message_can_be_made_of_is_dead_lettered_at_once() -> None:
+    # A retention that takes the log's expiry past year 9999 (settings refuse it; here it stands
+    # for any value of an event that breaks date arithmetic).
+    endless = Retention(log=timedelta(days=3_000_000), message=timedelta(days=1))
+    log = NoOptOuts()
+    notifier = Notifier(log, RENDERER, OutcomeEvents(lambda t: t, "notify"), endless, IDENTITY)
+    tx = SimpleNamespace(now=START)
+    with pytest.raises(PermanentFailure, match="cannot be handled: OverflowError"):
+        await notifier.on_milestone(tx, submitted())  # type: ignore[arg-type]
+    assert log.added == []

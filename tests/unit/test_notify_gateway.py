@@ -79,3 +79,11 @@ async def test_refusals_say_whether_another_attempt_may_help(status: int, perman
         await sms.send("+84912345678", SMS, "delivery-1")
     assert raised.value.permanent is permanent
     assert str(status) in raised.value.reason
+
+
+async def test_an_sms_goes_under_its_agency_s_brandname_else_the_default() -> None:
+    seen: list[httpx.Request] = []
+    sms = gateway(httpx.Response(200), seen, sms_sender="MOTCUA")
+    await sms.send("+84912345678", SMS.model_copy(update={"sender": "SONOIVU NA"}), "d-1")
+    await sms.send("+84912345678", SMS, "d-2")
+    assert [json.loads(r.content)["sender"] for r in seen] == ["SONOIVU NA", "MOTCUA"]

@@ -2,14 +2,20 @@
 
 import email
 import email.policy
+from datetime import UTC, datetime, timedelta
 from email.headerregistry import Address
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
 from services.notify.adapters.templates import RenderError, TemplateRenderer
 from services.notify.domain.messages import build_email
-from services.notify.domain.milestones import MILESTONE_TOPICS, message_context
+from services.notify.domain.milestones import (
+    MILESTONE_TOPICS,
+    message_context,
+    result_delivery_of,
+)
 from services.notify.domain.sms import SmsEncoding, SmsMode
 from shared.clock import ManualClock
 from shared.events.catalogue import CATALOGUE
@@ -127,3 +133,43 @@ def test_email_is_multipart_alternative_with_utf8_headers_that_parse_back() -> N
     assert plain.get_content() == mail.text
     assert html.get_content() == mail.html
     assert plain.get_content_charset() == "utf-8"
+
+
+@pytest.mark.parametrize("topic", MILESTONE_TOPICS)
+def test_dates_in_year_9999_render_in_every_template(topic: str) -> None:
+    example = EXAMPLES[CATALOGUE.for_topic(topic)[0].data_model]
+    last = datetime(9999, 12, 31, 23, 0, tzinfo=UTC)
+    dated = {
+        f: last for f in type(example).model_fields if isinstance(getattr(example, f), datetime)
+    }
+    if "previous_due_at" in dated:  # it must come before the new one
+        dated["previous_due_at"] = last - timedelta(days=1)
+    # model_copy: such an event may be refused by decoding first; rendering must cope anyway.
+    ctx = message_context(new_event(example.model_copy(update=dated)))
+    sms, mail = renderer().sms(topic, ctx), renderer().email(topic, ctx)
+    assert "01/01/10000" in sms.text + mail.text
+
+
+def test_a_value_out_of_range_is_a_render_error_not_a_crash(tmp_path: Path) -> None:
+    (tmp_path / "huge.sms.j2").write_text("{{ 10.0 ** data.fee_vnd }}")
+    ctx = context("case-submitted")
+    ctx["data"] = ctx["data"].model_copy(update={"fee_vnd": 400})
+    with pytest.raises(RenderError, match="OverflowError"):
+        renderer(directory=tmp_path).sms("huge", ctx)
+
+
+def test_the_result_e_mail_says_how_the_result_is_returned() -> None:
+    ctx = context("case-resolved")
+    assert "đến Bộ phận tiếp nhận và trả kết quả" in renderer().email("case-resolved", ctx).text
+    by_post = renderer().email("case-resolved", {**ctx, "result_delivery": "postal"})
+    assert "qua dịch vụ bưu chính" in by_post.text and "qua dịch vụ bưu chính" in by_post.html
+    assert result_delivery_of(SimpleNamespace(result_delivery="online")) == "online"
+    assert result_delivery_of(SimpleNamespace(result_delivery="drone")) == "desk"
+    assert result_delivery_of(EXAMPLES[CaseSubmitted]) == "desk"
+
+
+def test_e_mails_link_to_the_lookup_page_with_the_code_filled_in() -> None:
+    mail = renderer().email("case-submitted", context("case-submitted"))
+    link = "https://motcua.example.vn?ma=SNV.NA-250714-0007"
+    assert link in mail.text
+    assert f'<a href="{link}">' in mail.html

@@ -127,7 +127,7 @@ def shorten(text: str, limit: int) -> str:
     if len(text) <= limit:
         return text
     cut = text[: max(limit - len(ELLIPSIS), 0)]
-    if " " in cut and not text[len(cut)].isspace():
-        cut = cut[: cut.rindex(" ")]
+    if not text[len(cut)].isspace():  # the cut falls inside a word: drop that word
+        cut = cut[: cut.rindex(" ")] if " " in cut else ""
     cut = cut.rstrip(" ,;:-(\u2013")
     return cut + ELLIPSIS if cut else ""
