@@ -119,3 +119,8 @@ def install_on_uvicorn_loggers() -> None:
         server_logger = logging.getLogger(name)
         if not any(isinstance(f, PersonalDataFilter) for f in server_logger.filters):
             server_logger.addFilter(PersonalDataFilter())
+
+
+# Also as soon as a service's code is imported, which uvicorn does after configuring its loggers and
+# before serving: its own lines from then until the app configures logging are masked too.
+install_on_uvicorn_loggers()
