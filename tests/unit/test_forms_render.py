@@ -9,7 +9,7 @@ from io import BytesIO
 import pytest
 from pypdf import PdfReader
 
-from shared.forms import Form, FormKind, render_html, render_pdf
+from shared.forms import Form, FormKind, TrackingBookForm, render_html, render_pdf
 from shared.forms.examples import APPLICANT, DOCUMENTS, PROCEDURE, example_forms
 
 pytestmark = pytest.mark.unit
@@ -195,3 +195,18 @@ def test_the_tracking_book_is_printed_in_landscape() -> None:
     reader = PdfReader(BytesIO(pdf_of(FormKind.TRACKING_BOOK, IN_2025)))
     box = reader.pages[0].mediabox
     assert box.width > box.height
+
+
+def test_a_long_tracking_book_runs_over_pages_and_keeps_every_dossier() -> None:
+    book = example_forms(IN_2025)[FormKind.TRACKING_BOOK]
+    assert isinstance(book, TrackingBookForm)
+    row = book.rows[0]
+    codes = [f"SNV-251020-{number:04d}" for number in range(1, 26)]
+    long_book = book.model_copy(
+        update={"rows": tuple(row.model_copy(update={"case_code": code}) for code in codes)}
+    )
+    reader = PdfReader(BytesIO(render_pdf(long_book)))
+    text = " ".join(page.extract_text() for page in reader.pages)
+    assert len(reader.pages) > 1
+    assert [code for code in codes if code not in text] == []
+    assert "25 hồ sơ" in text
