@@ -23,7 +23,6 @@ _TAG_STYLES: dict[str, FontFace | TextStyle] = {
     "h1": TextStyle(
         font_style="B", font_size_pt=13, color=BLACK, t_margin=4, b_margin=2, l_margin=0
     ),
-    "h2": TextStyle(font_style="B", font_size_pt=11, color=BLACK, t_margin=3, b_margin=1),
     "p": TextStyle(t_margin=1, b_margin=1),
 }
 # The tracking book has thirteen columns: it is printed on A4 landscape in a smaller size.
@@ -46,6 +45,5 @@ def render_pdf(form: Form, font_dir: Path = FONT_DIR) -> bytes:
         font_family=FONT,
         tag_styles=_TAG_STYLES,
         li_prefix_color=BLACK,
-        warn_on_tags_not_matching=True,
     )
     return bytes(pdf.output())
