@@ -1,4 +1,5 @@
-"""Personal data masked in text bound for logs: ID numbers, phone numbers, e-mail local parts.
+"""Personal data masked in text bound for logs: ID numbers, phone numbers, e-mail local parts, and
+names, addresses and birth dates where they are the value of a field of that name.
 
 A log line may quote anything a citizen sent (a path such as ``/opt-outs/sms/0912345678``, a
 validation error, an exception), so the masking works on free text rather than on known fields.
@@ -35,6 +36,14 @@ _PATTERN = re.compile(
     )
 )
 _KEPT_DIGITS = 2
+# Names, addresses and birth dates cannot be told from other text, only by what they are the value
+# of: a personal field in a dict, JSON or a model's repr, or the input a validation error quotes.
+_PERSONAL_KEYS = ("full_name", "address", "date_of_birth")
+_QUOTED = r"""(?:"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*')"""
+_BY_KEY = re.compile(
+    rf"""(?P<key>(?<!\w)["']?(?:{"|".join(_PERSONAL_KEYS)})["']?\s*[:=]\s*){_QUOTED}"""
+    r"|(?P<input>\binput_value=).*?(?=, input_type=)"
+)
 
 
 def mask_digits(text: str) -> str:
@@ -61,9 +70,18 @@ def _replace(match: re.Match[str]) -> str:
     return mask_digits(found)
 
 
+def _replace_by_key(match: re.Match[str]) -> str:
+    if match.group("input"):
+        return f"{match.group('input')}***"
+    key = match.group("key")
+    quote = match.group()[len(key)]
+    return f"{key}{quote}***{quote}"
+
+
 def mask(text: str) -> str:
-    """``text`` with every ID number, phone number and e-mail local part in it masked."""
-    return _PATTERN.sub(_replace, text)
+    """``text`` with every ID number, phone number and e-mail local part in it masked, and the
+    values of personal fields (names, addresses, birth dates) and of validation errors' inputs."""
+    return _PATTERN.sub(_replace, _BY_KEY.sub(_replace_by_key, text))
 
 
 def mask_value(value: object) -> object:
@@ -78,7 +96,7 @@ def mask_value(value: object) -> object:
         masked = _PATTERN.sub(lambda m: m.group() if m.lastgroup == "id9" else _replace(m), text)
         return value if masked == text else masked
     if isinstance(value, dict):
-        return {key: mask_value(item) for key, item in value.items()}
+        return {key: "***" if key in _PERSONAL_KEYS else mask_value(v) for key, v in value.items()}
     if isinstance(value, list):
         return [mask_value(item) for item in value]
     if type(value) is tuple:  # a named tuple is written as its str(), below

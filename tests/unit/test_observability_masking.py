@@ -17,6 +17,7 @@ import httpx
 import pytest
 import uvicorn
 from fastapi import FastAPI
+from pydantic import BaseModel, Field, ValidationError
 from uvicorn.config import LOGGING_CONFIG
 
 from shared.http.observe import RequestObservationMiddleware
@@ -79,6 +80,23 @@ def test_id_numbers_phones_and_email_local_parts_are_masked(text: str, masked: s
 )
 def test_ids_dates_amounts_and_decimals_are_left_alone(text: str) -> None:
     assert mask(text) == text
+
+
+def test_names_addresses_and_validation_inputs_are_masked_by_what_they_are() -> None:
+    applicant = {"full_name": "Nguyễn Thị Hoa", "address": "Xóm 1", "agency_name": "UBND xã"}
+    assert mask(str(applicant)) == str({**applicant, "full_name": "***", "address": "***"})
+    assert mask(json.dumps(applicant, ensure_ascii=False)).startswith('{"full_name": "***"')
+    assert mask("Beneficiary(full_name='Lê Văn Toàn')") == "Beneficiary(full_name='***')"
+    with pytest.raises(ValidationError) as raised:
+        Named(full_name="Nguyễn Thị Hương Giang")
+    assert "Giang" in str(raised.value)
+    assert "Giang" not in mask(str(raised.value))
+    assert "input_value=***, input_type=str" in mask(str(raised.value))
+    assert mask_value({"full_name": "Lê Văn Toàn", "n": 1}) == {"full_name": "***", "n": 1}
+
+
+class Named(BaseModel):
+    full_name: str = Field(max_length=8)
 
 
 def test_field_values_are_masked_inside_containers_and_money_stays_a_number() -> None:
