@@ -33,8 +33,8 @@ def render_pdf(form: Form, font_dir: Path = FONT_DIR) -> bytes:
     """The form as a PDF document (A4; the tracking book in landscape)."""
     landscape = form.form_kind in _LANDSCAPE
     pdf = FPDF(orientation="L" if landscape else "P", format="A4")
-    for style, file in _FACES.items():
-        pdf.add_font(FONT, style, str(font_dir / f"{file}.ttf"))
+    for style in _FACES:
+        pdf.add_font(FONT, style, str(_face_file(font_dir, style)))
     title = heading(form).number.title
     pdf.set_title(f"{title} {form.case_code}" if form.case_code else title)
     pdf.set_margins(15, 12, 15)
@@ -47,3 +47,12 @@ def render_pdf(form: Form, font_dir: Path = FONT_DIR) -> bytes:
         li_prefix_color=BLACK,
     )
     return bytes(pdf.output())
+
+
+def _face_file(font_dir: Path, style: str) -> Path:
+    file = font_dir / f"{_FACES[style]}.ttf"
+    if style == "I" and not file.exists():
+        # The oblique comes with fonts-dejavu-extra, which the service image may lack (it installs
+        # fonts-dejavu-core): italics then print upright rather than failing the document.
+        return font_dir / f"{_FACES['']}.ttf"
+    return file

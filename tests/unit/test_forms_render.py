@@ -5,12 +5,14 @@ import re
 from datetime import date
 from functools import cache
 from io import BytesIO
+from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
 
 from shared.forms import Form, FormKind, TrackingBookForm, render_html, render_pdf
 from shared.forms.examples import APPLICANT, DOCUMENTS, PROCEDURE, example_forms
+from shared.forms.pdf import FONT_DIR
 
 pytestmark = pytest.mark.unit
 
@@ -210,3 +212,12 @@ def test_a_long_tracking_book_runs_over_pages_and_keeps_every_dossier() -> None:
     assert len(reader.pages) > 1
     assert [code for code in codes if code not in text] == []
     assert "25 hồ sơ" in text
+
+
+def test_without_the_oblique_font_italics_print_upright(tmp_path: Path) -> None:
+    # The service image installs fonts-dejavu-core only (regular and bold, no oblique).
+    for face in ("DejaVuSans.ttf", "DejaVuSans-Bold.ttf"):
+        (tmp_path / face).symlink_to(FONT_DIR / face)
+    form = example_forms(IN_2025)[FormKind.RECEIPT]
+    reader = PdfReader(BytesIO(render_pdf(form, font_dir=tmp_path)))
+    assert "(Ký và ghi rõ họ tên)" in reader.pages[0].extract_text()
