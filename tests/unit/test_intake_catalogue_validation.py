@@ -111,6 +111,12 @@ def set_field(code: str, **values: Any) -> Callable[[Data], None]:
             "effective_to is before effective_from",
         ),
         (set_field("1.001653", processing_days=0), "processing_days: Input"),
+        (set_field("1.001653", derived=["processing_days"]), "derived fields cannot be verified"),
+        (set_field("1.001653", derived=["name"]), "derived.0: Input should be"),
+        (
+            set_field("1.001653", shown_documents=[{"key": "don-de-nghi", "name": "Đơn"}]),
+            "two documents share a key",
+        ),
     ],
 )
 def test_a_bad_procedure_is_refused_naming_it(
@@ -151,6 +157,7 @@ def test_a_duplicate_programme_is_refused(tmp_path: Path) -> None:
         ({"parent": "KHONGCO"}, "unknown parent KHONGCO"),
         ({"code": "dai-dong"}, "code: String should match pattern"),
         ({"level": "huyện"}, "district-level agency must end"),
+        ({"replaced_by": "KHONGCO"}, "unknown replaced_by KHONGCO"),
     ],
 )
 def test_a_bad_agency_is_refused(tmp_path: Path, values: Data, problem: str) -> None:
