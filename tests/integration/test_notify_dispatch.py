@@ -12,7 +12,7 @@ from pymongo.asynchronous.database import AsyncDatabase
 
 from devstack.sinks.running import RunningSinks, running_sinks
 from services.notify.adapters.delivery_log import DELIVERIES, INDEXES, MESSAGES, MongoDeliveryLog
-from services.notify.bootstrap import dispatcher_for, template_renderer
+from services.notify.bootstrap import dispatcher_for, identity, template_renderer
 from services.notify.domain.delivery import AttemptRecord, DeliveryStatus
 from services.notify.service_layer.outcomes import OutcomeEvents
 from services.notify.service_layer.planning import Plan, Retention, plan_delivery
@@ -90,6 +90,7 @@ async def planned(
                 renderer=renderer,
                 now=now,
                 retention=RETENTION,
+                identity=identity(settings),
             )
             for channel in NotificationChannel
         ]
