@@ -35,6 +35,14 @@ JVM_OPTIONS = (
 # With DEVSTACK_KAFKA_SASL: the mechanism production uses, the broker's own user (it talks to
 # itself over the client listener) and the user the services and tests connect as.
 SASL_MECHANISM = "SCRAM-SHA-512"
+_SECURITY_SETTINGS = (
+    "kafka_sasl_username",
+    "kafka_sasl_password",
+    "kafka_ssl_cafile",
+    "kafka_ssl_certfile",
+    "kafka_ssl_keyfile",
+    "kafka_ssl_key_password",
+)
 BROKER_USER = "broker"
 CLIENT_USER = "onestop"
 
@@ -149,8 +157,12 @@ class Kafka(Component):
 
     def client_settings(self) -> ServiceSettings:
         """Settings of a client of this broker, credentials included when it asks for them."""
+        # Every security setting given, so the caller's shell (say, another stack's stack.env)
+        # cannot change how the probe connects.
+        unset = {name: None for name in _SECURITY_SETTINGS}
+        given = {key.lower(): value for key, value in self.environment().items()}
         return ServiceSettings.model_validate(
-            {key.lower(): value for key, value in self.environment().items()}
+            {**unset, "kafka_security_protocol": "PLAINTEXT", **given}
         )
 
     def passwords(self) -> dict[str, str]:
