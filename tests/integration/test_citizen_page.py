@@ -8,6 +8,7 @@ import socket
 import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from ipaddress import ip_network
 from pathlib import Path
 from typing import Any
 
@@ -81,7 +82,7 @@ def service_settings(settings: ServiceSettings) -> CitizenSettings:
         **base,
         outbox_poll_interval_s=0.05,
         # The test's requests come through 127.0.0.1, a "proxy" naming a client per test.
-        trusted_proxies="127.0.0.1",
+        trusted_proxies=(ip_network("127.0.0.1/32"),),
         # Hour-long windows: a burst of requests rarely straddles two (see clear_of_window_end).
         rate_limit_client_window_s=WINDOW_S,
         rate_limit_case_window_s=WINDOW_S,
@@ -164,7 +165,7 @@ async def clear_of_window_end() -> None:
 
 
 async def test_counters_on_the_store_admit_exactly_the_limit_under_concurrency(
-    database: AsyncDatabase,
+    database: AsyncDatabase[Any],
 ) -> None:
     limiter = RateLimiter(database[RATE_LIMITS])
     # A window of decades: the burst cannot straddle two.
@@ -175,7 +176,7 @@ async def test_counters_on_the_store_admit_exactly_the_limit_under_concurrency(
 
 
 async def test_two_replicas_share_the_limit_per_case_and_the_rating_draws_on_it(
-    replica: Replica, other_replica: Replica, database: AsyncDatabase
+    replica: Replica, other_replica: Replica, database: AsyncDatabase[Any]
 ) -> None:
     code = await submit(replica)
     body = {"code": code, "citizen_id": CITIZEN_ID}

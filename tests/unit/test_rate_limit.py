@@ -54,14 +54,16 @@ class MemoryCounters:
     def __init__(self) -> None:
         self.docs: dict[str, dict[str, Any]] = {}
 
-    async def find_one_and_update(self, query: dict[str, Any], update: dict[str, Any], **_: Any):
+    async def find_one_and_update(
+        self, query: dict[str, Any], update: dict[str, Any], **_: Any
+    ) -> dict[str, Any] | None:
         doc = self.docs.get(query["_id"])
         if doc is None:
             return None
         doc["n"] += update["$inc"]["n"]
         return dict(doc)
 
-    async def update_one(self, query: dict[str, Any], update: dict[str, Any], upsert: bool):
+    async def update_one(self, query: dict[str, Any], update: dict[str, Any], upsert: bool) -> None:
         assert upsert
         self.docs.setdefault(query["_id"], {"_id": query["_id"], **update["$setOnInsert"]})
 
