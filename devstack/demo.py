@@ -16,7 +16,8 @@ from typing import Any
 import httpx
 
 from devstack.config import StackConfig
-from devstack.demo_data import DOSSIERS, OFFICERS, RATING, DemoDossier, Stage
+from devstack.demo_data import DOSSIERS, OFFICER_NAMES, OFFICERS, RATING, DemoDossier, Stage
+from shared.auth import mint_token
 
 Json = dict[str, Any]
 EVENT_DEADLINE_S = 30.0
@@ -60,32 +61,43 @@ class Planned:
     agency: Json
 
 
+# An officer as the demo acts: a role at an agency.
+As = tuple[str, str]
+
+
 class Demo:
     def __init__(self, urls: Urls, client: httpx.Client) -> None:
         self.urls = urls
         self.http = client
+        self.desk_of: dict[str, str] = {}  # case code -> agency that received it
 
     # -- HTTP -----------------------------------------------------------------------------------
 
-    def call(self, method: str, url: str, role: str | None = None, **kwargs: Any) -> Any:
+    def call(self, method: str, url: str, as_: As | None = None, **kwargs: Any) -> Any:
         headers = kwargs.pop("headers", {})
-        if role is not None:
-            headers |= {"X-Officer-Id": OFFICERS[role], "X-Officer-Role": role}
+        if as_ is not None:
+            headers |= bearer(*as_)
         response = self.http.request(method, url, headers=headers, **kwargs)
         if response.is_error:
             raise DemoError(f"{method} {url} -> {response.status_code}: {response.text}")
         return response.json()
 
+    def officer(self, role: str, code: str) -> As:
+        return role, self.desk_of[code]
+
     def intake_case(self, code: str) -> Json:
-        return self.call("GET", f"{self.urls.intake}/cases/{code}", "reception_clerk")
+        clerk = self.officer("reception_clerk", code)
+        return self.call("GET", f"{self.urls.intake}/cases/{code}", clerk)
 
     def flow_if_open(self, code: str) -> Json | None:
         """The workflow's view of the case, or None while the workflow has not heard of it."""
-        response = self.http.get(f"{self.urls.workflow}/cases/{code}")
+        url = f"{self.urls.workflow}/cases/{code}"
+        response = self.http.get(url, headers=bearer(*self.officer("specialist", code)))
         return None if response.status_code == 404 else response.raise_for_status().json()
 
     def flow(self, code: str) -> Json:
-        return self.call("GET", f"{self.urls.workflow}/cases/{code}")
+        url = f"{self.urls.workflow}/cases/{code}"
+        return self.call("GET", url, self.officer("specialist", code))
 
     def wait(
         self, what: str, read: Callable[[], Json | None], until: Callable[[Json], bool]
@@ -154,10 +166,15 @@ class Demo:
             ],
         }
         key = {"Idempotency-Key": f"devstack-demo-{dossier.key}"}
-        return self.call("POST", f"{self.urls.intake}/cases", json=body, headers=key)["code"]
+        clerk = ("reception_clerk", planned.agency["code"])
+        url = f"{self.urls.intake}/cases"
+        code: str = self.call("POST", url, clerk, json=body, headers=key)["code"]
+        self.desk_of[code] = planned.agency["code"]
+        return code
 
     def act(self, code: str, action: str, role: str, body: Json | None = None) -> Json:
-        return self.call("POST", f"{self.urls.workflow}/cases/{code}/{action}", role, json=body)
+        url = f"{self.urls.workflow}/cases/{code}/{action}"
+        return self.call("POST", url, self.officer(role, code), json=body)
 
     def advance(self, code: str, planned: Planned) -> Json:
         """Take the case one action at a time, from what it is now, up to the dossier's stage."""
@@ -196,9 +213,8 @@ class Demo:
         )
         if desk["status"]["code"] == SUPPLEMENT_REQUESTED:
             body = {"documents": missing}
-            self.call(
-                "POST", f"{self.urls.intake}/cases/{code}/supplements", "reception_clerk", json=body
-            )
+            clerk = self.officer("reception_clerk", code)
+            self.call("POST", f"{self.urls.intake}/cases/{code}/supplements", clerk, json=body)
         return self.wait(
             f"the workflow to resume {code}",
             lambda: self.flow_if_open(code),
@@ -215,10 +231,17 @@ class Demo:
     def return_and_rate(self, code: str, dossier: DemoDossier) -> None:
         case = self.intake_case(code)
         if case["status"]["code"] == RESOLVED:
-            self.call("POST", f"{self.urls.intake}/cases/{code}/result-returned", "reception_clerk")
+            clerk = self.officer("reception_clerk", code)
+            self.call("POST", f"{self.urls.intake}/cases/{code}/result-returned", clerk)
         if case["rating"] is None:
             body = {"citizen_id": dossier.citizen.citizen_id, "indicators": RATING}
             self.call("POST", f"{self.urls.intake}/cases/{code}/rating", json=body)
+
+
+def bearer(role: str, agency: str) -> dict[str, str]:
+    """A token of the demo's officer in this role at this agency, minted with the local key."""
+    token = mint_token(OFFICERS[role], [role], agency, name=OFFICER_NAMES[role])
+    return {"Authorization": f"Bearer {token}"}
 
 
 def receivable(procedure: Json) -> bool:

@@ -246,6 +246,11 @@ OFFICERS = {
     "specialist": "chuyenvien.tranvanbinh",
     "leader": "lanhdao.lequanghai",
 }
+OFFICER_NAMES = {
+    "reception_clerk": "Nguyễn Thu Hà",
+    "specialist": "Trần Văn Bình",
+    "leader": "Lê Quang Hải",
+}
 
 # All indicators but two "very satisfied": an overall "very satisfied" (16 of 18 points).
 RATING = {

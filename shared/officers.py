@@ -1,4 +1,4 @@
-"""Who acts in the department: an officer's account, as the identity provider's token vouches for it.
+"""Who acts in the department: an officer's account, as the identity provider's token says.
 
 Plain values, so services' domain code can check roles without depending on the HTTP layer.
 """
@@ -13,7 +13,7 @@ from shared.events.workflow import Role
 
 
 class OfficerRole(StrEnum):
-    """The event contract's step roles, plus managers (reports, audit) and administrators.
+    """The event contract's step roles, plus managers (reports, audit), administrators, the portal.
 
     Each step role has the very value of ``shared.events.workflow.Role``, so a member compares
     (and hashes) equal to its ``Role`` counterpart and no mapping is needed between them.
@@ -25,6 +25,9 @@ class OfficerRole(StrEnum):
     CLERICAL_OFFICER = Role.CLERICAL_OFFICER.value
     MANAGER = "manager"
     ADMIN = "admin"
+    # Not a person: the public-service portal's integration account (client-credentials token),
+    # which submits the dossiers citizens file online.
+    PORTAL = "portal"
 
 
 ROLE_NAMES = {
@@ -34,6 +37,7 @@ ROLE_NAMES = {
     OfficerRole.CLERICAL_OFFICER: "Văn thư",
     OfficerRole.MANAGER: "Quản lý",
     OfficerRole.ADMIN: "Quản trị hệ thống",
+    OfficerRole.PORTAL: "Cổng dịch vụ công",
 }
 
 

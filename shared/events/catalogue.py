@@ -29,7 +29,7 @@ CATALOGUE = Catalogue(
             CaseSubmitted,
             "intake",
             "A dossier was received and given its case code and appointment date.",
-            (*APPLICANT, "applicant.phone", "applicant.email", "applicant.address"),
+            (*APPLICANT, "applicant.phone", "applicant.email", "applicant.address", "received_by"),
         ),
         EventSpec(
             "supplement-received",

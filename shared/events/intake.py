@@ -38,6 +38,11 @@ class CaseSubmitted(EventData):
     agency_code: AgencyCode = Field(description="Code of the agency that received the dossier.")
     agency_name: Text = Field(description="Name of that agency, in Vietnamese.")
     channel: SubmissionChannel = Field(description="How the dossier arrived.")
+    received_by: StaffId | None = Field(
+        default=None,
+        description="Account of the desk officer who received the dossier; none for online "
+        "submissions (the portal's) and in events before it was added.",
+    )
     applicant: Applicant = Field(description="The person who submitted the dossier.")
     documents: list[DocumentItem] = Field(
         min_length=1, description="Documents received, as listed on the receipt (form 01)."

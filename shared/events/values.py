@@ -1,8 +1,8 @@
 """Value types shared by several events: identities, contacts, money, documents, enumerations."""
 
-from datetime import UTC, date
+from datetime import UTC, date, datetime
 from enum import StrEnum
-from typing import Annotated
+from typing import Annotated, TypeVar
 
 from pydantic import (
     AfterValidator,
@@ -26,13 +26,34 @@ CitizenId = Annotated[str, StringConstraints(pattern=CITIZEN_ID_PATTERN)]
 PhoneNumber = Annotated[str, StringConstraints(pattern=PHONE_PATTERN)]
 # A user account of the department's staff; staff are people, so this is personal data too.
 StaffId = Annotated[str, StringConstraints(min_length=1, max_length=100)]
+# A bound far above any sum the department handles (a province's yearly budget is ~10^13 VND)
+# and far below what a store's 64-bit integers hold.
+MAX_VND = 10**15
 # Strict: JSON 1.5, "1500" or true must never pass as money or as a count.
-Vnd = Annotated[int, Strict(), Field(ge=0)]
-PositiveVnd = Annotated[int, Strict(), Field(gt=0)]
+Vnd = Annotated[int, Strict(), Field(ge=0, le=MAX_VND)]
+PositiveVnd = Annotated[int, Strict(), Field(gt=0, le=MAX_VND)]
 Count = Annotated[int, Strict(), Field(ge=1)]
 WorkingDays = Annotated[int, Strict(), Field(ge=0)]
+EARLIEST_YEAR, LATEST_YEAR = 1900, 2100
+
+
+DateT = TypeVar("DateT", date, datetime)
+
+
+def _within_years(value: DateT) -> DateT:
+    """Dates of people and dossiers: a year 9999 is a typing error, and breaks time arithmetic."""
+    if not EARLIEST_YEAR <= value.year <= LATEST_YEAR:
+        raise ValueError(f"năm phải từ {EARLIEST_YEAR} đến {LATEST_YEAR}")
+    return value
+
+
+BoundedDate = Annotated[date, AfterValidator(_within_years)]
 # Instants are normalised to UTC so every event puts the same offset on the wire.
-UtcDatetime = Annotated[AwareDatetime, AfterValidator(lambda value: value.astimezone(UTC))]
+UtcDatetime = Annotated[
+    AwareDatetime,
+    AfterValidator(_within_years),
+    AfterValidator(lambda value: value.astimezone(UTC)),
+]
 
 
 class ValueModel(BaseModel):

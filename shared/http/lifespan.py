@@ -6,6 +6,7 @@ from typing import Protocol, TypeVar
 
 from fastapi import FastAPI
 
+from shared.http.access import Rules
 from shared.http.app import Lifespan, create_app
 from shared.http.readiness import ReadinessCheck
 from shared.http.settings import HttpSettings
@@ -23,11 +24,14 @@ Bootstrap = Callable[[SettingsT], AbstractAsyncContextManager[ServiceContainer]]
 
 
 def create_service_app(
-    settings: SettingsT, *, title: str, bootstrap: Bootstrap[SettingsT]
+    settings: SettingsT, *, title: str, access: Rules, bootstrap: Bootstrap[SettingsT]
 ) -> FastAPI:
     """``create_app`` with the container ``bootstrap(settings)`` opens at start, closes at stop."""
     return create_app(
-        settings, title=title, lifespan=container_lifespan(lambda: bootstrap(settings))
+        settings,
+        title=title,
+        access=access,
+        lifespan=container_lifespan(lambda: bootstrap(settings)),
     )
 
 

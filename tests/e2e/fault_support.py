@@ -33,9 +33,9 @@ from shared.kafka.reader import read_topic
 from shared.settings import ServiceSettings
 from tests.e2e.running_services import HOST, SERVICES, database_of, environment, free_port
 from tests.polling import eventually
+from tests.tokens import bearer
 
 Json = dict[str, Any]
-CLERK = {"X-Officer-Id": "fault.clerk", "X-Officer-Role": "reception_clerk"}
 READY_TIMEOUT_S = 90.0
 # How long a burst's cases may take to cross the system once the fault is over.
 SETTLE_TIMEOUT_S = 180.0
@@ -199,6 +199,8 @@ async def fault_system(
     intake = services["intake"].url
     agencies = (await http.get(f"{intake}/agencies")).raise_for_status().json()
     desk = next(a for a in agencies if a["level"] == "xã")
+    # Every request is the commune clerk's: the desk receives, reads its cases and their messages.
+    http.headers.update(bearer("reception_clerk", desk["code"], "fault.clerk"))
     listed = (await http.get(f"{intake}/procedures")).raise_for_status().json()
     procedures = [p for p in listed if "xã" in p["receiving_levels"]]
     return FaultSystem(services, settings, sinks, http, logs, desk["code"], procedures)
@@ -403,11 +405,7 @@ async def count(system: FaultSystem, made: Burst, mongo: AsyncMongoClient) -> Co
     intake = mongo[database_of(system.settings, "intake")]["cases"]
     async for doc in intake.find({"case.submitted.procedure_code": made.procedure}, {"_id": 1}):
         stored[doc["_id"]] += 1
-    queue = await _json(
-        system.http.get(
-            system.url("workflow", "/cases"), params={"agency": system.agency, "limit": 500}
-        )
-    )
+    queue = await _json(system.http.get(system.url("workflow", "/cases"), params={"limit": 500}))
     workflow = Counter(
         item["case_code"] for item in queue or [] if item.get("procedure_code") == made.procedure
     )
@@ -440,9 +438,7 @@ async def count(system: FaultSystem, made: Burst, mongo: AsyncMongoClient) -> Co
             ids[message_id] += 1
     deliveries: Counter[str] = Counter()
     for code in codes:
-        log = await _json(
-            system.http.get(system.url("notify", f"/cases/{code}/deliveries"), headers=CLERK)
-        )
+        log = await _json(system.http.get(system.url("notify", f"/cases/{code}/deliveries")))
         deliveries.update(d["status"] for d in log or [])
     return Counts(
         offered=len(made.keys),

@@ -22,6 +22,7 @@ from shared.kafka.reader import read_topic
 from shared.settings import ServiceSettings
 from tests.e2e.running_services import running_services
 from tests.polling import eventually
+from tests.tokens import bearer
 
 Json = dict[str, Any]
 PROCEDURE = "1.014027"  # Thực hiện, điều chỉnh, thôi hưởng trợ cấp hưu trí xã hội
@@ -49,13 +50,6 @@ RATING = {
 }
 
 
-def officer(role: str) -> dict[str, str]:
-    return {"X-Officer-Id": f"e2e.{role}", "X-Officer-Role": role}
-
-
-CLERK, SPECIALIST, LEADER = officer("reception_clerk"), officer("specialist"), officer("leader")
-
-
 @pytest.fixture(scope="module")
 async def sinks(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[RunningSinks]:
     async with running_sinks(tmp_path_factory.mktemp("sinks")) as sinks:
@@ -70,6 +64,15 @@ class System:
     settings: ServiceSettings
     sinks: RunningSinks
     http: httpx.AsyncClient
+    desk: str = ""  # the commune receiving the pension procedure, where every officer works
+
+    def officer(self, role: str) -> dict[str, str]:
+        return bearer(role, self.desk, f"e2e.{role}")
+
+    async def receiving_desk(self) -> str:
+        procedure = await self.get("intake", f"/procedures/{PROCEDURE}")
+        agencies = await self.get("intake", "/agencies")
+        return str(next(a for a in agencies if a["level"] in procedure["receiving_levels"])["code"])
 
     def url(self, service: str, path: str) -> str:
         return f"{self.urls[service]}{path}"
@@ -89,11 +92,9 @@ class System:
     async def dossier(self, **applicant: Any) -> Json:
         """A submission of the pension procedure, with every required document, at a commune."""
         procedure = await self.get("intake", f"/procedures/{PROCEDURE}")
-        agencies = await self.get("intake", "/agencies")
-        desk = next(a for a in agencies if a["level"] in procedure["receiving_levels"])
         return {
             "procedure_code": PROCEDURE,
-            "agency_code": desk["code"],
+            "agency_code": self.desk,
             "channel": "direct",
             "applicant": APPLICANT | applicant,
             "documents": [
@@ -120,7 +121,11 @@ async def system(
         running_services(settings, sinks, logs) as urls,
         httpx.AsyncClient(timeout=10) as http,
     ):
-        yield System(urls, settings, sinks, http)
+        system = System(urls, settings, sinks, http)
+        system.desk = await system.receiving_desk()
+        # The desk's clerk by default; other officers name themselves per request.
+        http.headers.update(system.officer("reception_clerk"))
+        yield system
 
 
 def local_day(instant: str) -> str:
@@ -141,16 +146,19 @@ async def submit(system: System) -> str:
 async def approve_and_hand_over(system: System, code: str) -> Json:
     """Specialists review, the leader approves with a payment, the desk receives the result."""
     path = f"/cases/{code}"
+    specialist, leader, clerk = (
+        system.officer(role) for role in ("specialist", "leader", "reception_clerk")
+    )
     while (await system.get("workflow", path))["step"]["role"] == "specialist":
-        await system.post("workflow", f"{path}/claim", SPECIALIST)
+        await system.post("workflow", f"{path}/claim", specialist)
         await system.post(
-            "workflow", f"{path}/steps/complete", SPECIALIST, {"note": "Đủ điều kiện"}
+            "workflow", f"{path}/steps/complete", specialist, {"note": "Đủ điều kiện"}
         )
-    await system.post("workflow", f"{path}/claim", LEADER)
+    await system.post("workflow", f"{path}/claim", leader)
     decision = {"outcome": "approved", "decision_number": DECISION, "payment": {}}
-    await system.post("workflow", f"{path}/decision", LEADER, decision)
-    await system.post("workflow", f"{path}/claim", CLERK)
-    return await system.post("workflow", f"{path}/handover", CLERK)
+    await system.post("workflow", f"{path}/decision", leader, decision)
+    await system.post("workflow", f"{path}/claim", clerk)
+    return await system.post("workflow", f"{path}/handover", clerk)
 
 
 async def check_events(system: System, code: str) -> None:
@@ -199,7 +207,8 @@ async def look_up_resolved(system: System, code: str) -> Json:
 
 
 async def return_and_rate(system: System, code: str) -> Json:
-    returned = await system.post("intake", f"/cases/{code}/result-returned", CLERK)
+    clerk = system.officer("reception_clerk")
+    returned = await system.post("intake", f"/cases/{code}/result-returned", clerk)
     assert returned["status"]["code"] == 10
     rating = {"citizen_id": APPLICANT["citizen_id"], "indicators": RATING}
     rated = await system.post("intake", f"/cases/{code}/rating", body=rating)
@@ -232,9 +241,7 @@ async def check_reports(system: System, agency: str, period: dict[str, str]) -> 
 
 async def test_a_benefit_dossier_from_the_desk_to_the_payment_report(system: System) -> None:
     code = await submit(system)
-    receipt = await system.http.get(
-        system.url("intake", f"/cases/{code}/receipt.pdf"), headers=CLERK
-    )
+    receipt = await system.http.get(system.url("intake", f"/cases/{code}/receipt.pdf"))
     assert receipt.status_code == 200
     assert receipt.headers["content-type"] == "application/pdf"
     assert receipt.content.startswith(b"%PDF")
@@ -290,9 +297,7 @@ async def test_an_incomplete_dossier_is_refused_and_publishes_nothing(system: Sy
     for topic in await prefixed_topics(system.settings):
         for record in await read_topic(system.settings, topic):
             assert record.key is not None, topic
-            known = await system.http.get(
-                system.url("intake", f"/cases/{record.key.decode()}"), headers=CLERK
-            )
+            known = await system.http.get(system.url("intake", f"/cases/{record.key.decode()}"))
             assert known.status_code == 200, (topic, record.key)
 
 

@@ -279,7 +279,6 @@ async def _failed_deliveries(system: FaultSystem, made: Burst) -> Counter[str]:
     for code in made.all_codes:
         response = await system.http.get(
             system.url("notify", f"/cases/{code}/deliveries"),
-            headers={"X-Officer-Id": "fault.clerk", "X-Officer-Role": "reception_clerk"},
         )
         if response.status_code != 200:
             continue

@@ -14,8 +14,11 @@ from shared.events.codec import decode
 from shared.events.envelope import Envelope
 from shared.kafka.reader import read_topic
 from shared.settings import ServiceSettings
+from tests.tokens import bearer
+from tests.unit.intake_fakes import COMMUNE
 
-CLERK = {"X-Officer-Id": "tn.lan", "X-Officer-Role": "reception_clerk"}
+# The commune's desk, where ``dossier()`` submits: every client acts as its clerk by default.
+CLERK = bearer("reception_clerk", COMMUNE, "tn.lan")
 
 
 def intake_settings(settings: ServiceSettings, **changes: Any) -> IntakeSettings:
@@ -28,7 +31,9 @@ async def intake_client(settings: IntakeSettings, clock: Clock) -> AsyncIterator
     app = create_app(settings, clock=clock)
     async with app.router.lifespan_context(app):
         transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://intake") as client:
+        async with httpx.AsyncClient(
+            transport=transport, base_url="http://intake", headers=CLERK
+        ) as client:
             yield client
 
 

@@ -126,8 +126,9 @@ async def test_a_case_through_supplement_resolution_return_and_rating(
     assert returned.json()["status"] == {"code": 10, "label": "Đã trả kết quả"}
     rating = {"citizen_id": CITIZEN_ID, "indicators": INDICATORS}
     rated = await client.post(f"/cases/{code}/rating", json=rating)
-    assert rated.json()["rating"]["total_points"] == 14
-    assert rated.json()["rating"]["overall"] == "very_satisfied"
+    assert rated.json() == {"status": "recorded", "code": code}
+    stored = (await client.get(f"/cases/{code}", headers=CLERK)).json()["rating"]
+    assert stored["total_points"] == 14 and stored["overall"] == "very_satisfied"
     second = await client.post(f"/cases/{code}/rating", json=rating)
     assert second.status_code == 409
     assert second.json()["detail"][0]["field"] == "rating"

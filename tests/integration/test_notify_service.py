@@ -28,6 +28,7 @@ from shared.kafka import EventProducer, dlq_topic
 from shared.kafka.reader import read_topic
 from shared.settings import ServiceSettings
 from tests.polling import eventually
+from tests.tokens import bearer
 
 pytestmark = pytest.mark.integration
 
@@ -338,7 +339,7 @@ async def test_an_opted_out_number_gets_no_sms(
     assert log[EMAIL].status is DeliveryStatus.SENT
 
 
-OFFICER = {"X-Officer-Id": "clerk-07", "X-Officer-Role": "reception_clerk"}
+OFFICER = bearer("reception_clerk", "SNV.NA", "clerk-07")
 
 
 @pytest.fixture(scope="module")
@@ -372,13 +373,13 @@ async def test_the_delivery_log_of_a_case_lists_each_message_with_its_attempts(
     assert listed["sms"]["trigger_event_id"] == str(event.id)
 
 
-async def test_officer_routes_need_the_officer_headers(api: httpx.AsyncClient) -> None:
+async def test_officer_routes_need_an_officer_of_the_desk(api: httpx.AsyncClient) -> None:
     response = await api.get("/cases/SNV.NA-250714-0111/deliveries")
-    assert response.status_code == 422
-    assert {e["field"] for e in response.json()["detail"]} >= {"header.x-officer-id"}
-    wrong_role = {**OFFICER, "X-Officer-Role": "citizen"}
-    response = await api.get("/cases/SNV.NA-250714-0111/deliveries", headers=wrong_role)
-    assert response.status_code == 422
+    assert response.status_code == 401
+    assert response.json()["detail"][0]["field"] == "header.authorization"
+    specialist = bearer("specialist", "SNV.NA")
+    response = await api.get("/cases/SNV.NA-250714-0111/deliveries", headers=specialist)
+    assert response.status_code == 403
 
 
 async def test_a_malformed_case_code_is_refused(api: httpx.AsyncClient) -> None:
@@ -422,11 +423,13 @@ async def test_opt_outs_are_recorded_looked_up_and_withdrawn(api: httpx.AsyncCli
     assert response.status_code == 201
     assert response.json()["address"] == "hoa.tran@example.vn"
     assert response.json()["recorded_by"] == "clerk-07"
-    found = await api.get("/opt-outs/email/hoa.tran@example.vn", headers=OFFICER)
+    address = {"channel": "email", "address": "hoa.tran@example.vn"}
+    found = await api.post("/opt-outs/status", json=address, headers=OFFICER)
     assert found.status_code == 200
-    gone = await api.delete("/opt-outs/email/HOA.TRAN@example.vn", headers=OFFICER)
+    upper = {"channel": "email", "address": "HOA.TRAN@example.vn"}
+    gone = await api.post("/opt-outs/removals", json=upper, headers=OFFICER)
     assert gone.status_code == 204
-    missing = await api.get("/opt-outs/email/hoa.tran@example.vn", headers=OFFICER)
+    missing = await api.post("/opt-outs/status", json=address, headers=OFFICER)
     assert missing.status_code == 404
 
 

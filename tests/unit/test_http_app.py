@@ -14,6 +14,7 @@ from pymongo.errors import AutoReconnect
 
 from shared.events.values import PhoneNumber
 from shared.http import ErrorBody, HttpSettings, create_app, field_error
+from shared.http.access import public
 from shared.mongo.conflict import Conflict
 from shared.observability.logging import JsonFormatter
 
@@ -44,7 +45,13 @@ class Dossier(BaseModel):
 
 def build_app() -> tuple[FastAPI, list[bytes]]:
     """An app with a few routes; the list records every body a route got to read."""
-    app = create_app(HttpSettings(http_max_body_bytes=MAX_BODY), title="test")
+    open_to_all = public("the shared plumbing under test, not access")
+    access = {
+        ("POST", "/dossiers"): open_to_all,
+        ("POST", "/raw"): open_to_all,
+        ("GET", "/cases/{case_code}"): open_to_all,
+    }
+    app = create_app(HttpSettings(http_max_body_bytes=MAX_BODY), title="test", access=access)
     seen: list[bytes] = []
 
     @app.post("/dossiers")

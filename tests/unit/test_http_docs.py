@@ -8,6 +8,7 @@ import pytest
 from fastapi import FastAPI
 
 from shared.http import HttpSettings, create_app
+from shared.http.access import public
 
 pytestmark = pytest.mark.unit
 
@@ -19,7 +20,8 @@ CONTENT_TYPES = {".js": "javascript", ".css": "text/css", ".png": "image/png", "
 
 
 def build_app() -> FastAPI:
-    app = create_app(HttpSettings(), title="Tiếp nhận")
+    access = {("GET", "/cases/{case_code}"): public("documentation under test")}
+    app = create_app(HttpSettings(), title="Tiếp nhận", access=access)
 
     @app.get("/cases/{case_code}")
     async def case(case_code: str) -> dict[str, str]:

@@ -41,14 +41,16 @@ async def get(app: FastAPI, path: str) -> httpx.Response:
 
 
 async def test_healthz_answers_without_asking_any_dependency() -> None:
-    app = create_app(settings(), title="t", readiness_checks={"kafka": hangs})
+    app = create_app(settings(), title="t", access={}, readiness_checks={"kafka": hangs})
     response = await get(app, "/healthz")
     assert response.status_code == 200
     assert response.json() == {"status": "ok", "service": "probe-test"}
 
 
 async def test_readyz_is_200_with_each_check_when_all_answer() -> None:
-    app = create_app(settings(), title="t", readiness_checks={"kafka": answers, "mongodb": answers})
+    app = create_app(
+        settings(), title="t", access={}, readiness_checks={"kafka": answers, "mongodb": answers}
+    )
     response = await get(app, "/readyz")
     assert response.status_code == 200
     body = response.json()
@@ -60,7 +62,9 @@ async def test_readyz_is_200_with_each_check_when_all_answer() -> None:
 
 
 async def test_readyz_is_503_naming_the_dependency_that_failed() -> None:
-    app = create_app(settings(), title="t", readiness_checks={"kafka": answers, "mongodb": refuses})
+    app = create_app(
+        settings(), title="t", access={}, readiness_checks={"kafka": answers, "mongodb": refuses}
+    )
     response = await get(app, "/readyz")
     assert response.status_code == 503
     body = response.json()
@@ -73,7 +77,7 @@ async def test_readyz_is_503_naming_the_dependency_that_failed() -> None:
 
 
 async def test_a_dependency_that_never_answers_fails_by_the_timeout() -> None:
-    app = create_app(settings(0.05), title="t", readiness_checks={"kafka": hangs})
+    app = create_app(settings(0.05), title="t", access={}, readiness_checks={"kafka": hangs})
     response = await get(app, "/readyz")
     assert response.status_code == 503
     assert response.json()["checks"]["kafka"]["error"] == "no answer within 0.05 s"
@@ -89,7 +93,9 @@ async def test_checks_run_concurrently() -> None:
     async def second() -> None:
         started.set()
 
-    app = create_app(settings(), title="t", readiness_checks={"first": first, "second": second})
+    app = create_app(
+        settings(), title="t", access={}, readiness_checks={"first": first, "second": second}
+    )
     response = await get(app, "/readyz")
     assert response.status_code == 200, response.json()
 
@@ -126,7 +132,7 @@ async def test_a_service_app_opens_its_container_for_its_life_and_asks_its_check
         yield container
         container.closed = True
 
-    app = create_service_app(settings(), title="t", bootstrap=bootstrap)
+    app = create_service_app(settings(), title="t", access={}, bootstrap=bootstrap)
     async with app.router.lifespan_context(app):
         assert app.state.container is container
         response = await get(app, "/readyz")

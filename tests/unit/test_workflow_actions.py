@@ -13,7 +13,9 @@ from services.workflow.domain.waits import supplement_arrived
 from shared.events.decisions import CaseResolved, Outcome, PaymentApproved
 from shared.events.values import CopyKind, DocumentItem, Timeliness
 from shared.events.workflow import DeadlineThreshold, ProcessingResumed, StepCompleted, Wait
+from shared.officers import Officer, OfficerRole
 from tests.unit.test_workflow_support import (
+    AGENCY,
     CLERK,
     DUE,
     LEADER,
@@ -23,6 +25,7 @@ from tests.unit.test_workflow_support import (
     SPECIALIST,
     act,
     at,
+    officer,
     opened,
     supplement,
 )
@@ -190,9 +193,9 @@ def test_a_case_waiting_for_a_supplement_is_not_late_for_an_apology() -> None:
 def test_a_stopped_case_takes_no_further_action() -> None:
     instance, events = act(opened(), c.StopProcessing(reason="Người nộp rút hồ sơ"), LEADER, at(15))
     assert instance.status is Status.STOPPED and events[0].stopped_by == "ld.hung"
-    for command, officer in [(c.Claim(), SPECIALIST), (c.StopProcessing(reason="x"), LEADER)]:
+    for command, who in [(c.Claim(), SPECIALIST), (c.StopProcessing(reason="x"), LEADER)]:
         with pytest.raises(IllegalAction, match="trạng thái 8"):
-            act(instance, command, officer, at(16))
+            act(instance, command, who, at(16))
 
 
 def test_roles_and_assignments_guard_each_step() -> None:
@@ -217,8 +220,9 @@ def test_a_decision_needs_its_step_its_number_and_a_fixable_amount() -> None:
     with pytest.raises(ValidationError):
         c.Decide(outcome=Outcome.APPROVED, decision_number="")
     instance = through_review(opened(payment_programme="UNKNOWN_PROGRAMME"))
-    with pytest.raises(InvalidInput, match="cần nêu kỳ chi trả"):
+    with pytest.raises(InvalidInput, match="không có trong danh mục") as refused:
         act(instance, APPROVE, LEADER, at(16))
+    assert refused.value.field == "payment.programme_code"
     with pytest.raises(Forbidden):
         act(through_review(opened()), APPROVE, SPECIALIST, at(16))
     with pytest.raises(IllegalAction, match="không thể chuyển kết quả"):
@@ -237,3 +241,29 @@ def test_the_deadline_watch_warns_once_per_threshold_and_never_while_waiting() -
     waiting, _ = act(opened(), c.Claim(), SPECIALIST, at(14, 4))
     waiting, _ = act(waiting, SUPPLEMENT, SPECIALIST, at(15))
     assert waiting.deadline_warning(at(30)) is None
+
+
+def test_officers_act_only_on_cases_of_their_agency() -> None:
+    stranger = officer("cv.khac", OfficerRole.SPECIALIST, agency="UBND.KHAC")
+    with pytest.raises(Forbidden, match="không thuộc cơ quan của bạn"):
+        act(opened(), c.Claim(), stranger, at(14, 4))
+    admin = officer("qt.an", OfficerRole.ADMIN, agency="UBND.KHAC")
+    with pytest.raises(Forbidden, match="do Chuyên viên thực hiện"):
+        act(opened(), c.Claim(), admin, at(14, 4))
+
+
+def test_who_received_or_processed_a_case_does_not_decide_it() -> None:
+    both = Officer(
+        id="cv.minh",
+        name="cv.minh",
+        roles=frozenset({OfficerRole.SPECIALIST, OfficerRole.LEADER}),
+        agency=AGENCY,
+    )
+    reviewed = through_review(opened())  # reviewed by cv.minh
+    with pytest.raises(Forbidden, match="phân tách nhiệm vụ: người đã xử lý"):
+        act(reviewed, APPROVE, both, at(16))
+    received = through_review(opened(received_by="ld.hung"))
+    with pytest.raises(Forbidden, match="phân tách nhiệm vụ: người tiếp nhận"):
+        act(received, APPROVE, LEADER, at(16))
+    decided, _ = act(reviewed, APPROVE, LEADER, at(16))
+    assert decided.decision is not None and decided.decision.decided_by == "ld.hung"

@@ -89,7 +89,7 @@ def check_resumption(before: Instance, after: Instance, events: list) -> None:
         assert e.paused_working_days == after.pauses[-1].working_days
 
 
-OWNERS = {officer.role: officer for officer in (SPECIALIST, LEADER, CLERK)}
+OWNERS = {role: officer for officer in (SPECIALIST, LEADER, CLERK) for role in officer.roles}
 
 
 def apply(instance: Instance, command: object, officer: object, now: datetime) -> tuple:

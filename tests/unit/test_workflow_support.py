@@ -16,11 +16,18 @@ from shared.officers import Officer, OfficerRole
 # No public holiday falls in July or August 2025, so these weeks are plain Monday to Friday.
 CALENDAR = DeadlineCalendar()
 RULES = Rules(CALENDAR, load_programmes())
-SPECIALIST = Officer(id="cv.minh", role=OfficerRole.SPECIALIST)
-OTHER_SPECIALIST = Officer(id="cv.thu", role=OfficerRole.SPECIALIST)
-LEADER = Officer(id="ld.hung", role=OfficerRole.LEADER)
-CLERK = Officer(id="tn.lan", role=OfficerRole.RECEPTION_CLERK)
-MANAGER = Officer(id="ql.son", role=OfficerRole.MANAGER)
+AGENCY = EXAMPLES[CaseSubmitted].agency_code  # type: ignore[attr-defined]
+
+
+def officer(account: str, role: OfficerRole, agency: str = AGENCY) -> Officer:
+    return Officer(id=account, name=account, roles=frozenset({role}), agency=agency)
+
+
+SPECIALIST = officer("cv.minh", OfficerRole.SPECIALIST)
+OTHER_SPECIALIST = officer("cv.thu", OfficerRole.SPECIALIST)
+LEADER = officer("ld.hung", OfficerRole.LEADER)
+CLERK = officer("tn.lan", OfficerRole.RECEPTION_CLERK)
+MANAGER = officer("ql.son", OfficerRole.MANAGER)
 # Received Monday 14/7/2025 09:00 local; 10 working days.
 RECEIVED = datetime(2025, 7, 14, 2, 0, tzinfo=UTC)
 DUE = datetime(2025, 7, 28, 10, 0, tzinfo=UTC)

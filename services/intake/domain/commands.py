@@ -1,6 +1,5 @@
 """What the desk and the citizen ask of the intake service, validated at the edge."""
 
-from datetime import date
 from typing import Annotated
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, EmailStr, Field, StringConstraints
@@ -8,7 +7,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, EmailStr, Field, Str
 from services.intake.domain.phone import normalise_mobile
 from services.intake.domain.procedures import ProvidedDocument
 from shared.events.intake import RatingIndicators
-from shared.events.values import DocumentItem, SubmissionChannel, Text
+from shared.events.values import BoundedDate, DocumentItem, SubmissionChannel, Text
 
 
 def _citizen_id(value: str) -> str:
@@ -31,7 +30,7 @@ class Command(BaseModel):
 class ApplicantInput(Command):
     full_name: Annotated[Text, StringConstraints(strip_whitespace=True)]
     citizen_id: CitizenIdInput
-    date_of_birth: date
+    date_of_birth: BoundedDate
     phone: MobileInput = Field(description="Vietnamese mobile; stored in E.164 form.")
     email: EmailStr | None = None
     address: Annotated[Text, StringConstraints(strip_whitespace=True)]

@@ -22,6 +22,12 @@ class NotFound(IntakeError):
     status_code = 404
 
 
+class Forbidden(IntakeError):
+    """The officer's role or agency does not allow this on this case or desk."""
+
+    status_code = 403
+
+
 class Conflict(IntakeError):
     """The request is valid but the case is not in a state that allows it."""
 

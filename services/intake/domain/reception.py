@@ -50,16 +50,19 @@ def case_submitted(
     case_code: str,
     received_at: datetime,
     due_at: datetime,
+    received_by: str | None,
 ) -> CaseSubmitted:
     assert procedure.processing_days is not None and procedure.fee_vnd is not None
     return CaseSubmitted(
         case_code=case_code,
         procedure_code=procedure.code,
         procedure_name=procedure.name,
+        procedure_short_name=procedure.short_name,
         field=procedure.field.value,
         agency_code=agency.code,
         agency_name=agency.name,
         channel=cmd.channel,
+        received_by=received_by,
         applicant=Applicant(**cmd.applicant.model_dump()),
         documents=documents,
         received_at=received_at,

@@ -7,6 +7,7 @@ from fastapi import FastAPI
 from services.intake.bootstrap import bootstrap
 from services.intake.domain.errors import IntakeError
 from services.intake.entrypoints import case_routes, catalogue_routes, lookup_routes
+from services.intake.entrypoints.access import ACCESS
 from services.intake.entrypoints.errors import intake_error
 from services.intake.settings import IntakeSettings
 from shared.clock import Clock
@@ -18,6 +19,7 @@ def create_app(settings: IntakeSettings | None = None, clock: Clock | None = Non
     app = create_service_app(
         settings,
         title="Tiếp nhận và trả kết quả hồ sơ",
+        access=ACCESS,
         bootstrap=partial(bootstrap, clock=clock),
     )
     app.add_exception_handler(IntakeError, intake_error)

@@ -8,10 +8,13 @@ from fastapi.concurrency import run_in_threadpool
 from services.intake.adapters.receipt_pdf import render_receipt
 from services.intake.domain.case import Case
 from services.intake.domain.commands import ReceiveSupplement, SubmitDossier
+from services.intake.domain.desk_access import check_reader, check_receiver
 from services.intake.domain.errors import NotFound
-from services.intake.entrypoints.dependencies import ClerkDep, ContainerDep
+from services.intake.entrypoints.dependencies import ContainerDep
 from services.intake.entrypoints.views import CaseView
 from services.intake.service_layer.cases import UNKNOWN_CASE
+from shared.http.access import CurrentOfficer
+from shared.officers import Officer, OfficerRole
 
 router = APIRouter(prefix="/cases", tags=["tiếp nhận và trả kết quả"])
 
@@ -31,9 +34,12 @@ async def submit(
     container: ContainerDep,
     cmd: SubmitDossier,
     response: Response,
+    who: CurrentOfficer,
     idempotency_key: IdempotencyKey = None,
 ) -> CaseView:
-    submission = await container.reception.submit(cmd, idempotency_key)
+    check_receiver(who, cmd)
+    received_by = None if OfficerRole.PORTAL in who.roles else who.id
+    submission = await container.reception.submit(cmd, idempotency_key, received_by=received_by)
     if not submission.created:
         response.status_code = 200
         response.headers["Idempotent-Replayed"] = "true"
@@ -42,8 +48,8 @@ async def submit(
 
 
 @router.get("/{code}", summary="Hồ sơ (cán bộ)")
-async def read_case(container: ContainerDep, code: str, _: ClerkDep) -> CaseView:
-    return CaseView.of(await _case(container, code))
+async def read_case(container: ContainerDep, code: str, who: CurrentOfficer) -> CaseView:
+    return CaseView.of(await _case(container, code, who))
 
 
 @router.get(
@@ -52,8 +58,8 @@ async def read_case(container: ContainerDep, code: str, _: ClerkDep) -> CaseView
     response_class=Response,
     responses={200: {"content": {"application/pdf": {}}}},
 )
-async def receipt(container: ContainerDep, code: str, _: ClerkDep) -> Response:
-    case = await _case(container, code)
+async def receipt(container: ContainerDep, code: str, who: CurrentOfficer) -> Response:
+    case = await _case(container, code, who)
     s = case.submitted
     agency = container.catalogue.agency(s.agency_code, s.received_at)
     # Drawing the PDF and its QR code is CPU work: off the event loop, so requests keep flowing.
@@ -64,18 +70,22 @@ async def receipt(container: ContainerDep, code: str, _: ClerkDep) -> Response:
 
 @router.post("/{code}/supplements", summary="Nhận hồ sơ bổ sung")
 async def receive_supplement(
-    container: ContainerDep, code: str, cmd: ReceiveSupplement, clerk: ClerkDep
+    container: ContainerDep, code: str, cmd: ReceiveSupplement, who: CurrentOfficer
 ) -> CaseView:
-    return CaseView.of(await container.desk.receive_supplement(code, cmd, clerk.id))
+    await _case(container, code, who)
+    return CaseView.of(await container.desk.receive_supplement(code, cmd, who.id))
 
 
 @router.post("/{code}/result-returned", summary="Trả kết quả cho công dân")
-async def return_result(container: ContainerDep, code: str, clerk: ClerkDep) -> CaseView:
-    return CaseView.of(await container.desk.return_result(code, clerk.id))
+async def return_result(container: ContainerDep, code: str, who: CurrentOfficer) -> CaseView:
+    await _case(container, code, who)
+    return CaseView.of(await container.desk.return_result(code, who.id))
 
 
-async def _case(container: ContainerDep, code: str) -> Case:
+async def _case(container: ContainerDep, code: str, who: Officer) -> Case:
+    """The case, if the officer's agency holds it."""
     case = await container.cases.get(code)
     if case is None:
         raise NotFound("path.code", UNKNOWN_CASE)
+    check_reader(who, case)
     return case

@@ -1,12 +1,10 @@
-"""What the routes take from the request: the open container and the officer acting."""
+"""What the routes take from the request: the open container."""
 
 from typing import Annotated
 
 from fastapi import Depends, Request
 
 from services.intake.bootstrap import IntakeContainer
-from shared.http.officers import require_roles
-from shared.officers import Officer, OfficerRole
 
 
 def _container(request: Request) -> IntakeContainer:
@@ -15,5 +13,3 @@ def _container(request: Request) -> IntakeContainer:
 
 
 ContainerDep = Annotated[IntakeContainer, Depends(_container)]
-# Only the reception clerk works the desk.
-ClerkDep = Annotated[Officer, Depends(require_roles(OfficerRole.RECEPTION_CLERK))]

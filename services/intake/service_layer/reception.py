@@ -50,14 +50,17 @@ class Reception:
     calendar: WorkingCalendar
     clock: Clock
 
-    async def submit(self, cmd: SubmitDossier, idempotency_key: str | None) -> Submission:
+    async def submit(
+        self, cmd: SubmitDossier, idempotency_key: str | None, *, received_by: str | None = None
+    ) -> Submission:
+        """``received_by``: the desk officer's account, none when the portal files it online."""
         fingerprint = _fingerprint(cmd)
         if idempotency_key is not None:
             given = ReceptionKey(f"key:{idempotency_key}", fingerprint)
             earlier = await self.units.run(lambda cases: _earlier(cases, given))
             if earlier is not None:
                 return Submission(earlier, created=False)
-        case, event = await self._numbered_case(cmd)
+        case, event = await self._numbered_case(cmd, received_by)
         unique = f"case:{case.code}" if idempotency_key is None else f"key:{idempotency_key}"
         key = ReceptionKey(unique, fingerprint)
         try:
@@ -66,7 +69,9 @@ class Reception:
             # Only if the unit kept colliding through all its attempts; nothing was stored.
             raise Conflict("case_code", f"Chưa lưu được hồ sơ {case.code}, hãy gửi lại") from None
 
-    async def _numbered_case(self, cmd: SubmitDossier) -> tuple[Case, Envelope[Any]]:
+    async def _numbered_case(
+        self, cmd: SubmitDossier, received_by: str | None
+    ) -> tuple[Case, Envelope[Any]]:
         """The received case and its event, with the next number: checks come first, so a
         refused dossier draws no number."""
         received_at = self.clock.now()
@@ -83,7 +88,8 @@ class Reception:
             case_code=case_code(agency.code, received_at, number),
             received_at=received_at,
             due_at=due_at,
-        ).model_copy(update={"procedure_short_name": procedure.short_name})
+            received_by=received_by,
+        )
         return Case.received(submitted), new_event(submitted, time=received_at)
 
     def _catalogue_entries(

@@ -6,6 +6,7 @@ The app's lifespan also runs the milestone consumer, the dispatcher and the outb
 from fastapi import FastAPI
 
 from services.notify.bootstrap import bootstrap
+from services.notify.entrypoints.access import ACCESS
 from services.notify.entrypoints.routes import router
 from services.notify.settings import NotifySettings
 from shared.http import create_service_app
@@ -13,7 +14,9 @@ from shared.http import create_service_app
 
 def create_app(settings: NotifySettings | None = None) -> FastAPI:
     settings = settings or NotifySettings()
-    app = create_service_app(settings, title="Thông báo cho công dân", bootstrap=bootstrap)
+    app = create_service_app(
+        settings, title="Thông báo cho công dân", access=ACCESS, bootstrap=bootstrap
+    )
     app.include_router(router)
     return app
 

@@ -3,7 +3,7 @@
 from typing import Annotated, cast
 
 from fastapi import APIRouter, Depends, Request, Response, status
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from services.notify.bootstrap import NotifyContainer
 from services.notify.domain.contacts import InvalidContact
@@ -13,7 +13,7 @@ from services.notify.service_layer import officers
 from shared.events.envelope import CaseCode
 from shared.events.values import NotificationChannel
 from shared.http import field_error
-from shared.http.officers import CurrentOfficer
+from shared.http.access import CurrentOfficer
 
 router = APIRouter()
 
@@ -27,7 +27,7 @@ Services = Annotated[NotifyContainer, Depends(container)]
 
 class OptOutRequest(BaseModel):
     channel: NotificationChannel
-    address: str
+    address: str = Field(min_length=1, max_length=254)
 
 
 @router.get("/cases/{code}/deliveries")
@@ -66,27 +66,25 @@ async def add_opt_out(body: OptOutRequest, app: Services, officer: CurrentOffice
         raise field_error(422, "body.address", exc.reason) from None
 
 
-@router.get("/opt-outs/{channel}/{address}")
-async def get_opt_out(
-    channel: NotificationChannel, address: str, app: Services, _: CurrentOfficer
-) -> OptOut:
+@router.post("/opt-outs/status")
+async def get_opt_out(body: OptOutRequest, app: Services, _: CurrentOfficer) -> OptOut:
+    """Whether this number or address gets no messages (by POST: addresses stay out of URLs and
+    access logs)."""
     try:
-        return await officers.opt_out_status(app.optouts, channel, address)
+        return await officers.opt_out_status(app.optouts, body.channel, body.address)
     except InvalidContact as exc:
-        raise field_error(422, "path.address", exc.reason) from None
+        raise field_error(422, "body.address", exc.reason) from None
     except officers.NotFound:
-        raise field_error(404, "path.address", "Địa chỉ này chưa từ chối nhận tin") from None
+        raise field_error(404, "body.address", "Địa chỉ này chưa từ chối nhận tin") from None
 
 
-@router.delete("/opt-outs/{channel}/{address}", status_code=status.HTTP_204_NO_CONTENT)
-async def remove_opt_out(
-    channel: NotificationChannel, address: str, app: Services, _: CurrentOfficer
-) -> Response:
+@router.post("/opt-outs/removals", status_code=status.HTTP_204_NO_CONTENT)
+async def remove_opt_out(body: OptOutRequest, app: Services, _: CurrentOfficer) -> Response:
     """The citizen wants messages again."""
     try:
-        await officers.opt_in(app.optouts, channel, address)
+        await officers.opt_in(app.optouts, body.channel, body.address)
     except InvalidContact as exc:
-        raise field_error(422, "path.address", exc.reason) from None
+        raise field_error(422, "body.address", exc.reason) from None
     except officers.NotFound:
-        raise field_error(404, "path.address", "Địa chỉ này chưa từ chối nhận tin") from None
+        raise field_error(404, "body.address", "Địa chỉ này chưa từ chối nhận tin") from None
     return Response(status_code=status.HTTP_204_NO_CONTENT)

@@ -7,6 +7,7 @@ from fastapi.responses import FileResponse
 from fastapi.staticfiles import StaticFiles
 
 from services.reporting.bootstrap import bootstrap
+from services.reporting.entrypoints.access import ACCESS
 from services.reporting.entrypoints.reports import router as reports_router
 from services.reporting.settings import ReportingSettings
 from shared.http import create_service_app
@@ -16,7 +17,9 @@ STATIC = Path(__file__).resolve().parent.parent / "static"
 
 def create_app(settings: ReportingSettings | None = None) -> FastAPI:
     settings = settings or ReportingSettings()
-    app = create_service_app(settings, title="Báo cáo và thống kê", bootstrap=bootstrap)
+    app = create_service_app(
+        settings, title="Báo cáo và thống kê", access=ACCESS, bootstrap=bootstrap
+    )
     app.include_router(reports_router)
     # The dashboard's assets come from the service itself: many government networks are offline.
     app.mount("/static", StaticFiles(directory=STATIC), name="static")

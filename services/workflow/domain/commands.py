@@ -2,10 +2,18 @@
 
 from typing import Annotated
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, Strict
+from pydantic import BaseModel, ConfigDict, Field, Strict
 
 from shared.events.decisions import Outcome, PaymentPeriod
-from shared.events.values import Beneficiary, Code, DocumentItem, PositiveVnd, StaffId, Text
+from shared.events.values import (
+    Beneficiary,
+    Code,
+    DocumentItem,
+    PositiveVnd,
+    StaffId,
+    Text,
+    UtcDatetime,
+)
 
 
 class Command(BaseModel):
@@ -52,7 +60,7 @@ class Apologise(Command):
     """Apology and new appointment (form 04): once, before the due date passes."""
 
     reason: Text = Field(description="Why the case will not be resolved on time.")
-    new_due_at: AwareDatetime = Field(description="The new appointment, after the current one.")
+    new_due_at: UtcDatetime = Field(description="The new appointment, after the current one.")
 
 
 class StopProcessing(Command):

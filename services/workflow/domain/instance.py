@@ -22,7 +22,7 @@ from services.workflow.domain.records import (
 from shared.events.intake import CaseSubmitted
 from shared.events.values import ApplicantContact, StaffId
 from shared.events.workflow import DeadlineThreshold, DeadlineWarning
-from shared.officers import Officer
+from shared.officers import OfficerRole
 
 
 @dataclass(frozen=True)
@@ -64,7 +64,9 @@ class Instance(BaseModel):
     def open(cls, event: CaseSubmitted, process: Process, calendar: WorkingCalendar) -> "Instance":
         """A new instance at status 2, its steps scheduled over the legal processing time."""
         facts = CaseFacts.model_validate(
-            event.model_dump(exclude={"case_code", "due_at", "channel", "documents"})
+            event.model_dump(
+                exclude={"case_code", "due_at", "channel", "documents", "procedure_short_name"}
+            )
         )
         due = event.due_at
         return cls(
@@ -109,12 +111,19 @@ class Instance(BaseModel):
                 f"({STATUS_NAMES[self.status]})"
             )
 
-    def record(self, action: str, officer: Officer | None, at: datetime, **details: object) -> None:
+    def record(
+        self,
+        action: str,
+        officer_id: str | None,
+        role: OfficerRole | None,
+        at: datetime,
+        **details: object,
+    ) -> None:
         self.history.append(
             ActionRecord(
                 action=action,
-                officer_id=officer.id if officer else None,
-                role=officer.role if officer else None,
+                officer_id=officer_id,
+                role=role,
                 at=at,
                 details={k: v for k, v in details.items() if v is not None},
             )

@@ -3,7 +3,7 @@
 from datetime import datetime
 
 from services.workflow.domain import commands as c
-from services.workflow.domain.errors import IllegalAction, InvalidInput
+from services.workflow.domain.errors import Forbidden, IllegalAction, InvalidInput
 from services.workflow.domain.instance import Instance, Rules
 from services.workflow.domain.payments import decided_amount
 from services.workflow.domain.processes import StepAction
@@ -80,9 +80,10 @@ def payment_terms(
             "hồ sơ không gắn với chương trình chi trả nào", field="payment.programme_code"
         )
     programme = rules.programmes.get(code)
-    if given.period is None and programme is None:
+    if programme is None:
         raise InvalidInput(
-            f"chương trình {code} chưa có quy định: cần nêu kỳ chi trả", field="payment.period"
+            f"chương trình {code} không có trong danh mục chương trình chi trả",
+            field="payment.programme_code",
         )
     amount = decided_amount(
         programme,
@@ -95,19 +96,29 @@ def payment_terms(
     beneficiary = given.beneficiary or Beneficiary(
         full_name=applicant.full_name, citizen_id=applicant.citizen_id
     )
-    period = given.period
-    if period is None:
-        assert programme is not None  # no period and no programme was refused above
-        period = PaymentPeriod(label=programme.period_label)
+    period = given.period or PaymentPeriod(label=programme.period_label)
     return PaymentTerms(
         programme_code=code, beneficiary=beneficiary, amount_vnd=amount, period=period
     )
+
+
+def require_separate_duties(i: Instance, who: Officer) -> None:
+    """Separation of duties: who received the dossier or worked a step of it does not decide it."""
+    if who.id == i.facts.received_by:
+        raise Forbidden(
+            "nguyên tắc phân tách nhiệm vụ: người tiếp nhận hồ sơ không được phê duyệt hồ sơ đó"
+        )
+    if any(handoff.assignee == who.id for handoff in i.handoffs):
+        raise Forbidden(
+            "nguyên tắc phân tách nhiệm vụ: người đã xử lý hồ sơ không được phê duyệt hồ sơ đó"
+        )
 
 
 def decide(
     i: Instance, cmd: c.Decide, who: Officer, now: datetime, rules: Rules
 ) -> list[EventData]:
     take_step(i, who, StepAction.DECIDE, "ra quyết định")
+    require_separate_duties(i, who)
     payment = None
     if cmd.outcome is Outcome.APPROVED and i.facts.is_benefit:
         payment = payment_terms(i, cmd.payment, now, rules)

@@ -35,13 +35,18 @@ class Programme(BaseModel):
         """The amount one unit of ``option`` paid on the given day."""
         if option is None:
             if len(self.options) != 1:
-                raise InvalidInput("chương trình có nhiều mức: cần chọn một mức", field="option")
+                raise InvalidInput(
+                    "chương trình có nhiều mức: cần chọn một mức", field="payment.option"
+                )
             option = next(iter(self.options))
         if option not in self.options:
-            raise InvalidInput(f"chương trình không có mức {option!r}", field="option")
+            raise InvalidInput(f"chương trình không có mức {option!r}", field="payment.option")
         applicable = [rate for rate in self.options[option] if rate.valid_from <= on]
         if not applicable:
-            raise InvalidInput(f"mức {option!r} chưa có số tiền áp dụng ngày {on}", field="option")
+            raise InvalidInput(
+                f"mức {option!r} chưa có số tiền áp dụng ngày {on:%d/%m/%Y}",
+                field="payment.option",
+            )
         return applicable[-1].vnd
 
 
@@ -51,18 +56,31 @@ class ProgrammeCatalogue(RootModel[dict[str, Programme]]):
 
 
 def decided_amount(
-    programme: Programme | None,
+    programme: Programme,
     *,
     amount_vnd: int | None,
     option: str | None,
     quantity: int,
     on: date,
 ) -> int:
-    """An amount stated in the decision wins; otherwise the programme's rules fix it."""
-    if amount_vnd is not None:
+    """The amount the programme's rules fix for that day, which a stated amount must equal; a
+    programme that fixes none (set per person) takes the decision's."""
+    if not programme.options:
+        if amount_vnd is None:
+            raise InvalidInput(
+                "chương trình không quy định số tiền: quyết định phải nêu số tiền",
+                field="payment.amount_vnd",
+            )
         return amount_vnd
-    if programme is None or not programme.options:
+    fixed = programme.unit_amount(option, on) * quantity
+    if amount_vnd is not None and amount_vnd != fixed:
         raise InvalidInput(
-            "chương trình không quy định số tiền: quyết định phải nêu số tiền", field="amount_vnd"
+            f"số tiền {vnd(amount_vnd)} khác mức quy định {vnd(fixed)} của «{programme.name}» "
+            f"áp dụng ngày {on:%d/%m/%Y}",
+            field="payment.amount_vnd",
         )
-    return programme.unit_amount(option, on) * quantity
+    return fixed
+
+
+def vnd(amount: int) -> str:
+    return f"{amount:,} đồng".replace(",", ".")

@@ -70,6 +70,8 @@ class CaseFacts(Record):
     fee_vnd: Vnd
     is_benefit: bool
     payment_programme: Code | None = None
+    # The desk officer who received it; none for online dossiers and older events.
+    received_by: StaffId | None = None
 
 
 class ActionRecord(Record):

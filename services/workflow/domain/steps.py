@@ -10,7 +10,7 @@ from services.workflow.domain.records import Handoff, Status
 from shared.calendar import classify_timeliness
 from shared.events.envelope import EventData
 from shared.events.workflow import StepCompleted
-from shared.officers import ROLE_NAMES, Officer, OfficerRole
+from shared.officers import ROLE_NAMES, Officer, OfficerRole, role_names
 
 ACTIVE = frozenset({Status.RECEIVED, Status.IN_PROGRESS})
 
@@ -22,10 +22,10 @@ def take_step(instance: Instance, officer: Officer, action: StepAction, verb: st
     if step.action is not action:
         raise IllegalAction(f"không thể {verb} ở bước «{step.name}»")
     role = OfficerRole(step.role)  # the officer role of the very same value
-    if officer.role != role:
+    if role not in officer.roles:
         raise Forbidden(
             f"bước «{step.name}» do {ROLE_NAMES[role]} thực hiện, "
-            f"không phải {ROLE_NAMES[officer.role]}"
+            f"không phải {role_names(officer.roles)}"
         )
     if instance.assignee not in (None, officer.id):
         raise Forbidden(f"bước «{step.name}» đã giao cho {instance.assignee}")
@@ -41,9 +41,17 @@ def hold_step(instance: Instance, officer: Officer, verb: str) -> None:
 
 
 def require_role(officer: Officer, roles: set[OfficerRole], verb: str) -> None:
-    if officer.role not in roles:
-        allowed = ", ".join(ROLE_NAMES[role] for role in sorted(roles))
-        raise Forbidden(f"chỉ {allowed} mới được {verb}; bạn là {ROLE_NAMES[officer.role]}")
+    if officer.acting_role(roles) is None:
+        raise Forbidden(
+            f"chỉ {role_names(roles)} mới được {verb}; bạn là {role_names(officer.roles)}"
+        )
+
+
+def require_agency(instance: Instance, officer: Officer) -> None:
+    """Officers see and work only the cases at their own agency; administrators see all."""
+    if OfficerRole.ADMIN in officer.roles or officer.agency == instance.facts.agency_code:
+        return
+    raise Forbidden(f"hồ sơ {instance.case_code} không thuộc cơ quan của bạn", field="path.code")
 
 
 def forward(instance: Instance, officer: Officer, now: datetime) -> StepCompleted:

@@ -81,7 +81,7 @@ def supplement_arrived(
     updated = i.model_copy(deep=True)
     at = received.received_at
     resumed = resume(updated, PauseKind.SUPPLEMENT, at, rules, received.received_by)
-    updated.record("supplement_received", None, at)
+    updated.record("supplement_received", None, None, at)
     return updated, [resumed]
 
 

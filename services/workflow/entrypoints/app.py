@@ -3,6 +3,7 @@
 from fastapi import FastAPI
 
 from services.workflow.bootstrap import bootstrap
+from services.workflow.entrypoints.access import ACCESS
 from services.workflow.entrypoints.errors import add_refusal_handlers
 from services.workflow.entrypoints.routes import router
 from services.workflow.settings import WorkflowSettings
@@ -14,7 +15,10 @@ def create_app(settings: WorkflowSettings | None = None, clock: Clock | None = N
     """``clock`` is for tests and replays; by default the system clock."""
     settings = settings or WorkflowSettings()
     app = create_service_app(
-        settings, title="Xử lý hồ sơ", bootstrap=lambda s: bootstrap(s, clock=clock)
+        settings,
+        title="Xử lý hồ sơ",
+        access=ACCESS,
+        bootstrap=lambda s: bootstrap(s, clock=clock),
     )
     app.include_router(router)
     add_refusal_handlers(app)

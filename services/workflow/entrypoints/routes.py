@@ -1,9 +1,9 @@
 """Officer actions and reads over HTTP.
 
-Officers are identified by ``X-Officer-Id`` and ``X-Officer-Role``, which the department's SSO
-gateway sets after authenticating them; this service trusts the gateway and only validates them.
-Refusals: 404 unknown case, 409 the case's state does not allow the action, 403 the officer's role
-or assignment does not, 422 bad input. Each carries ``{"detail": [{"field", "reason"}]}``.
+Officers authenticate with a bearer token (``shared.http.access``; rules in ``access.py``).
+Refusals: 401 no valid token, 404 unknown case, 409 the case's state does not allow the action,
+403 the officer's role, agency, assignment or duties do not, 422 bad input. Each carries
+``{"detail": [{"field", "reason"}]}``.
 """
 
 from pathlib import Path
@@ -26,8 +26,8 @@ from services.workflow.service_layer.views import (
     queue_item,
 )
 from shared.calendar import LOCAL_TZ
-from shared.http.officers import CurrentOfficer
-from shared.officers import Officer
+from shared.http.access import CurrentOfficer
+from shared.officers import Officer, OfficerRole
 
 router = APIRouter(prefix="/cases", tags=["xử lý hồ sơ"])
 TEMPLATES = Environment(
@@ -48,28 +48,29 @@ async def act(flow: Workflow, code: str, command: c.Command, who: Officer) -> Ca
     return case_view(await flow.act(code, command, who), flow.clock.now())
 
 
-@router.get("", summary="Work queue: open cases, overdue and earliest due first")
+@router.get("", summary="Work queue of the officer's agency: overdue and earliest due first")
 async def work_queue(
     flow: WorkflowDep,
-    agency: str | None = None,
-    step: str | None = None,
-    assignee: str | None = None,
-    status: Annotated[list[Status] | None, Query()] = None,
+    who: CurrentOfficer,
+    step: Annotated[str | None, Query(max_length=64)] = None,
+    assignee: Annotated[str | None, Query(max_length=64)] = None,
+    status: Annotated[list[Status] | None, Query(max_length=10)] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
 ) -> list[QueueItem]:
+    agency = None if OfficerRole.ADMIN in who.roles else who.agency
     filter_ = QueueFilter(agency, step, assignee, **({"statuses": status} if status else {}))
     now = flow.clock.now()
     return [QueueItem(**queue_item(i, now)) for i in await flow.views.queue(filter_, limit)]
 
 
 @router.get("/{code}", summary="A case in processing, with its hand-offs and audit trail")
-async def get_case(code: str, flow: WorkflowDep) -> CaseView:
-    return case_view((await flow.load(code)).instance, flow.clock.now())
+async def get_case(code: str, flow: WorkflowDep, who: CurrentOfficer) -> CaseView:
+    return case_view(await flow.read(code, who), flow.clock.now())
 
 
 @router.get("/{code}/control-slip", summary="Processing control slip (form 06) as JSON")
-async def get_control_slip(code: str, flow: WorkflowDep) -> ControlSlip:
-    return control_slip((await flow.load(code)).instance)
+async def get_control_slip(code: str, flow: WorkflowDep, who: CurrentOfficer) -> ControlSlip:
+    return control_slip(await flow.read(code, who))
 
 
 @router.get(
@@ -77,8 +78,8 @@ async def get_control_slip(code: str, flow: WorkflowDep) -> ControlSlip:
     summary="Processing control slip (form 06), printable",
     response_class=HTMLResponse,
 )
-async def print_control_slip(code: str, flow: WorkflowDep) -> HTMLResponse:
-    slip = control_slip((await flow.load(code)).instance)
+async def print_control_slip(code: str, flow: WorkflowDep, who: CurrentOfficer) -> HTMLResponse:
+    slip = control_slip(await flow.read(code, who))
     return HTMLResponse(TEMPLATES.get_template("control_slip.html.j2").render(slip=slip))
 
 

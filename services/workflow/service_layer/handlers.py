@@ -18,6 +18,7 @@ from services.workflow.domain.commands import Command
 from services.workflow.domain.errors import Busy, IllegalAction, UnknownCase
 from services.workflow.domain.instance import Instance, Rules
 from services.workflow.domain.processes import ProcessCatalogue
+from services.workflow.domain.steps import require_agency
 from services.workflow.domain.waits import supplement_arrived
 from shared.clock import Clock
 from shared.events.codec import new_event
@@ -81,11 +82,13 @@ class Workflow:
     clock: Clock
     instances: Callable[[Transaction], InstanceStore] = field(default=Instances)
 
-    async def load(self, case_code: str) -> Stored:
+    async def read(self, case_code: str, officer: Officer) -> Instance:
+        """A case as an officer of its agency (or an administrator) may see it."""
         stored = await self.views.get(case_code)
         if stored is None:
             raise unknown(case_code)
-        return stored
+        require_agency(stored.instance, officer)
+        return stored.instance
 
     async def act(self, case_code: str, command: Command, officer: Officer) -> Instance:
         """Apply an officer's action; a refusal raises a ``WorkflowError`` and stores nothing."""

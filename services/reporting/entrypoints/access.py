@@ -1,0 +1,18 @@
+"""Who may call each reporting route (enforced by ``shared.http.access``).
+
+Reports hold aggregates only, no personal data (the projection keeps none), and the one-stop
+shop's results are published to the public (Decree 61/2018/NĐ-CP art. 32; the service indexes of
+Decision 766/QĐ-TTg are public), so they need no token.
+"""
+
+from shared.http.access import Rules, public
+
+AGGREGATES = public("aggregate figures without personal data, published by law")
+
+ACCESS: Rules = {
+    ("GET", "/reports/one-stop"): AGGREGATES,
+    ("GET", "/reports/payments"): AGGREGATES,
+    ("GET", "/reports/satisfaction"): AGGREGATES,
+    ("GET", "/reports/dimensions"): AGGREGATES,
+    ("GET", "/dashboard"): AGGREGATES,
+}

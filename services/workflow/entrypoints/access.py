@@ -1,0 +1,28 @@
+"""Who may call each workflow route (enforced by ``shared.http.access``).
+
+The rule admits the roles that can ever act; the domain then checks the case: the step's role,
+the officer's agency, who holds the step, and separation of duties.
+"""
+
+from shared.http.access import Rules, officers
+from shared.officers import OfficerRole as R
+
+STAFF = officers(R.RECEPTION_CLERK, R.SPECIALIST, R.LEADER, R.CLERICAL_OFFICER, R.MANAGER, R.ADMIN)
+WORKERS = officers(R.RECEPTION_CLERK, R.SPECIALIST, R.LEADER, R.CLERICAL_OFFICER)
+
+ACCESS: Rules = {
+    ("GET", "/cases"): STAFF,
+    ("GET", "/cases/{code}"): STAFF,
+    ("GET", "/cases/{code}/control-slip"): STAFF,
+    ("GET", "/cases/{code}/control-slip.html"): STAFF,
+    ("POST", "/cases/{code}/claim"): WORKERS,
+    ("POST", "/cases/{code}/assign"): officers(R.LEADER, R.MANAGER),
+    ("POST", "/cases/{code}/steps/complete"): WORKERS,
+    ("POST", "/cases/{code}/supplement-requests"): officers(R.SPECIALIST, R.RECEPTION_CLERK),
+    ("POST", "/cases/{code}/fee-requests"): officers(R.SPECIALIST, R.RECEPTION_CLERK),
+    ("POST", "/cases/{code}/fee-payments"): officers(R.SPECIALIST, R.RECEPTION_CLERK),
+    ("POST", "/cases/{code}/apology"): officers(R.LEADER),
+    ("POST", "/cases/{code}/stop"): officers(R.LEADER),
+    ("POST", "/cases/{code}/decision"): officers(R.LEADER),
+    ("POST", "/cases/{code}/handover"): officers(R.RECEPTION_CLERK),
+}
