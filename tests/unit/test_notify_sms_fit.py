@@ -195,3 +195,12 @@ def test_the_result_message_says_how_the_result_is_returned() -> None:
     assert "hồ sơ được duyệt, nhận tại Bộ phận Một cửa." in said[("approved", "desk")]
     assert "hồ sơ không được duyệt, kết quả gửi bưu điện." in said[("rejected", "postal")]
     assert "hồ sơ được duyệt, nhận kết quả điện tử." in said[("approved", "online")]
+
+
+def test_a_message_over_its_budget_is_sent_all_the_same_and_said(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    (tmp_path / "long.sms.j2").write_text("Hồ sơ " + "rất " * 60 + "dài.")
+    sms = TemplateRenderer(SmsMode.UNICODE, {}, tmp_path).sms("long", {"procedure": None})
+    assert sms.segments == 4
+    assert "long SMS takes 4 segments, over its budget" in caplog.text

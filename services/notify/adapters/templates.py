@@ -1,5 +1,6 @@
 """Rendering messages from the Jinja2 template files, one set per event and channel."""
 
+import logging
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +16,8 @@ from services.notify.domain.formatting import (
 )
 from services.notify.domain.messages import EmailContent, SmsContent
 from services.notify.domain.sms import EncodedSms, SmsMode, encode_sms, excess, shorten
+
+log = logging.getLogger(__name__)
 
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
 # The one value an SMS may shorten to stay within its segments (``sms.MAX_SEGMENTS``): the
@@ -65,6 +68,8 @@ class TemplateRenderer:
         while excess(encoded) and isinstance(elastic, str) and elastic:
             elastic = shorten(elastic, len(elastic) - excess(encoded))
             encoded = self._encoded(template, {**context, ELASTIC: elastic})
+        if excess(encoded):  # sent all the same: a costly message beats none
+            log.warning("%s SMS takes %d segments, over its budget", template, encoded.segments)
         return SmsContent(text=encoded.text, encoding=encoded.encoding, segments=encoded.segments)
 
     def _encoded(self, template: str, context: dict[str, Any]) -> EncodedSms:
