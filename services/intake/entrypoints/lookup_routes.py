@@ -24,7 +24,16 @@ router.include_router(citizen_page.router)
 
 _REFUSALS: dict[int | str, dict[str, object]] = {
     404: {"model": ErrorBody, "description": "Mã hồ sơ và số định danh không khớp"},
-    429: {"model": ErrorBody, "description": "Quá số lần tra cứu; xem Retry-After"},
+    429: {
+        "model": ErrorBody,
+        "description": "Quá số lần tra cứu của thiết bị hoặc của hồ sơ",
+        "headers": {
+            "Retry-After": {
+                "description": "Số giây cần chờ trước khi tra cứu lại",
+                "schema": {"type": "integer", "minimum": 1},
+            }
+        },
+    },
 }
 
 
