@@ -263,6 +263,20 @@ async def test_a_rating_is_acknowledged_not_answered_with_the_case(
     assert again.status_code == 409
     stored = await replica.container.cases.get(code)
     assert stored is not None and stored.rating is not None and stored.rating.total_points == 18
+    # The page's rating form: refused alike, as a page, whether or not every box is ticked.
+    form = {"ma": code, "so_dinh_danh": CITIZEN_ID, **{k: str(v) for k, v in ALL_TWOS.items()}}
+    page = await post(replica.url, "/tra-cuu/danh-gia", client("192.0.2.22"), data=form)
+    assert page.status_code == 409 and "Hồ sơ này đã được đánh giá" in page.text
+    del form["staff_attitude"]
+    page = await post(replica.url, "/tra-cuu/danh-gia", client("192.0.2.23"), data=form)
+    assert page.status_code == 409 and "Hồ sơ này đã được đánh giá" in page.text
+    # A box left empty on a case that takes a rating: the form again, that indicator marked.
+    other = await submit(replica)
+    await reach(replica, producer, resolved(other, july(18, 15), july(21, 17)), CaseStatus.RESOLVED)
+    form["ma"] = other
+    page = await post(replica.url, "/tra-cuu/danh-gia", client("192.0.2.24"), data=form)
+    assert page.status_code == 422 and page.text.count("Vui lòng chọn một mức") == 1
+    assert page.text.count("checked") == len(ALL_TWOS) - 1  # what was chosen stays chosen
 
 
 async def test_the_page_sets_its_security_headers_and_escapes_what_it_is_given(

@@ -76,6 +76,9 @@ async def rate(request: Request, container: ContainerDep, guard: GuardDep) -> HT
     case, asked = found
     chosen = read_indicators(form)
     if isinstance(chosen, dict):
+        if not CasePage.of(case).can_rate:
+            # Whatever was chosen, this case takes no rating: say why, not which box is empty.
+            return _case_page(case, asked, 409, message=_not_ratable(case))
         return _case_page(case, asked, 422, rating_errors=chosen, chosen=form)
     try:
         rated = await container.desk.rate(
@@ -124,6 +127,12 @@ def _case_page(case: Case, asked: Lookup, status_code: int = 200, **context: Any
         points=POINTS,
         **context,
     )
+
+
+def _not_ratable(case: Case) -> str:
+    if case.rating is not None:
+        return "Hồ sơ này đã được đánh giá"
+    return "Chỉ đánh giá được khi hồ sơ đã giải quyết xong"
 
 
 def _refused(refusal: Refusal, code: str) -> HTMLResponse:
