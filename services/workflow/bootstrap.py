@@ -12,7 +12,7 @@ from services.workflow.entrypoints.consumers import workflow_consumer
 from services.workflow.entrypoints.watch import DeadlineWatch
 from services.workflow.service_layer.handlers import Workflow
 from services.workflow.settings import WorkflowSettings
-from shared import outbox
+from shared import audit, outbox
 from shared.clock import Clock, SystemClock
 from shared.events.catalogue import CATALOGUE
 from shared.http.container import ServiceContainer, open_container
@@ -21,7 +21,7 @@ from shared.mongo import UnitOfWork, ensure_indexes, transaction
 from shared.outbox import OutboxRelay
 
 PRODUCED_TOPICS = tuple(spec.topic for spec in CATALOGUE if spec.producer == "workflow")
-ALL_INDEXES = [*INDEXES, *outbox.INDEXES, *transaction.INDEXES]
+ALL_INDEXES = [*INDEXES, *outbox.INDEXES, *transaction.INDEXES, *audit.INDEXES]
 
 
 @dataclass(frozen=True)

@@ -12,15 +12,17 @@ from shared.audit.changes import changed_fields
 from shared.audit.entry import AuditEntry
 from shared.audit.reader import AuditPage, AuditQuery, PageCursor, read_audit
 from shared.audit.router import audit_router
-from shared.audit.trail import ENTRIES, HEAD, INDEXES, append_audit
+from shared.audit.trail import ENTRIES, HEAD, INDEXES, ActionLog, AuditTrail, append_audit
 
 __all__ = [
     "ENTRIES",
     "HEAD",
     "INDEXES",
+    "ActionLog",
     "AuditEntry",
     "AuditPage",
     "AuditQuery",
+    "AuditTrail",
     "ChainProblem",
     "ChainReport",
     "PageCursor",

@@ -8,11 +8,12 @@ again on the new head, so the chain never forks and sequences have no gaps.
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 from shared.audit.changes import check_size, plain_change
 from shared.audit.entry import GENESIS_HASH, AuditEntry, utc_millis
 from shared.mongo import IndexSpec, Transaction
+from shared.observability.logging import current_request_id
 from shared.officers import Officer, OfficerRole
 
 ENTRIES = "audit_entries"
@@ -87,3 +88,47 @@ async def append_audit(
     new_head = {"_id": HEAD_ID, "sequence": entry.sequence, "hash": entry.hash}
     tx.replace(HEAD, new_head, version=head.version)
     return entry
+
+
+class ActionLog(Protocol):
+    """Where a use case records the officer action it is making, in the same unit of work."""
+
+    async def record(
+        self,
+        officer: Officer,
+        role: OfficerRole,
+        action: str,
+        *,
+        case_code: str | None = None,
+        before: Mapping[str, Any] | None = None,
+        after: Mapping[str, Any] | None = None,
+    ) -> None: ...
+
+
+@dataclass(frozen=True)
+class AuditTrail:
+    """The ``ActionLog`` on the store: ``append_audit`` in the unit's transaction, naming the HTTP
+    request being served."""
+
+    tx: Transaction
+
+    async def record(
+        self,
+        officer: Officer,
+        role: OfficerRole,
+        action: str,
+        *,
+        case_code: str | None = None,
+        before: Mapping[str, Any] | None = None,
+        after: Mapping[str, Any] | None = None,
+    ) -> None:
+        await append_audit(
+            self.tx,
+            officer,
+            role,
+            action,
+            case_code=case_code,
+            before=before,
+            after=after,
+            request_id=current_request_id(),
+        )

@@ -55,6 +55,8 @@ SHARED_RULES: Rules = {
     ("GET", "/docs"): public("API documentation; not served when HTTP_EXPOSE_DOCS is off"),
     ("GET", "/redoc"): public("API documentation; not served when HTTP_EXPOSE_DOCS is off"),
 }
+# The audit trail of a service (GET /audit): managers and administrators.
+AUDITORS = officers(OfficerRole.MANAGER, OfficerRole.ADMIN)
 # With HTTP_EXPOSE_METRICS off, a scraper needs a token with this role.
 RESTRICTED_METRICS = officers(OfficerRole.ADMIN)
 

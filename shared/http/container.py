@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from functools import partial
 from typing import Generic, TypeVar
 
+from fastapi import Request
 from pymongo.asynchronous.database import AsyncDatabase
 
 from shared.http.readiness import ReadinessCheck
@@ -63,3 +64,9 @@ async def open_container(settings: SettingsT) -> AsyncIterator[Container[Setting
         Supervisor() as workers,
     ):
         yield Container(settings, service_database(client, settings), producer, workers)
+
+
+def container_database(request: Request) -> AsyncDatabase[Document]:
+    """The open service's database, as a route dependency (the audit trail's reader)."""
+    container: ServiceContainer[ServiceSettings] = request.app.state.container
+    return container.connections.db

@@ -29,6 +29,11 @@ def log_context(**fields: object) -> Iterator[None]:
         _context.reset(token)
 
 
+def current_request_id() -> str | None:
+    """The id of the HTTP request being served, if any: audit entries name it."""
+    return _context.get().get("request_id")
+
+
 class PersonalDataFilter(logging.Filter):
     """Masks a record in place, so every handler and formatter after it sees it masked.
 

@@ -16,6 +16,7 @@ from services.workflow.adapters.repository import Instances
 from services.workflow.bootstrap import WorkflowContainer, bootstrap
 from services.workflow.entrypoints.app import create_app
 from services.workflow.settings import WorkflowSettings
+from shared.auth import mint_token
 from shared.clock import ManualClock
 from shared.events.codec import decode, new_event
 from shared.events.envelope import Envelope
@@ -517,3 +518,93 @@ async def test_two_more_replicas_open_each_case_once_and_warn_once(
 
 async def read_events(settings: ServiceSettings, topic: str) -> list[Envelope]:
     return [decode(r.value, topic=topic) for r in await read_topic(settings, topic)]
+
+
+async def reviewed(producer: EventProducer, client: httpx.AsyncClient, code: str) -> None:
+    """A benefit case at its leader's step: the specialist reviewed it twice."""
+    await submit(producer, client, code)
+    await post(client, f"/cases/{code}/steps/complete", SPECIALIST, {"note": "Đủ điều kiện"})
+    await post(client, f"/cases/{code}/steps/complete", SPECIALIST)
+
+
+@pytest.mark.parametrize(
+    ("number", "payment", "field", "reason"),
+    [
+        (121, {"amount_vnd": 9_000_000_000_000_000_000}, "body.payment.amount_vnd", None),
+        (122, {"amount_vnd": 2**63}, "body.payment.amount_vnd", None),
+        (123, {"amount_vnd": 5_000_000}, "payment.amount_vnd", "khác mức quy định"),
+        (124, {"programme_code": "KHONG_CO"}, "payment.programme_code", "không có trong danh mục"),
+    ],
+)
+async def test_a_payment_other_than_the_programmes_rate_is_refused_with_the_rule(
+    client: httpx.AsyncClient,
+    producer: EventProducer,
+    clock: ManualClock,
+    number: int,
+    payment: dict[str, Any],
+    field: str,
+    reason: str | None,
+) -> None:
+    code = f"SNV.NA-250714-{number:04d}"
+    clock.set(local(16, 9))
+    await reviewed(producer, client, code)
+    decision = {"outcome": "approved", "decision_number": "9/QĐ-SNV", "payment": payment}
+    response = await client.post(f"/cases/{code}/decision", headers=LEADER, json=decision)
+    assert response.status_code == 422, response.text
+    [error] = response.json()["detail"]
+    assert error["field"] == field and (reason is None or reason in error["reason"])
+    assert (await client.get(f"/cases/{code}")).json()["decision"] is None
+
+
+async def test_who_reviewed_a_case_cannot_approve_it(
+    client: httpx.AsyncClient, producer: EventProducer, clock: ManualClock
+) -> None:
+    code = "SNV.NA-250714-0131"
+    clock.set(local(16, 9))
+    await reviewed(producer, client, code)
+    # The reviewer also holds the leader's role: still not the one to approve.
+    self_approval = mint_token("cv.minh", ["specialist", "leader"], AGENCY)
+    decision = {"outcome": "approved", "decision_number": "10/QĐ-SNV", "payment": {}}
+    headers = {"Authorization": f"Bearer {self_approval}"}
+    response = await client.post(f"/cases/{code}/decision", headers=headers, json=decision)
+    assert response.status_code == 403
+    assert "phân tách nhiệm vụ" in response.json()["detail"][0]["reason"]
+
+
+async def test_an_officer_of_another_agency_neither_reads_nor_acts(
+    client: httpx.AsyncClient, producer: EventProducer
+) -> None:
+    code = "SNV.NA-250714-0132"
+    await submit(producer, client, code)
+    stranger = bearer("specialist", "UBND.KHAC", "cv.khac")
+    assert (await client.get(f"/cases/{code}", headers=stranger)).status_code == 403
+    assert (await client.post(f"/cases/{code}/claim", headers=stranger)).status_code == 403
+    assert code not in [
+        i["case_code"] for i in (await client.get("/cases", headers=stranger)).json()
+    ]
+    apology = {"reason": "Chậm", "new_due_at": "9999-07-20T10:00:00Z"}
+    response = await client.post(f"/cases/{code}/apology", headers=LEADER, json=apology)
+    assert (response.status_code, response.json()["detail"][0]["field"]) == (422, "body.new_due_at")
+
+
+async def test_every_action_is_in_the_audit_trail_and_an_edit_is_detected(
+    client: httpx.AsyncClient, producer: EventProducer, clock: ManualClock, database: Any
+) -> None:
+    code = "SNV.NA-250714-0133"
+    clock.set(local(16, 9))
+    await reviewed(producer, client, code)
+    manager = bearer("manager", AGENCY, "ql.son")
+    assert (await client.get("/audit", headers=SPECIALIST)).status_code == 403
+    trail = (await client.get("/audit", params={"case_code": code}, headers=manager)).json()
+    actions = [(e["action"], e["officer_id"], e["role"]) for e in trail["entries"]]
+    assert actions == [("complete_step", "cv.minh", "specialist")] * 2
+    assert trail["entries"][0]["after"]["current"] == 2
+    checked = await client.get("/audit", params={"verify": "true"}, headers=manager)
+    assert checked.json()["chain"]["intact"] is True
+    first = trail["entries"][-1]
+    await database["audit_entries"].update_one(
+        {"sequence": first["sequence"]}, {"$set": {"officer_id": "ai.do"}}
+    )
+    broken = (await client.get("/audit", params={"verify": "true"}, headers=manager)).json()
+    assert broken["chain"]["intact"] is False
+    assert broken["chain"]["first_bad_sequence"] == first["sequence"]

@@ -22,6 +22,7 @@ from shared.events.envelope import Envelope
 from shared.events.workflow import DeadlineWarning, FeeRequested
 from shared.kafka.retry import PermanentFailure
 from shared.mongo import Conflict, Transaction
+from shared.officers import Officer, OfficerRole
 from tests.unit.test_workflow_support import RULES, SPECIALIST, at, opened, submitted, supplement
 
 T = TypeVar("T")
@@ -35,9 +36,21 @@ class FakeTx:
         self.now = now
         self.staged: dict[str, tuple[int, Instance]] = {}  # code -> (version read, new state)
         self.published: list[Envelope[Any]] = []
+        self.audited: list[tuple[str, str, str | None]] = []  # officer, action, case code
 
     def publish(self, *events: Envelope[Any]) -> None:
         self.published.extend(events)
+
+
+class FakeTrail:
+    """``ActionLog`` of one attempt: entries commit with it."""
+
+    def __init__(self, tx: FakeTx) -> None:
+        self.tx = tx
+
+    async def record(self, officer: Officer, role: OfficerRole, action: str, **change: Any) -> None:
+        assert role in officer.roles
+        self.tx.audited.append((officer.id, action, change.get("case_code")))
 
 
 class FakeStore:
@@ -49,6 +62,7 @@ class FakeStore:
         self.conflicts = conflicts
         self.instances: dict[str, Stored] = {}
         self.published: list[Envelope[Any]] = []
+        self.audited: list[tuple[str, str, str | None]] = []
 
     async def run(self, work: Callable[[Transaction], Awaitable[T]]) -> T:
         for _ in range(8):
@@ -62,6 +76,7 @@ class FakeStore:
                 if current is None or version == current.version:  # else: open of an existing
                     self.instances[code] = Stored(instance, version + 1)
             self.published.extend(tx.published)
+            self.audited.extend(tx.audited)
             return result
         raise Conflict("instances: a document changed since it was read")
 
@@ -102,6 +117,7 @@ def workflow(store: FakeStore) -> Workflow:
         RULES,
         store.clock,
         instances=lambda tx: FakeInstances(store, cast(FakeTx, tx)),
+        trail=lambda tx: FakeTrail(cast(FakeTx, tx)),
     )
 
 
@@ -120,13 +136,14 @@ async def test_an_action_stores_the_new_state_and_publishes_its_events(store: Fa
     stored = store.instances[CODE]
     assert (stored.version, stored.instance.status) == (3, 6)
     assert [type(e.data) for e in store.published] == [FeeRequested]
+    assert store.audited == [("cv.minh", "claim", CODE), ("cv.minh", "request_fee", CODE)]
 
 
 async def test_a_refusal_stores_nothing(store: FakeStore) -> None:
     before = store.instances[CODE]
     with pytest.raises(IllegalAction):
         await workflow(store).act(CODE, c.HandOver(), SPECIALIST)
-    assert store.instances[CODE] is before and store.published == []
+    assert store.instances[CODE] is before and store.published == store.audited == []
 
 
 async def test_losing_every_attempt_is_a_busy_refusal_naming_the_case() -> None:

@@ -4,7 +4,7 @@ The rule admits the roles that can ever act; the domain then checks the case: th
 the officer's agency, who holds the step, and separation of duties.
 """
 
-from shared.http.access import Rules, officers
+from shared.http.access import AUDITORS, Rules, officers
 from shared.officers import OfficerRole as R
 
 STAFF = officers(R.RECEPTION_CLERK, R.SPECIALIST, R.LEADER, R.CLERICAL_OFFICER, R.MANAGER, R.ADMIN)
@@ -25,4 +25,5 @@ ACCESS: Rules = {
     ("POST", "/cases/{code}/stop"): officers(R.LEADER),
     ("POST", "/cases/{code}/decision"): officers(R.LEADER),
     ("POST", "/cases/{code}/handover"): officers(R.RECEPTION_CLERK),
+    ("GET", "/audit"): AUDITORS,
 }

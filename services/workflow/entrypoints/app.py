@@ -7,8 +7,10 @@ from services.workflow.entrypoints.access import ACCESS
 from services.workflow.entrypoints.errors import add_refusal_handlers
 from services.workflow.entrypoints.routes import router
 from services.workflow.settings import WorkflowSettings
+from shared.audit import audit_router
 from shared.clock import Clock
 from shared.http import create_service_app
+from shared.http.container import container_database
 
 
 def create_app(settings: WorkflowSettings | None = None, clock: Clock | None = None) -> FastAPI:
@@ -21,6 +23,7 @@ def create_app(settings: WorkflowSettings | None = None, clock: Clock | None = N
         bootstrap=lambda s: bootstrap(s, clock=clock),
     )
     app.include_router(router)
+    app.include_router(audit_router(container_database))
     add_refusal_handlers(app)
     return app
 

@@ -13,13 +13,14 @@ from datetime import datetime
 from typing import Any, Protocol, TypeVar
 
 from services.workflow.adapters.repository import Instances, QueueFilter, Stored
-from services.workflow.domain.actions import perform
+from services.workflow.domain.actions import acting_role, action_name, perform
 from services.workflow.domain.commands import Command
 from services.workflow.domain.errors import Busy, IllegalAction, UnknownCase
 from services.workflow.domain.instance import Instance, Rules
 from services.workflow.domain.processes import ProcessCatalogue
-from services.workflow.domain.steps import require_agency
+from services.workflow.domain.steps import require_reader
 from services.workflow.domain.waits import supplement_arrived
+from shared.audit import ActionLog, AuditTrail, changed_fields
 from shared.clock import Clock
 from shared.events.codec import new_event
 from shared.events.envelope import Envelope, EventData
@@ -63,6 +64,19 @@ class Units(Protocol):
     async def run(self, work: Callable[[Transaction], Awaitable[T]]) -> T: ...
 
 
+# What an officer's action can change, as the audit trail records it.
+AUDITED_FIELDS = (
+    "status",
+    "current",
+    "assignee",
+    "due_at",
+    "appointment_at",
+    "decision",
+    "stopped_at",
+    "pauses",
+)
+
+
 def unknown(case_code: str) -> UnknownCase:
     return UnknownCase(f"không có hồ sơ {case_code} đang xử lý", field="path.code")
 
@@ -81,13 +95,14 @@ class Workflow:
     rules: Rules
     clock: Clock
     instances: Callable[[Transaction], InstanceStore] = field(default=Instances)
+    trail: Callable[[Transaction], ActionLog] = field(default=AuditTrail)
 
     async def read(self, case_code: str, officer: Officer) -> Instance:
-        """A case as an officer of its agency (or an administrator) may see it."""
+        """A case as an officer of an agency it has reached (or an administrator) may see it."""
         stored = await self.views.get(case_code)
         if stored is None:
             raise unknown(case_code)
-        require_agency(stored.instance, officer)
+        require_reader(stored.instance, officer)
         return stored.instance
 
     async def act(self, case_code: str, command: Command, officer: Officer) -> Instance:
@@ -101,6 +116,19 @@ class Workflow:
             instance, events = perform(stored.instance, command, officer, tx.now, self.rules)
             instances.save(stored, instance)
             tx.publish(*envelopes(events, tx.now))
+            old, new = changed_fields(
+                stored.instance.model_dump(mode="json"),
+                instance.model_dump(mode="json"),
+                AUDITED_FIELDS,
+            )
+            await self.trail(tx).record(
+                officer,
+                acting_role(stored.instance, officer),
+                action_name(command),
+                case_code=case_code,
+                before=old,
+                after=new,
+            )
             return instance
 
         try:
