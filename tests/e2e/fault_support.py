@@ -27,6 +27,7 @@ import pytest
 from aiokafka.admin import AIOKafkaAdminClient
 from pymongo import AsyncMongoClient
 
+from devstack.demo import receivable
 from devstack.sinks.running import RunningSinks
 from shared.calendar import local_date
 from shared.kafka.reader import read_topic
@@ -202,7 +203,7 @@ async def fault_system(
     # Every request is the commune clerk's: the desk receives, reads its cases and their messages.
     http.headers.update(bearer("reception_clerk", desk["code"], "fault.clerk"))
     listed = (await http.get(f"{intake}/procedures")).raise_for_status().json()
-    procedures = [p for p in listed if "xã" in p["receiving_levels"]]
+    procedures = [p for p in listed if "xã" in p["receiving_levels"] and receivable(p)]
     return FaultSystem(services, settings, sinks, http, logs, desk["code"], procedures)
 
 

@@ -114,6 +114,8 @@ class Reception:
             raise InvalidInput("agency_code", "Không có cơ quan với mã này") from None
         except NotInEffect:
             raise InvalidInput("agency_code", "Cơ quan không hoạt động vào ngày nộp") from None
+        if not agency.receives:
+            raise InvalidInput("agency_code", "Cơ quan này không có bộ phận tiếp nhận hồ sơ")
         return procedure, agency
 
 
