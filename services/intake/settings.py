@@ -1,9 +1,10 @@
 """Settings of the intake service, read from its environment."""
 
 from shared.http import HttpSettings
+from shared.http.rate_limit import RateLimitSettings
 
 
-class IntakeSettings(HttpSettings):
+class IntakeSettings(HttpSettings, RateLimitSettings):
     service_name: str = "intake"
     mongodb_database: str = "intake"
     # Off: the app stores cases and their events but runs no relay and no consumer (tests that

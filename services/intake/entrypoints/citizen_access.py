@@ -81,10 +81,7 @@ async def guard_lifespan(app: FastAPI) -> AsyncIterator[None]:
     container = cast(IntakeContainer, app.state.container)
     db = container.connections.db
     await ensure_indexes(db, INDEXES)
-    settings = container.settings
-    # IntakeSettings may not mix the limits in: then they are read from the same environment.
-    limits = settings if isinstance(settings, RateLimitSettings) else RateLimitSettings()
-    app.state.citizen_guard = CitizenGuard(RateLimiter(db[RATE_LIMITS]), limits)
+    app.state.citizen_guard = CitizenGuard(RateLimiter(db[RATE_LIMITS]), container.settings)
     yield
 
 
