@@ -35,7 +35,8 @@ def normalise(channel: NotificationChannel, address: str) -> str:
     try:
         checked = validate_email(address, check_deliverability=False)
     except EmailNotValidError as exc:
-        raise InvalidContact(f"malformed e-mail address: {exc}") from None
+        # The validator may quote the address back: what goes to the log is masked.
+        raise InvalidContact(redact(f"malformed e-mail address: {exc}")) from None
     return checked.normalized.lower()
 
 
