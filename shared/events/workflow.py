@@ -7,6 +7,7 @@ from pydantic import Field, model_validator
 
 from shared.events.envelope import EventData
 from shared.events.values import (
+    AgencyCode,
     ApplicantContact,
     Code,
     DocumentItem,
@@ -49,6 +50,22 @@ class StepCompleted(EventData):
     next_step: StepRef | None = Field(
         default=None, description="The step the case moves to; absent after the last step."
     )
+
+
+class CaseTransferred(EventData):
+    """An interlinked (liên thông) case passed from one agency to the next, with its timeliness."""
+
+    from_agency_code: AgencyCode = Field(description="Code of the agency that handed it over.")
+    from_agency_name: Text = Field(description="Name of that agency, in Vietnamese.")
+    to_agency_code: AgencyCode = Field(description="Code of the agency that takes it over.")
+    to_agency_name: Text = Field(description="Name of that agency, in Vietnamese.")
+    step: StepRef = Field(description="The step the giving agency completed.")
+    next_step: StepRef = Field(description="The step the receiving agency performs next.")
+    given_by: StaffId = Field(description="Account of the staff member who handed it over.")
+    transferred_at: UtcDatetime = Field(description="When the case was handed over.")
+    due_at: UtcDatetime = Field(description="When the giving agency's step was due.")
+    timeliness: Timeliness = Field(description="The hand-over compared with that due time.")
+    note: Text | None = Field(default=None, description="Remark of the giver, if any.")
 
 
 class SupplementRequested(EventData):

@@ -12,9 +12,10 @@ from services.workflow.domain.processes import ProcessCatalogue, StepAction
 
 pytestmark = pytest.mark.unit
 
-REVIEW = {"id": "tham-dinh", "name": "Thẩm định", "role": "specialist", "action": "review"}
-DECIDE = {"id": "phe-duyet", "name": "Phê duyệt", "role": "leader", "action": "decide"}
-RETURN = {"id": "tra", "name": "Trả kết quả", "role": "reception_clerk", "action": "return"}
+DESK = {"level": "receiving"}
+REVIEW = {"id": "tham-dinh", "name": "Thẩm định", "role": "specialist", "action": "review", **DESK}
+DECIDE = {"id": "phe-duyet", "name": "Phê duyệt", "role": "leader", "action": "decide", **DESK}
+RETURN = {"id": "tra", "name": "Trả kết quả", "role": "reception_clerk", "action": "return", **DESK}
 
 
 def flow(*steps: dict) -> dict:
@@ -69,6 +70,22 @@ def test_a_well_formed_flow_is_accepted() -> None:
         ),
         ([{**REVIEW, "share": 0}, {**DECIDE, "share": 90}, {**RETURN, "share": 10}], "greater"),
         ([{**REVIEW, "share": 50.5}, {**DECIDE, "share": 39.5}, {**RETURN, "share": 10}], "int"),
+        (
+            [
+                {**REVIEW, "share": 50},
+                {**DECIDE, "share": 40},
+                {**RETURN, "level": "xã", "share": 10},
+            ],
+            "desk that received",
+        ),
+        (
+            [
+                {**REVIEW, "level": "ấp", "share": 50},
+                {**DECIDE, "share": 40},
+                {**RETURN, "share": 10},
+            ],
+            "level",
+        ),
     ],
 )
 def test_a_malformed_flow_is_refused_at_load_with_its_reason(steps: list, reason: str) -> None:

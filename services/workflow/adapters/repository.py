@@ -29,8 +29,8 @@ INDEXES = [
     # The deadline watch's two branches (see ``warning_query``).
     IndexSpec.on(COLLECTION, "status", "due_at"),
     IndexSpec.on(COLLECTION, "status", "due_soon_at"),
-    # Work queues by agency and by assignee, earliest due first.
-    IndexSpec.on(COLLECTION, "facts.agency_code", "status", "due_at"),
+    # Work queues by the agency at the current step and by assignee, earliest due first.
+    IndexSpec.on(COLLECTION, "current_agency", "status", "due_at"),
     IndexSpec.on(COLLECTION, "assignee", "status", "due_at"),
 ]
 
@@ -45,6 +45,7 @@ class Stored:
 
 @dataclass(frozen=True)
 class QueueFilter:
+    # The agency at the current step: an interlinked case is in one agency's queue at a time.
     agency_code: str | None = None
     step_id: str | None = None
     assignee: str | None = None
@@ -54,8 +55,9 @@ class QueueFilter:
 def to_document(instance: Instance) -> dict[str, Any]:
     doc = instance.model_dump(mode="json")
     doc.update({name: getattr(instance, name) for name in INSTANTS})
-    # Derived, for work queues by step.
+    # Derived, for work queues by step and by the agency performing it.
     doc["step_id"] = instance.step.id
+    doc["current_agency"] = instance.agency.code
     return {"_id": instance.case_code, **doc}
 
 
@@ -125,7 +127,7 @@ class InstanceReader:
         """Open cases, earliest due first, so overdue ones lead."""
         query: dict[str, Any] = {"status": {"$in": [s.value for s in filter_.statuses]}}
         for field, value in (
-            ("facts.agency_code", filter_.agency_code),
+            ("current_agency", filter_.agency_code),
             ("step_id", filter_.step_id),
             ("assignee", filter_.assignee),
         ):

@@ -5,6 +5,7 @@ from datetime import datetime
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
+from services.workflow.domain.agencies import AgencyRef
 from services.workflow.domain.deadlines import WorkingCalendar, step_due_times
 from services.workflow.domain.errors import IllegalAction
 from services.workflow.domain.payments import ProgrammeCatalogue
@@ -19,6 +20,7 @@ from services.workflow.domain.records import (
     Pause,
     Status,
 )
+from shared.calendar import local_date
 from shared.events.intake import CaseSubmitted
 from shared.events.values import ApplicantContact, StaffId
 from shared.events.workflow import DeadlineThreshold, DeadlineWarning
@@ -41,6 +43,9 @@ class Instance(BaseModel):
     case_code: str
     facts: CaseFacts
     steps: tuple[Step, ...]
+    # The agency performing each step; empty in instances stored before steps had agencies, which
+    # were all processed at the receiving agency.
+    agencies: list[AgencyRef] = Field(default_factory=list)
     step_due: list[AwareDatetime]
     status: Status = Status.RECEIVED
     current: int = 0
@@ -69,10 +74,12 @@ class Instance(BaseModel):
             )
         )
         due = event.due_at
+        desk = AgencyRef(code=event.agency_code, name=event.agency_name)
         return cls(
             case_code=event.case_code,
             facts=facts,
             steps=process.steps,
+            agencies=process.performers(desk, local_date(event.received_at)),
             step_due=step_due_times(
                 calendar,
                 event.received_at,
@@ -93,6 +100,22 @@ class Instance(BaseModel):
     @property
     def step(self) -> Step:
         return self.steps[self.current]
+
+    def agency_of(self, index: int) -> AgencyRef:
+        """The agency performing step ``index``."""
+        if not self.agencies:
+            return AgencyRef(code=self.facts.agency_code, name=self.facts.agency_name)
+        return self.agencies[index]
+
+    @property
+    def agency(self) -> AgencyRef:
+        """The agency whose queue the case is in: the one performing the current step."""
+        return self.agency_of(self.current)
+
+    def reached(self, agency_code: str) -> bool:
+        """Whether the case has been at ``agency_code``: received there or passed on to it."""
+        codes = {self.facts.agency_code, *(self.agency_of(i).code for i in range(self.current + 1))}
+        return agency_code in codes
 
     @property
     def contact(self) -> ApplicantContact:

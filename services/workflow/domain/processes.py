@@ -1,11 +1,17 @@
-"""Processing flows as data: ordered steps, the role owning each, and each step's share of time."""
+"""Processing flows as data: ordered steps, the role and agency level owning each, and each step's
+share of time."""
 
+from datetime import date
 from enum import StrEnum
-from typing import Annotated, Any, Self
+from typing import Annotated, Any, Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field, Strict, StringConstraints, model_validator
 
+from services.workflow.domain.agencies import Agency, AgencyRef, AgencyTree, Level
 from shared.events.workflow import Role, StepRef
+
+# The agency whose one-stop desk received the case, whatever its level.
+RECEIVING = "receiving"
 
 
 class StepAction(StrEnum):
@@ -22,6 +28,8 @@ class Step(BaseModel):
     id: Annotated[str, StringConstraints(pattern=r"^[a-z0-9-]+$", max_length=64)]
     name: Annotated[str, StringConstraints(min_length=1, max_length=200)]
     role: Role
+    # The level of the agency that performs the step (an interlinked procedure has several).
+    level: Level | Literal["receiving"]
     action: StepAction
     share: Annotated[int, Strict(), Field(gt=0, le=100)]
 
@@ -35,6 +43,8 @@ class Process(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     steps: tuple[Step, ...] = Field(min_length=2)
+    # The hierarchy the steps' levels resolve against; data of the catalogue, not of the flow.
+    hierarchy: AgencyTree = Field(default_factory=AgencyTree, exclude=True, repr=False)
 
     @model_validator(mode="after")
     def well_formed(self) -> Self:
@@ -52,7 +62,18 @@ class Process(BaseModel):
             raise ValueError("exactly one step must be a leader's decision")
         if any(step.action is StepAction.RETURN for step in self.steps[:-1]):
             raise ValueError("only the last step returns the result")
+        if self.steps[-1].level != RECEIVING:
+            raise ValueError("the desk that received the case returns the result: level receiving")
         return self
+
+    def performers(self, receiving: AgencyRef, on: date) -> list[AgencyRef]:
+        """The agency performing each step of a case received at ``receiving`` on ``on``."""
+        return [
+            receiving
+            if step.level == RECEIVING
+            else _ref(self.hierarchy.performer(receiving.code, Level(step.level), on), receiving)
+            for step in self.steps
+        ]
 
     def cumulative_shares(self) -> list[int]:
         total, shares = 0, []
@@ -71,15 +92,22 @@ class ProcessCatalogue(BaseModel):
     procedures: dict[str, Process] = Field(default_factory=dict)
 
     @classmethod
-    def from_mapping(cls, raw: dict[str, Any]) -> Self:
+    def from_mapping(cls, raw: dict[str, Any], hierarchy: AgencyTree | None = None) -> Self:
+        tree = hierarchy or AgencyTree()
         return cls.model_validate(
             {
-                "default": {"steps": raw.get("default")},
+                "default": {"steps": raw.get("default"), "hierarchy": tree},
                 "procedures": {
-                    code: {"steps": steps} for code, steps in (raw.get("procedures") or {}).items()
+                    code: {"steps": steps, "hierarchy": tree}
+                    for code, steps in (raw.get("procedures") or {}).items()
                 },
             }
         )
 
     def for_procedure(self, procedure_code: str) -> Process:
         return self.procedures.get(procedure_code, self.default)
+
+
+def _ref(found: Agency | None, receiving: AgencyRef) -> AgencyRef:
+    # A step with no agency above the desk at its level stays with the desk (see ``performer``).
+    return receiving if found is None else found.ref()

@@ -6,6 +6,7 @@ from typing import Any
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
+from services.workflow.domain.agencies import AgencyRef
 from shared.events.decisions import Outcome, PaymentPeriod
 from shared.events.values import (
     AgencyCode,
@@ -96,6 +97,11 @@ class Handoff(Record):
     due_at: AwareDatetime
     timeliness: Timeliness
     next_step_id: str | None
+    # The hand-over: the agency that performed the step and the one performing the next (another
+    # agency where an interlinked procedure moves on); absent in rows stored before they were kept.
+    agency: AgencyRef | None = None
+    next_agency: AgencyRef | None = None
+    note: Text | None = None
 
 
 class PauseKind(StrEnum):
