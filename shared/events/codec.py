@@ -11,6 +11,7 @@ from pydantic import ValidationError
 
 from shared.events.catalogue import CATALOGUE
 from shared.events.envelope import Envelope, EventData
+from shared.events.times import fact_time
 
 # An event is a few kB; Kafka's default message limit is 1 MiB, so anything larger is not ours.
 MAX_VALUE_BYTES = 1024 * 1024
@@ -36,8 +37,13 @@ class DecodeError(ValueError):
 def new_event(
     data: EventData, *, event_id: UUID | None = None, time: datetime | None = None
 ) -> Envelope[Any]:
-    """Wrap data in the envelope its catalogue entry prescribes."""
+    """Wrap data in the envelope its catalogue entry prescribes.
+
+    The envelope's ``time`` is when the fact happened, read from the data (``shared.events.times``):
+    a publisher's ``time`` counts only for a type whose data names no time of its own.
+    """
     spec = CATALOGUE.for_model(type(data))
+    time = fact_time(data) or time
     extra: dict[str, Any] = {k: v for k, v in (("id", event_id), ("time", time)) if v is not None}
     return spec.envelope_model(
         source=spec.source,

@@ -52,6 +52,21 @@ class ProcessingStopped(EventData):
     applicant: ApplicantContact = Field(description="Whom to notify.")
 
 
+class CaseWithdrawn(EventData):
+    """The applicant withdrew the dossier at the desk (national portal status 7); processing ends.
+
+    Distinct from ``processing-stopped`` (status 8), which the agency decides.
+    """
+
+    reason: Text | None = Field(default=None, description="The applicant's reason, if given.")
+    requested_on: date = Field(
+        description="The date of the applicant's written request.", json_schema_extra=DAY
+    )
+    withdrawn_at: UtcDatetime = Field(description="When the desk recorded the withdrawal.")
+    recorded_by: StaffId = Field(description="Account of the clerk who recorded it.")
+    applicant: ApplicantContact = Field(description="Whom to notify.")
+
+
 class Outcome(StrEnum):
     """The leader's decision on the dossier."""
 

@@ -9,6 +9,7 @@ from shared.events.envelope import EventData
 from shared.events.values import (
     AgencyCode,
     Applicant,
+    ApplicantContact,
     Code,
     DocumentItem,
     StaffId,
@@ -62,6 +63,19 @@ class CaseSubmitted(EventData):
     payment_programme: Code | None = Field(
         default=None, description="Code of the payment programme a benefit procedure feeds."
     )
+
+
+class CaseRefused(EventData):
+    """The desk refused to receive an online dossier (form 03; national portal status 3)."""
+
+    reasons: list[Text] = Field(
+        min_length=1, max_length=20, description="Each reason for the refusal, in Vietnamese."
+    )
+    refused_at: UtcDatetime = Field(description="When the desk refused the dossier.")
+    refused_by: StaffId = Field(description="Account of the clerk who refused it.")
+    agency_code: AgencyCode = Field(description="Code of the agency whose desk refused it.")
+    procedure_code: Code = Field(description="National code of the procedure asked for.")
+    applicant: ApplicantContact = Field(description="Whom to notify.")
 
 
 class SupplementReceived(EventData):

@@ -140,6 +140,7 @@ async def test_the_consumer_subscribes_to_exactly_the_tracked_workflow_topics(se
     assert subscriptions(setup.desk).topics == (
         "appointment-rescheduled",
         "case-resolved",
+        "case-withdrawn",
         "fee-requested",
         "payment-approved",
         "processing-resumed",

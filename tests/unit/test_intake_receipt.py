@@ -6,12 +6,13 @@ from io import BytesIO
 import pytest
 from pypdf import PdfReader
 
-from services.intake.adapters.receipt_pdf import render_receipt
 from services.intake.domain.catalogue_loading import load_catalogue
 from services.intake.domain.commands import SubmitDossier
+from services.intake.entrypoints.forms import receipt_form
 from services.intake.service_layer.reception import Reception
 from shared.calendar import DEFAULT_CALENDAR, LOCAL_TZ
 from shared.clock import ManualClock
+from shared.forms import render_pdf
 from tests.unit.intake_fakes import FakeSequences, FakeUnits, dossier
 
 pytestmark = pytest.mark.unit
@@ -23,7 +24,8 @@ async def receipt_text(received: datetime, **overrides: object) -> tuple[str, Pd
         catalogue, FakeUnits(), FakeSequences(), DEFAULT_CALENDAR, ManualClock(received)
     )
     case = (await reception.submit(SubmitDossier.model_validate(dossier(**overrides)), None)).case
-    pdf = PdfReader(BytesIO(render_receipt(case, catalogue.agency("DAIDONG", received))))
+    form = receipt_form(case, catalogue.agency("DAIDONG", received))
+    pdf = PdfReader(BytesIO(render_pdf(form)))
     return " ".join(page.extract_text() for page in pdf.pages), pdf
 
 
@@ -38,13 +40,13 @@ async def test_the_receipt_text_has_the_code_the_appointment_and_the_place_of_re
     assert "Nguyễn Thị Hoa" in text
     assert agency.place_of_return in text
     assert pdf.pages[0].images, "the QR code of the case code is drawn"
-    assert "Thời hạn giải quyết: 5 ngày làm việc" in text
+    assert "theo quy định là: 5 ngày làm việc" in text
 
 
 async def test_a_calendar_day_procedure_prints_its_time_in_days() -> None:
     # 1.010778: 97 days after Friday 26/9/2025 is 1/1/2026, then 2/1 (swapped) and the weekend.
     received = datetime(2025, 9, 26, 9, 0, tzinfo=LOCAL_TZ)
     text, _ = await receipt_text(received, procedure_code="1.010778")
-    assert "Thời hạn giải quyết: 97 ngày" in text
+    assert "theo quy định là: 97 ngày" in text
     assert "97 ngày làm việc" not in text
     assert "05/01/2026" in text

@@ -15,13 +15,17 @@ from services.intake.domain.status import FINISHED, CaseStatus
 from services.intake.domain.timeline import TimelineEntry, entry
 from shared.events.intake import (
     CaseRated,
+    CaseRefused,
     CaseSubmitted,
     RatingIndicators,
     ResultReturned,
     Satisfaction,
     SupplementReceived,
 )
-from shared.events.values import DocumentItem, UtcDatetime
+from shared.events.values import ApplicantContact, DocumentItem, UtcDatetime
+
+# The timeline's name for an online registration, which publishes no event until the desk acts.
+ONLINE_REGISTRATION = "online-registration"
 
 
 class Rating(BaseModel):
@@ -29,6 +33,14 @@ class Rating(BaseModel):
     total_points: int
     overall: Satisfaction
     rated_at: UtcDatetime
+
+
+class Refusal(BaseModel):
+    """The desk's refusal to receive a dossier (form 03): why, by whom, when."""
+
+    reasons: list[str]
+    refused_by: str
+    refused_at: UtcDatetime
 
 
 class Case(BaseModel):
@@ -41,6 +53,7 @@ class Case(BaseModel):
     timeline: list[TimelineEntry] = Field(default_factory=list)
     requested_documents: list[DocumentItem] = Field(default_factory=list)
     rating: Rating | None = None
+    refusal: Refusal | None = None
     # Bumped by every stored change: a write of a stale copy is refused (optimistic locking).
     version: int = 0
 
@@ -59,11 +72,72 @@ class Case(BaseModel):
             timeline=[entry(at, CaseStatus.RECEIVED, note, "case-submitted")],
         )
 
+    @classmethod
+    def registered(cls, submitted: CaseSubmitted) -> "Case":
+        """An online dossier (status 1): received only once the desk has checked it."""
+        at = submitted.received_at
+        note = f"Đăng ký hồ sơ trực tuyến, chờ {submitted.agency_name} kiểm tra và tiếp nhận"
+        return cls(
+            submitted=submitted,
+            status=CaseStatus.NEWLY_REGISTERED,
+            status_at=at,
+            due_at=submitted.due_at,
+            timeline=[entry(at, CaseStatus.NEWLY_REGISTERED, note, ONLINE_REGISTRATION)],
+        )
+
+    def accept(self, at: datetime, by: str, due_at: datetime) -> CaseSubmitted:
+        """The desk receives an online dossier: processing time counts from now (status 2)."""
+        self._require_registered()
+        # Validated again, not copied: instants are normalised to UTC like every event's.
+        self.submitted = CaseSubmitted.model_validate(
+            self.submitted.model_dump() | {"received_at": at, "received_by": by, "due_at": due_at}
+        )
+        self.due_at = due_at
+        note = f"Tiếp nhận hồ sơ trực tuyến tại {self.submitted.agency_name}"
+        self.record(at, CaseStatus.RECEIVED, note, "case-submitted")
+        return self.submitted
+
+    def refuse(self, reasons: list[str], at: datetime, by: str) -> CaseRefused:
+        """The desk refuses an online dossier with its reasons (form 03, status 3)."""
+        self._require_registered()
+        self.refusal = Refusal(reasons=reasons, refused_by=by, refused_at=at)
+        note = "Không tiếp nhận hồ sơ: " + "; ".join(reasons)
+        self.record(at, CaseStatus.NOT_RECEIVED, note, "case-refused")
+        s = self.submitted
+        return CaseRefused(
+            case_code=self.code,
+            reasons=reasons,
+            refused_at=at,
+            refused_by=by,
+            agency_code=s.agency_code,
+            procedure_code=s.procedure_code,
+            applicant=ApplicantContact(
+                full_name=s.applicant.full_name, phone=s.applicant.phone, email=s.applicant.email
+            ),
+        )
+
+    def _require_registered(self) -> None:
+        if self.status is not CaseStatus.NEWLY_REGISTERED:
+            reason = f"Hồ sơ không chờ tiếp nhận (trạng thái: {self.status.label})"
+            raise Conflict("case_code", reason)
+
     def record(self, at: datetime, status: CaseStatus | None, note: str, event: str) -> None:
-        """Add a timeline entry; move to ``status`` unless a later change already happened."""
+        """Add a timeline entry; move to ``status`` unless a later change already happened.
+
+        An entry that sets no status shows the status in effect at its own time, not the current
+        one: a payment decided before the hand-over must not read "resolved" between two
+        "in progress" entries.
+        """
         if status is not None and at >= self.status_at:
             self.status, self.status_at = status, at
-        self.timeline.append(entry(at, status or self.status, note, event))
+        self.timeline.append(entry(at, status or self.status_in_effect(at), note, event))
+
+    def status_in_effect(self, at: datetime) -> CaseStatus:
+        """The status of the latest entry at or before ``at`` (ties: the last applied)."""
+        earlier = [e for e in self.timeline if e.at <= at]
+        if not earlier:
+            return self.timeline[0].status if self.timeline else self.status
+        return sorted(earlier, key=lambda e: e.at)[-1].status
 
     def receive_supplement(
         self, documents: list[DocumentItem], at: datetime, by: str

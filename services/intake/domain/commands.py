@@ -55,3 +55,11 @@ class RateService(Command):
 class Lookup(Command):
     code: CodeInput
     citizen_id: CitizenIdInput
+
+
+class RefuseDossier(Command):
+    """The desk refuses an online dossier (form 03): each reason as the applicant will read it."""
+
+    reasons: list[Annotated[Text, StringConstraints(strip_whitespace=True)]] = Field(
+        min_length=1, max_length=20
+    )

@@ -9,6 +9,7 @@ from shared.calendar import local_date
 from shared.events.decisions import (
     AppointmentRescheduled,
     CaseResolved,
+    CaseWithdrawn,
     Outcome,
     PaymentApproved,
     ProcessingStopped,
@@ -30,8 +31,11 @@ _RESUMABLE = frozenset({CaseStatus.RECEIVED, CaseStatus.IN_PROGRESS, CaseStatus.
 
 
 def step_completed(case: Case, data: StepCompleted) -> None:
+    # Judged at the step's own time: a step that arrives after a later change (another topic's
+    # event overtook it) labels its entry without moving the case back.
     note = f"Hoàn thành bước: {data.step.step_name}"
-    status = CaseStatus.IN_PROGRESS if case.status in _RESUMABLE else None
+    in_effect = case.status_in_effect(data.completed_at)
+    status = CaseStatus.IN_PROGRESS if in_effect in _RESUMABLE else None
     case.record(data.completed_at, status, note, "step-completed")
 
 
@@ -74,6 +78,11 @@ def processing_stopped(case: Case, data: ProcessingStopped) -> None:
     case.record(data.stopped_at, CaseStatus.PROCESSING_STOPPED, note, "processing-stopped")
 
 
+def case_withdrawn(case: Case, data: CaseWithdrawn) -> None:
+    note = "Công dân rút hồ sơ" + (f": {data.reason}" if data.reason else "")
+    case.record(data.withdrawn_at, CaseStatus.WITHDRAWN, note, "case-withdrawn")
+
+
 def case_resolved(case: Case, data: CaseResolved) -> None:
     # The workflow's due date is the one the case was measured against, pauses included.
     case.due_at = data.due_at
@@ -99,6 +108,7 @@ TRACKERS: dict[type[EventData], Callable[[Case, Any], None]] = {
     ProcessingResumed: processing_resumed,
     AppointmentRescheduled: appointment_rescheduled,
     ProcessingStopped: processing_stopped,
+    CaseWithdrawn: case_withdrawn,
     CaseResolved: case_resolved,
     PaymentApproved: payment_approved,
 }

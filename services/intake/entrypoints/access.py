@@ -16,6 +16,12 @@ ACCESS: Rules = {
     ("GET", "/cases/{code}"): officers(R.RECEPTION_CLERK, R.MANAGER, R.ADMIN),
     ("GET", "/cases/{code}/receipt.pdf"): officers(R.RECEPTION_CLERK),
     ("POST", "/cases/{code}/supplements"): officers(R.RECEPTION_CLERK),
+    # The desk checks online dossiers: received (status 2) or refused with form 03 (status 3).
+    ("POST", "/cases/{code}/acceptance"): officers(R.RECEPTION_CLERK),
+    ("POST", "/cases/{code}/refusal"): officers(R.RECEPTION_CLERK),
+    ("GET", "/cases/{code}/receipt"): officers(R.RECEPTION_CLERK, R.MANAGER),
+    ("GET", "/cases/{code}/refusal"): officers(R.RECEPTION_CLERK, R.MANAGER),
+    ("GET", "/cases/{code}/refusal.pdf"): officers(R.RECEPTION_CLERK, R.MANAGER),
     ("POST", "/cases/{code}/result-returned"): officers(R.RECEPTION_CLERK),
     ("POST", "/lookup"): CITIZEN,
     ("POST", "/cases/{code}/rating"): CITIZEN,

@@ -3,16 +3,16 @@
 from typing import Annotated
 
 from fastapi import APIRouter, Header, Response
-from fastapi.concurrency import run_in_threadpool
 
-from services.intake.adapters.receipt_pdf import render_receipt
 from services.intake.domain.case import Case
-from services.intake.domain.commands import ReceiveSupplement, SubmitDossier
+from services.intake.domain.commands import ReceiveSupplement, RefuseDossier, SubmitDossier
 from services.intake.domain.desk_access import check_reader, check_receiver
 from services.intake.domain.errors import NotFound
+from services.intake.entrypoints import form_routes
 from services.intake.entrypoints.dependencies import ContainerDep
 from services.intake.entrypoints.views import CaseView
 from services.intake.service_layer.cases import UNKNOWN_CASE
+from services.intake.service_layer.online import register_online
 from shared.http.access import CurrentOfficer
 from shared.officers import Officer, OfficerRole
 
@@ -38,8 +38,11 @@ async def submit(
     idempotency_key: IdempotencyKey = None,
 ) -> CaseView:
     check_receiver(who, cmd)
-    received_by = None if OfficerRole.PORTAL in who.roles else who.id
-    submission = await container.reception.submit(cmd, idempotency_key, received_by=received_by)
+    if OfficerRole.PORTAL in who.roles:
+        # Online: registered (status 1) until the desk accepts or refuses it.
+        submission = await register_online(container.reception, cmd, idempotency_key)
+    else:
+        submission = await container.reception.submit(cmd, idempotency_key, received_by=who.id)
     if not submission.created:
         response.status_code = 200
         response.headers["Idempotent-Replayed"] = "true"
@@ -50,22 +53,6 @@ async def submit(
 @router.get("/{code}", summary="Hồ sơ (cán bộ)")
 async def read_case(container: ContainerDep, code: str, who: CurrentOfficer) -> CaseView:
     return CaseView.of(await _case(container, code, who))
-
-
-@router.get(
-    "/{code}/receipt.pdf",
-    summary="Giấy tiếp nhận hồ sơ và hẹn trả kết quả (mẫu 01)",
-    response_class=Response,
-    responses={200: {"content": {"application/pdf": {}}}},
-)
-async def receipt(container: ContainerDep, code: str, who: CurrentOfficer) -> Response:
-    case = await _case(container, code, who)
-    s = case.submitted
-    agency = container.catalogue.agency(s.agency_code, s.received_at)
-    # Drawing the PDF and its QR code is CPU work: off the event loop, so requests keep flowing.
-    pdf = await run_in_threadpool(render_receipt, case, agency)
-    headers = {"Content-Disposition": f'inline; filename="{code}.pdf"'}
-    return Response(pdf, media_type="application/pdf", headers=headers)
 
 
 @router.post("/{code}/supplements", summary="Nhận hồ sơ bổ sung")
@@ -82,6 +69,20 @@ async def return_result(container: ContainerDep, code: str, who: CurrentOfficer)
     return CaseView.of(await container.desk.return_result(code, who.id))
 
 
+@router.post("/{code}/acceptance", summary="Tiếp nhận hồ sơ trực tuyến sau khi kiểm tra")
+async def accept_online(container: ContainerDep, code: str, who: CurrentOfficer) -> CaseView:
+    await _case(container, code, who)
+    return CaseView.of(await container.desk.accept(code, who.id))
+
+
+@router.post("/{code}/refusal", summary="Từ chối tiếp nhận hồ sơ trực tuyến (mẫu 03)")
+async def refuse_online(
+    container: ContainerDep, code: str, cmd: RefuseDossier, who: CurrentOfficer
+) -> CaseView:
+    await _case(container, code, who)
+    return CaseView.of(await container.desk.refuse(code, cmd, who.id))
+
+
 async def _case(container: ContainerDep, code: str, who: Officer) -> Case:
     """The case, if the officer's agency holds it."""
     case = await container.cases.get(code)
@@ -89,3 +90,7 @@ async def _case(container: ContainerDep, code: str, who: Officer) -> Case:
         raise NotFound("path.code", UNKNOWN_CASE)
     check_reader(who, case)
     return case
+
+
+# The printable forms share the prefix and the officer checks (form_routes.py).
+router.include_router(form_routes.router)

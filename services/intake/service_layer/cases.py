@@ -11,10 +11,11 @@ from datetime import datetime
 from typing import Any
 
 from services.intake.domain.case import Case
-from services.intake.domain.commands import RateService, ReceiveSupplement
+from services.intake.domain.commands import RateService, ReceiveSupplement, RefuseDossier
 from services.intake.domain.errors import Conflict, NotFound
 from services.intake.domain.tracking import TRACKERS
 from services.intake.service_layer.ports import CaseStore, CaseUnits
+from shared.calendar import DEFAULT_CALENDAR, WorkingCalendar
 from shared.clock import Clock
 from shared.events.codec import new_event
 from shared.events.envelope import Envelope, EventData
@@ -29,6 +30,25 @@ Change = Callable[[Case], list[EventData]]
 class CaseDesk:
     units: CaseUnits
     clock: Clock
+    # Accepting an online dossier counts its processing time from the desk's acceptance.
+    calendar: WorkingCalendar = DEFAULT_CALENDAR
+
+    async def accept(self, code: str, officer: str) -> Case:
+        """An online dossier checked and received by the desk: status 2, ``case-submitted``."""
+        now = self.clock.now()
+
+        def change(case: Case) -> list[EventData]:
+            s = case.submitted
+            due = self.calendar.add_time(now, s.processing_days, s.processing_time_unit)
+            return [case.accept(now, officer, due)]
+
+        return await self._change(code, change, now)
+
+    async def refuse(self, code: str, cmd: RefuseDossier, officer: str) -> Case:
+        """An online dossier the desk does not receive: status 3, form 03, ``case-refused``."""
+        now = self.clock.now()
+        reasons = list(cmd.reasons)
+        return await self._change(code, lambda case: [case.refuse(reasons, now, officer)], now)
 
     async def receive_supplement(self, code: str, cmd: ReceiveSupplement, officer: str) -> Case:
         now = self.clock.now()
