@@ -3,20 +3,14 @@
 from shared.events.decisions import (
     AppointmentRescheduled,
     CaseResolved,
-    CaseWithdrawn,
     PaymentApproved,
     ProcessingStopped,
 )
-from shared.events.intake import (
-    CaseRated,
-    CaseRefused,
-    CaseSubmitted,
-    ResultReturned,
-    SupplementReceived,
-)
+from shared.events.intake import CaseRated, CaseSubmitted, ResultReturned, SupplementReceived
 from shared.events.notify import NotificationFailed, NotificationSent
 from shared.events.registry import Catalogue, EventSpec
 from shared.events.workflow import (
+    CaseTransferred,
     DeadlineWarning,
     FeeRequested,
     ProcessingResumed,
@@ -37,14 +31,6 @@ CATALOGUE = Catalogue(
             "intake",
             "A dossier was received and given its case code and appointment date.",
             (*APPLICANT, "applicant.phone", "applicant.email", "applicant.address", "received_by"),
-        ),
-        EventSpec(
-            "case-refused",
-            1,
-            CaseRefused,
-            "intake",
-            "The desk refused to receive an online dossier (form 03), with its reasons.",
-            (*CONTACT, "refused_by"),
         ),
         EventSpec(
             "supplement-received",
@@ -70,6 +56,14 @@ CATALOGUE = Catalogue(
             "workflow",
             "A processing step was handed on, with its timeliness.",
             ("assignee",),
+        ),
+        EventSpec(
+            "case-transferred",
+            1,
+            CaseTransferred,
+            "workflow",
+            "An interlinked case passed from one agency to the next, with its timeliness.",
+            ("given_by", "notes"),
         ),
         EventSpec(
             "supplement-requested",
@@ -105,14 +99,6 @@ CATALOGUE = Catalogue(
             "workflow",
             "Processing of the case stopped.",
             (*CONTACT, "stopped_by"),
-        ),
-        EventSpec(
-            "case-withdrawn",
-            1,
-            CaseWithdrawn,
-            "workflow",
-            "The applicant withdrew the dossier; processing ended (status 7, not a stop).",
-            (*CONTACT, "recorded_by"),
         ),
         EventSpec(
             "case-resolved",

@@ -8,7 +8,6 @@ from shared.events.codec import new_event
 from shared.events.decisions import (
     AppointmentRescheduled,
     CaseResolved,
-    CaseWithdrawn,
     Outcome,
     PaymentApproved,
     PaymentPeriod,
@@ -17,7 +16,6 @@ from shared.events.decisions import (
 from shared.events.envelope import Envelope, EventData
 from shared.events.intake import (
     CaseRated,
-    CaseRefused,
     CaseSubmitted,
     RatingIndicators,
     ResultReturned,
@@ -37,6 +35,7 @@ from shared.events.values import (
     Timeliness,
 )
 from shared.events.workflow import (
+    CaseTransferred,
     DeadlineThreshold,
     DeadlineWarning,
     FeeRequested,
@@ -99,15 +98,6 @@ EXAMPLES: dict[type[EventData], EventData] = {
         is_benefit=True,
         payment_programme=PROGRAMME,
     ),
-    CaseRefused: CaseRefused(
-        case_code="SNV.NA-250714-0008",
-        reasons=["Thủ tục không thuộc thẩm quyền giải quyết của Sở Nội vụ"],
-        refused_at=at(14, 3),
-        refused_by="tn.lan",
-        agency_code=AGENCY,
-        procedure_code=PROCEDURE,
-        applicant=CONTACT,
-    ),
     SupplementReceived: SupplementReceived(
         case_code=CASE, documents=[DEATH_CERTIFICATE], received_at=at(17, 3), received_by="tn.lan"
     ),
@@ -139,6 +129,24 @@ EXAMPLES: dict[type[EventData], EventData] = {
         due_at=at(24, 10),
         timeliness=Timeliness.EARLY,
         next_step=LEADER,
+    ),
+    CaseTransferred: CaseTransferred(
+        case_code="BICHHAO-250714-0003",
+        from_agency_code="BICHHAO",
+        from_agency_name="Ủy ban nhân dân xã Bích Hào",
+        to_agency_code="SNV",
+        to_agency_name="Sở Nội vụ tỉnh Nghệ An",
+        step=StepRef(
+            step_id="xac-nhan-xa", step_name="UBND xã xác nhận, đề nghị", role=Role.SPECIALIST
+        ),
+        next_step=StepRef(
+            step_id="tham-dinh", step_name="Thẩm định hồ sơ người có công", role=Role.SPECIALIST
+        ),
+        given_by="cv.xa.an",
+        transferred_at=at(16, 9),
+        due_at=at(17, 10),
+        timeliness=Timeliness.EARLY,
+        notes="Đã xác nhận, chuyển Sở Nội vụ",
     ),
     SupplementRequested: SupplementRequested(
         case_code=CASE,
@@ -176,14 +184,6 @@ EXAMPLES: dict[type[EventData], EventData] = {
         reason="Người nộp hồ sơ đề nghị dừng giải quyết",
         stopped_at=at(16, 2),
         stopped_by="ld.hung",
-        applicant=CONTACT,
-    ),
-    CaseWithdrawn: CaseWithdrawn(
-        case_code=CASE,
-        reason="Gia đình đã nộp hồ sơ tại nơi cư trú mới",
-        requested_on=date(2025, 7, 16),
-        withdrawn_at=at(16, 3),
-        recorded_by="tn.lan",
         applicant=CONTACT,
     ),
     CaseResolved: CaseResolved(

@@ -65,7 +65,7 @@ class CaseTransferred(EventData):
     transferred_at: UtcDatetime = Field(description="When the case was handed over.")
     due_at: UtcDatetime = Field(description="When the giving agency's step was due.")
     timeliness: Timeliness = Field(description="The hand-over compared with that due time.")
-    note: Text | None = Field(default=None, description="Remark of the giver, if any.")
+    notes: Text | None = Field(default=None, description="Remarks of the giver, if any.")
 
 
 class SupplementRequested(EventData):

@@ -129,7 +129,7 @@ def test_the_commune_hands_over_to_the_department_with_a_record_and_an_event() -
     assert isinstance(step, StepCompleted)
     assert isinstance(transfer, CaseTransferred)
     assert (transfer.from_agency_code, transfer.to_agency_code) == ("BICHHAO", "SNV")
-    assert (transfer.given_by, transfer.note) == ("cv.xa.an", "Đã xác nhận")
+    assert (transfer.given_by, transfer.notes) == ("cv.xa.an", "Đã xác nhận")
     assert transfer.next_step.step_id == "tham-dinh-so"
     assert transfer.due_at == case.step_due[0]
     assert transfer.timeliness is Timeliness.EARLY

@@ -142,7 +142,7 @@ def transferred(
         transferred_at=handoff.completed_at,
         due_at=handoff.due_at,
         timeliness=handoff.timeliness,
-        note=handoff.note,
+        notes=handoff.note,
     )
 
 
