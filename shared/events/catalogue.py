@@ -3,10 +3,17 @@
 from shared.events.decisions import (
     AppointmentRescheduled,
     CaseResolved,
+    CaseWithdrawn,
     PaymentApproved,
     ProcessingStopped,
 )
-from shared.events.intake import CaseRated, CaseSubmitted, ResultReturned, SupplementReceived
+from shared.events.intake import (
+    CaseRated,
+    CaseRefused,
+    CaseSubmitted,
+    ResultReturned,
+    SupplementReceived,
+)
 from shared.events.notify import NotificationFailed, NotificationSent
 from shared.events.registry import Catalogue, EventSpec
 from shared.events.workflow import (
@@ -31,6 +38,14 @@ CATALOGUE = Catalogue(
             "intake",
             "A dossier was received and given its case code and appointment date.",
             (*APPLICANT, "applicant.phone", "applicant.email", "applicant.address", "received_by"),
+        ),
+        EventSpec(
+            "case-refused",
+            1,
+            CaseRefused,
+            "intake",
+            "The desk refused to receive an online dossier (form 03), with its reasons.",
+            (*CONTACT, "refused_by"),
         ),
         EventSpec(
             "supplement-received",
@@ -99,6 +114,14 @@ CATALOGUE = Catalogue(
             "workflow",
             "Processing of the case stopped.",
             (*CONTACT, "stopped_by"),
+        ),
+        EventSpec(
+            "case-withdrawn",
+            1,
+            CaseWithdrawn,
+            "workflow",
+            "The applicant withdrew the dossier; processing ended (status 7, not a stop).",
+            (*CONTACT, "recorded_by"),
         ),
         EventSpec(
             "case-resolved",

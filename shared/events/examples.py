@@ -8,6 +8,7 @@ from shared.events.codec import new_event
 from shared.events.decisions import (
     AppointmentRescheduled,
     CaseResolved,
+    CaseWithdrawn,
     Outcome,
     PaymentApproved,
     PaymentPeriod,
@@ -16,6 +17,7 @@ from shared.events.decisions import (
 from shared.events.envelope import Envelope, EventData
 from shared.events.intake import (
     CaseRated,
+    CaseRefused,
     CaseSubmitted,
     RatingIndicators,
     ResultReturned,
@@ -97,6 +99,15 @@ EXAMPLES: dict[type[EventData], EventData] = {
         fee_vnd=0,
         is_benefit=True,
         payment_programme=PROGRAMME,
+    ),
+    CaseRefused: CaseRefused(
+        case_code="SNV.NA-250714-0008",
+        reasons=["Thủ tục không thuộc thẩm quyền giải quyết của Sở Nội vụ"],
+        refused_at=at(14, 3),
+        refused_by="tn.lan",
+        agency_code=AGENCY,
+        procedure_code=PROCEDURE,
+        applicant=CONTACT,
     ),
     SupplementReceived: SupplementReceived(
         case_code=CASE, documents=[DEATH_CERTIFICATE], received_at=at(17, 3), received_by="tn.lan"
@@ -184,6 +195,14 @@ EXAMPLES: dict[type[EventData], EventData] = {
         reason="Người nộp hồ sơ đề nghị dừng giải quyết",
         stopped_at=at(16, 2),
         stopped_by="ld.hung",
+        applicant=CONTACT,
+    ),
+    CaseWithdrawn: CaseWithdrawn(
+        case_code=CASE,
+        reason="Gia đình đã nộp hồ sơ tại nơi cư trú mới",
+        requested_on=date(2025, 7, 16),
+        withdrawn_at=at(16, 3),
+        recorded_by="tn.lan",
         applicant=CONTACT,
     ),
     CaseResolved: CaseResolved(
