@@ -1,4 +1,5 @@
-"""The FastAPI app every service starts from: probes, metrics, JSON logs, 4xx bodies, API docs."""
+"""The FastAPI app every service starts from: probes, metrics, JSON logs, 4xx bodies, API docs
+(served offline, with an OpenAPI document that tells the truth: ``shared.http.openapi``)."""
 
 from collections.abc import AsyncIterator, Callable, Mapping
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
@@ -11,6 +12,7 @@ from shared.http.body_limit import BodySizeLimitMiddleware
 from shared.http.docs import add_docs
 from shared.http.errors import EXCEPTION_HANDLERS
 from shared.http.observe import RequestObservationMiddleware
+from shared.http.openapi import install_openapi
 from shared.http.probes import router as probes_router
 from shared.http.readiness import ReadinessCheck
 from shared.http.settings import HttpSettings
@@ -46,6 +48,8 @@ def create_app(
     app.state.readiness_checks = dict(readiness_checks or {})
     app.state.token_verifier = build_verifier(settings)
     install_rules(app, access, expose_metrics=settings.http_expose_metrics)
+    # The document says what the services really answer: error bodies, tokens, statuses.
+    install_openapi(app)
     app.include_router(probes_router)
     if settings.http_expose_docs:
         add_docs(app)

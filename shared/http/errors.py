@@ -49,6 +49,8 @@ _REASON_OF_STATUS = {
     429: "Quá nhiều yêu cầu",
     503: "Hệ thống tạm thời gián đoạn, vui lòng thử lại sau",
 }
+# FastAPI's own English words for a body it could not parse (e.g. JSON nested too deeply).
+_FASTAPI_PHRASES = {"There was an error parsing the body": "Không đọc được nội dung yêu cầu"}
 
 
 def field_error(status_code: int, field: str, reason: str) -> HTTPException:
@@ -111,6 +113,8 @@ def _errors_of(exc: HTTPException) -> list[FieldError]:
 def _reason(status_code: int, detail: object) -> str:
     """The route's own words if it gave any; Vietnamese for Starlette's stock English phrases."""
     stock = _stock_phrase(status_code)
+    if isinstance(detail, str) and detail in _FASTAPI_PHRASES:
+        return _FASTAPI_PHRASES[detail]
     if detail and detail != stock:
         return str(detail)
     return _REASON_OF_STATUS.get(status_code, stock or str(status_code))
