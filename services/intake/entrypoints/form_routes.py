@@ -17,7 +17,8 @@ from services.intake.service_layer.cases import UNKNOWN_CASE
 from shared.forms import Form, render_html, render_pdf
 from shared.http.access import CurrentOfficer
 
-router = APIRouter(prefix="/cases", tags=["biểu mẫu"])
+# No prefix of its own: included in the /cases router.
+router = APIRouter(tags=["biểu mẫu"])
 
 Format = Annotated[Literal["html", "pdf"], Query(description="html (mặc định) hoặc pdf")]
 PRINTABLE: dict[int | str, dict[str, Any]] = {

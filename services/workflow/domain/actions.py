@@ -10,6 +10,7 @@ from services.workflow.domain.instance import Instance, Rules
 from services.workflow.domain.outcomes import apologise, decide, hand_over, stop
 from services.workflow.domain.steps import assign, claim, complete, require_agency
 from services.workflow.domain.waits import record_fee_payment, request_fee, request_supplement
+from services.workflow.domain.withdrawal import withdraw
 from shared.events.envelope import EventData
 from shared.officers import Officer, OfficerRole
 
@@ -53,4 +54,5 @@ ACTIONS: dict[type[c.Command], Action[Any]] = {
     c.StopProcessing: stop,
     c.Decide: decide,
     c.HandOver: hand_over,
+    c.RecordWithdrawal: withdraw,
 }

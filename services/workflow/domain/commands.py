@@ -7,6 +7,7 @@ from pydantic import BaseModel, ConfigDict, Field, Strict
 from shared.events.decisions import Outcome, PaymentPeriod
 from shared.events.values import (
     Beneficiary,
+    BoundedDate,
     Code,
     DocumentItem,
     PositiveVnd,
@@ -94,3 +95,10 @@ class HandOver(Command):
     """The desk receives the result (status 9); the case is resolved."""
 
     note: Text | None = Field(default=None, description="Remark recorded on the control slip.")
+
+
+class RecordWithdrawal(Command):
+    """The applicant's written request to withdraw the dossier, recorded at the desk (status 7)."""
+
+    requested_on: BoundedDate = Field(description="Date of the applicant's written request.")
+    reason: Text | None = Field(default=None, description="The applicant's reason, if given.")

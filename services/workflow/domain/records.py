@@ -32,6 +32,7 @@ class Status(IntEnum):
     IN_PROGRESS = 4
     SUPPLEMENT_REQUESTED = 5
     FEE_REQUESTED = 6
+    WITHDRAWN = 7
     STOPPED = 8
     RESOLVED = 9
 
@@ -41,6 +42,7 @@ STATUS_NAMES = {
     Status.IN_PROGRESS: "Đang giải quyết",
     Status.SUPPLEMENT_REQUESTED: "Yêu cầu bổ sung hồ sơ",
     Status.FEE_REQUESTED: "Chờ thực hiện nghĩa vụ tài chính",
+    Status.WITHDRAWN: "Công dân rút hồ sơ",
     Status.STOPPED: "Dừng xử lý",
     Status.RESOLVED: "Đã giải quyết",
 }

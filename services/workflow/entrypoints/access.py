@@ -25,5 +25,16 @@ ACCESS: Rules = {
     ("POST", "/cases/{code}/stop"): officers(R.LEADER),
     ("POST", "/cases/{code}/decision"): officers(R.LEADER),
     ("POST", "/cases/{code}/handover"): officers(R.RECEPTION_CLERK),
+    # The applicant asks at the desk; its clerk records the withdrawal (status 7).
+    ("POST", "/cases/{code}/withdrawal"): officers(R.RECEPTION_CLERK),
+    # Printable forms 02, 04, 05, 06 (HTML or PDF) and the agency's tracking book (07).
+    ("GET", "/cases/{code}/supplement-request"): STAFF,
+    ("GET", "/cases/{code}/supplement-request.pdf"): STAFF,
+    ("GET", "/cases/{code}/apology"): STAFF,
+    ("GET", "/cases/{code}/apology.pdf"): STAFF,
+    ("GET", "/cases/{code}/stop-notice"): STAFF,
+    ("GET", "/cases/{code}/stop-notice.pdf"): STAFF,
+    ("GET", "/cases/{code}/control-slip.pdf"): STAFF,
+    ("GET", "/cases/tracking-book"): STAFF,
     ("GET", "/audit"): AUDITORS,
 }

@@ -6,16 +6,14 @@ Refusals: 401 no valid token, 404 unknown case, 409 the case's state does not al
 ``{"detail": [{"field", "reason"}]}``.
 """
 
-from pathlib import Path
 from typing import Annotated, cast
 
 from fastapi import APIRouter, Depends, Query, Request
-from fastapi.responses import HTMLResponse
-from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from services.workflow.adapters.repository import QueueFilter
 from services.workflow.domain import commands as c
 from services.workflow.domain.records import Status
+from services.workflow.entrypoints import form_routes
 from services.workflow.service_layer.handlers import Workflow
 from services.workflow.service_layer.views import (
     CaseView,
@@ -25,16 +23,12 @@ from services.workflow.service_layer.views import (
     control_slip,
     queue_item,
 )
-from shared.calendar import LOCAL_TZ
 from shared.http.access import CurrentOfficer
 from shared.officers import Officer, OfficerRole
 
 router = APIRouter(prefix="/cases", tags=["xử lý hồ sơ"])
-TEMPLATES = Environment(
-    loader=FileSystemLoader(Path(__file__).parent / "templates"),
-    autoescape=select_autoescape(["html", "j2"]),
-)
-TEMPLATES.filters["local"] = lambda instant: instant.astimezone(LOCAL_TZ).strftime("%H:%M %d/%m/%Y")
+# The printable forms first: /cases/tracking-book must come before /cases/{code}.
+router.include_router(form_routes.router)
 
 
 def workflow(request: Request) -> Workflow:
@@ -71,16 +65,6 @@ async def get_case(code: str, flow: WorkflowDep, who: CurrentOfficer) -> CaseVie
 @router.get("/{code}/control-slip", summary="Processing control slip (form 06) as JSON")
 async def get_control_slip(code: str, flow: WorkflowDep, who: CurrentOfficer) -> ControlSlip:
     return control_slip(await flow.read(code, who))
-
-
-@router.get(
-    "/{code}/control-slip.html",
-    summary="Processing control slip (form 06), printable",
-    response_class=HTMLResponse,
-)
-async def print_control_slip(code: str, flow: WorkflowDep, who: CurrentOfficer) -> HTMLResponse:
-    slip = control_slip(await flow.read(code, who))
-    return HTMLResponse(TEMPLATES.get_template("control_slip.html.j2").render(slip=slip))
 
 
 @router.post("/{code}/claim", summary="Take the current step")
@@ -145,3 +129,13 @@ async def hand_over(
     code: str, flow: WorkflowDep, who: CurrentOfficer, body: c.HandOver | None = None
 ) -> CaseView:
     return await act(flow, code, body or c.HandOver(), who)
+
+
+@router.post(
+    "/{code}/withdrawal",
+    summary="Record the applicant's withdrawal, asked at the desk (status 7, not a stop)",
+)
+async def record_withdrawal(
+    code: str, body: c.RecordWithdrawal, flow: WorkflowDep, who: CurrentOfficer
+) -> CaseView:
+    return await act(flow, code, body, who)
