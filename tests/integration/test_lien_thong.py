@@ -9,7 +9,12 @@ from typing import Any
 import httpx
 import pytest
 from fastapi import FastAPI
+from pymongo.asynchronous.database import AsyncDatabase
 
+from services.workflow.adapters.calendar import DeadlineCalendar
+from services.workflow.adapters.definitions import load_processes
+from services.workflow.adapters.repository import COLLECTION, to_document
+from services.workflow.domain.instance import Instance
 from services.workflow.entrypoints.app import create_app
 from services.workflow.settings import WorkflowSettings
 from shared.clock import ManualClock
@@ -19,6 +24,7 @@ from shared.events.intake import CaseSubmitted
 from shared.events.values import TimeUnit
 from shared.kafka import EventProducer
 from shared.kafka.reader import read_topic
+from shared.mongo.transaction import VERSION
 from shared.settings import ServiceSettings
 from tests.polling import eventually
 from tests.tokens import bearer
@@ -198,3 +204,19 @@ async def test_the_control_slip_names_giving_and_receiving_agencies(
         (DEPARTMENT_NAME, COMMUNE_NAME),
         (COMMUNE_NAME, None),
     ]
+
+
+async def test_a_case_stored_before_steps_had_agencies_stays_in_its_desks_queue(
+    client: httpx.AsyncClient, database: AsyncDatabase
+) -> None:
+    # As the workflow stored it before this change: no agencies, no derived current agency.
+    event = EXAMPLES[CaseSubmitted].model_copy(update={"case_code": "TCH-180502-0001"})
+    assert isinstance(event, CaseSubmitted)
+    process = load_processes().for_procedure(event.procedure_code)
+    doc = to_document(Instance.open(event, process, DeadlineCalendar()))
+    for derived in ("current_agency", "agencies"):
+        del doc[derived]
+    await database[COLLECTION].insert_one({**doc, VERSION: 1})
+    desk = bearer("specialist", event.agency_code, "cv.cu")
+    assert "TCH-180502-0001" in await queue(client, desk)
+    assert "TCH-180502-0001" not in await queue(client, COMMUNE_SPECIALIST)

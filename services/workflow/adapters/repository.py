@@ -31,6 +31,8 @@ INDEXES = [
     IndexSpec.on(COLLECTION, "status", "due_soon_at"),
     # Work queues by the agency at the current step and by assignee, earliest due first.
     IndexSpec.on(COLLECTION, "current_agency", "status", "due_at"),
+    # Instances stored before ``current_agency`` was derived (see ``agency_query``).
+    IndexSpec.on(COLLECTION, "facts.agency_code", "status", "due_at"),
     IndexSpec.on(COLLECTION, "assignee", "status", "due_at"),
 ]
 
@@ -82,6 +84,17 @@ def warning_query(now: datetime) -> dict[str, Any]:
     }
 
 
+def agency_query(agency_code: str) -> dict[str, Any]:
+    """Cases at ``agency_code``'s step; an instance stored before steps had agencies (no
+    ``current_agency`` until it is next saved) is at its receiving agency."""
+    return {
+        "$or": [
+            {"current_agency": agency_code},
+            {"current_agency": {"$exists": False}, "facts.agency_code": agency_code},
+        ]
+    }
+
+
 class Instances:
     """The instances of one unit of work: reads in its transaction, writes buffered in it."""
 
@@ -126,8 +139,9 @@ class InstanceReader:
     async def queue(self, filter_: QueueFilter, limit: int) -> list[Instance]:
         """Open cases, earliest due first, so overdue ones lead."""
         query: dict[str, Any] = {"status": {"$in": [s.value for s in filter_.statuses]}}
+        if filter_.agency_code is not None:
+            query.update(agency_query(filter_.agency_code))
         for field, value in (
-            ("current_agency", filter_.agency_code),
             ("step_id", filter_.step_id),
             ("assignee", filter_.assignee),
         ):
