@@ -6,10 +6,14 @@
 # subscriber-*. Run by the kafka-acls service of docker-compose.yml once the broker is healthy;
 # adding an ACL that exists is a no-op, so it runs at every `up`.
 set -euo pipefail
+# Where the image keeps things; tests/integration/test_kafka_acls.py points them elsewhere.
+KAFKA_BIN="${KAFKA_BIN:-/opt/kafka/bin}"
 
 # Topic owners, as in the event catalogue (tests/unit/test_compose.py checks they agree).
-OWNS_intake="case-submitted supplement-received result-returned case-rated"
-OWNS_workflow="step-completed supplement-requested fee-requested processing-resumed appointment-rescheduled processing-stopped case-resolved payment-approved deadline-warning"
+OWNS_intake="case-submitted case-refused supplement-received result-returned case-rated"
+OWNS_workflow="step-completed case-transferred supplement-requested fee-requested processing-resumed
+  appointment-rescheduled processing-stopped case-withdrawn case-resolved payment-approved
+  deadline-warning"
 OWNS_notify="notification-sent notification-failed"
 OWNS_reporting=""
 SERVICES="intake workflow notify reporting"
@@ -19,33 +23,33 @@ config=$(mktemp)
 bash "$(dirname "$0")/admin-login.sh" > "$config"
 
 acl() {
-    /opt/kafka/bin/kafka-acls.sh --bootstrap-server "${KAFKA_BOOTSTRAP_SERVERS:-kafka:29092}" \
+    "$KAFKA_BIN/kafka-acls.sh" --bootstrap-server "${KAFKA_BOOTSTRAP_SERVERS:-kafka:29092}" \
         --command-config "$config" --add --force "$@" > /dev/null
 }
 
-# Each call names many topics at once: one JVM start per call.
+# Each call names many principals and topics at once: one JVM start per call.
 topics() { for topic in "$@"; do printf -- '--topic %s%s ' "$PREFIX" "$topic"; done; }
 
 ALL="$OWNS_intake $OWNS_workflow $OWNS_notify"
 dead_letters=()
 for topic in $ALL; do dead_letters+=("$topic.dlq"); done
+services=()
+for service in $SERVICES; do services+=(--allow-principal "User:$service"); done
 
+# shellcheck disable=SC2046 # word splitting of the generated --topic options is intended
+acl "${services[@]}" --operation Read --operation Describe --operation Create $(topics $ALL)
+# shellcheck disable=SC2046
+acl "${services[@]}" --operation Write --operation Describe --operation Create \
+    $(topics "${dead_letters[@]}")
+acl "${services[@]}" --operation IdempotentWrite --cluster
 for service in $SERVICES; do
-    principal="User:$service"
     owned="OWNS_$service"
-    # shellcheck disable=SC2046 # word splitting of the generated --topic options is intended
-    acl --allow-principal "$principal" --operation Read --operation Describe --operation Create \
-        $(topics $ALL)
-    # shellcheck disable=SC2046
-    acl --allow-principal "$principal" --operation Write --operation Describe --operation Create \
-        $(topics "${dead_letters[@]}")
     if [[ -n "${!owned}" ]]; then
         # shellcheck disable=SC2046
-        acl --allow-principal "$principal" --operation Write $(topics ${!owned})
+        acl --allow-principal "User:$service" --operation Write $(topics ${!owned})
     fi
-    acl --allow-principal "$principal" --operation Read --group "${PREFIX}${service}"
-    acl --allow-principal "$principal" --operation IdempotentWrite --cluster
-    echo "ACLs of $principal: writes ${!owned:-dead letters only}"
+    acl --allow-principal "User:$service" --operation Read --group "${PREFIX}${service}"
+    echo "ACLs of User:$service: writes ${!owned:-dead letters only}"
 done
 
 # shellcheck disable=SC2046

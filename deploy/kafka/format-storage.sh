@@ -4,26 +4,40 @@
 # Run by the kafka-format service of docker-compose.yml before the broker; a second run does
 # nothing (--ignore-formatted). Passwords come from the secrets mounted in /run/secrets.
 set -euo pipefail
+# Where the image keeps things; tests/integration/test_kafka_acls.py points them elsewhere.
+KAFKA_BIN="${KAFKA_BIN:-/opt/kafka/bin}"
+SECRETS_DIR="${SECRETS_DIR:-/run/secrets}"
+DATA_DIR="${DATA_DIR:-/var/lib/kafka/data}"
+CONTROLLER="${CONTROLLER:-localhost:9093}"
 
 # The broker's own user, the administrator (creates the ACLs) and one principal per service; the
 # read-only principal for external subscribers.
 USERS="broker admin intake workflow notify reporting subscriber"
 
 properties=$(mktemp)
-# Only what `format` reads: the node, its roles, the controller quorum and where the data lives.
-# They must equal the broker's settings in docker-compose.yml.
+# What `format` reads (the node, its roles, the controller quorum, where the data lives: they must
+# equal the broker's settings in docker-compose.yml), and a broker listener, which it requires of a
+# broker node but never opens.
 cat > "$properties" <<PROPERTIES
 process.roles=broker,controller
 node.id=1
-controller.quorum.voters=1@localhost:9093
+controller.quorum.voters=1@${CONTROLLER}
 controller.listener.names=CONTROLLER
-listeners=CONTROLLER://localhost:9093
-log.dirs=/var/lib/kafka/data
+listeners=PLAINTEXT://localhost:0,CONTROLLER://${CONTROLLER}
+listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT
+log.dirs=${DATA_DIR}
 PROPERTIES
 
 scram=()
 for user in $USERS; do
-    password=$(tr -d '\r\n' < "/run/secrets/kafka_${user}_password")
+    file="$SECRETS_DIR/kafka_${user}_password"
+    password=$(tr -d '\r\n' < "$file")
+    # The broker reads its own file as it is, and a line break inside JAAS's quotes stops it from
+    # starting: refuse one here, where the message is clear (deploy/make-secrets.sh writes none).
+    if [[ $(wc -c < "$file") -ne ${#password} ]]; then
+        echo "$file ends with a line break; write it without (printf '%s' ...)" >&2
+        exit 1
+    fi
     # SCRAM's and JAAS's syntax have no quoting: keep to letters, digits and . _ ~ -
     if [[ ! "$password" =~ ^[A-Za-z0-9._~-]+$ ]]; then
         echo "kafka_${user}_password: letters, digits and . _ ~ - only, not empty" >&2
@@ -32,5 +46,5 @@ for user in $USERS; do
     scram+=(--add-scram "SCRAM-SHA-512=[name=${user},password=${password}]")
 done
 
-exec /opt/kafka/bin/kafka-storage.sh format --ignore-formatted \
+exec "$KAFKA_BIN/kafka-storage.sh" format --ignore-formatted \
     --cluster-id "${CLUSTER_ID:?set CLUSTER_ID}" --config "$properties" "${scram[@]}"

@@ -31,7 +31,12 @@ class EventProducer:
         )
 
     async def start(self) -> None:
-        await self._producer.start()
+        try:
+            await self._producer.start()
+        except BaseException:
+            # A start refused half-way (e.g. bad credentials) still has connections to close.
+            await self._producer.stop()
+            raise
 
     async def stop(self) -> None:
         await self._producer.stop()
