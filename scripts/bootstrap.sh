@@ -1,17 +1,24 @@
 #!/usr/bin/env bash
-# Creates the project's virtual environment in .venv and installs the project into it.
-# Idempotent: reinstalls only when pyproject.toml changed since the last successful install.
+# Creates the project's virtual environment in .venv and installs into it exactly what the lock
+# files in requirements/ name, each download checked against its hash (scripts/lock.sh refreshes
+# them), then the project itself, editable and without dependencies (they all came from the lock).
+# Idempotent: reinstalls only when pyproject.toml or a lock file changed since the last success.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 venv="$root/.venv"
-stamp="$venv/.installed-pyproject.sha256"
-want="$(sha256sum "$root/pyproject.toml" | cut -d' ' -f1)"
+stamp="$venv/.installed-lock.sha256"
+want="$(cd "$root" && cat pyproject.toml requirements/build.txt requirements/dev.txt | sha256sum \
+  | cut -d' ' -f1)"
 
 if [ ! -x "$venv/bin/python" ]; then
   python3 -m venv "$venv"
 fi
 if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
-  "$venv/bin/python" -m pip install --quiet --upgrade pip
-  "$venv/bin/python" -m pip install --quiet -e "$root[dev]"
+  pip=("$venv/bin/python" -m pip install --quiet --require-hashes)
+  # pip and setuptools first: the project is built with the locked setuptools, not one that
+  # pip's build isolation would fetch unchecked.
+  "${pip[@]}" -r "$root/requirements/build.txt"
+  "${pip[@]}" -r "$root/requirements/dev.txt"
+  "$venv/bin/python" -m pip install --quiet --no-deps --no-build-isolation -e "$root"
   echo "$want" >"$stamp"
 fi
