@@ -8,6 +8,7 @@ from datetime import timedelta
 from email.headerregistry import Address
 from typing import TypeVar
 
+import shared.audit
 import shared.mongo.transaction
 import shared.outbox
 from services.notify.adapters import delivery_log
@@ -32,7 +33,12 @@ from shared.mongo import UnitOfWork, ensure_indexes
 from shared.outbox import OutboxRelay
 
 T = TypeVar("T")
-INDEXES = [*delivery_log.INDEXES, *shared.outbox.INDEXES, *shared.mongo.transaction.INDEXES]
+INDEXES = [
+    *delivery_log.INDEXES,
+    *shared.outbox.INDEXES,
+    *shared.mongo.transaction.INDEXES,
+    *shared.audit.INDEXES,
+]
 
 
 @dataclass(frozen=True)
@@ -82,7 +88,15 @@ async def bootstrap(
             "consumer", lambda: notify_consumer(settings, notifier, consumer_uow, base.producer)
         )
         yield NotifyContainer(
-            base, deliveries, MongoOptOuts(base.db), dispatcher, notifier, relay, uow, clock, rules
+            base,
+            deliveries,
+            MongoOptOuts(base.db, uow),
+            dispatcher,
+            notifier,
+            relay,
+            uow,
+            clock,
+            rules,
         )
 
 

@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from bson import ObjectId
-from pymongo import InsertOne, ReplaceOne, UpdateOne
+from pymongo import DeleteOne, InsertOne, ReplaceOne, UpdateOne
 from pymongo.asynchronous.client_session import AsyncClientSession
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import BulkWriteError
@@ -35,7 +35,7 @@ INDEXES = [
 VERSION = "version"
 DUPLICATE_KEY = 11000
 
-WriteModel = InsertOne[Document] | ReplaceOne[Document] | UpdateOne
+WriteModel = InsertOne[Document] | ReplaceOne[Document] | UpdateOne | DeleteOne
 
 
 class Transaction:
@@ -107,6 +107,13 @@ class Transaction:
         model = UpdateOne(dict(filter_), dict(update), upsert=upsert)
         self._buffer(collection, model, must_match=must_match)
 
+    def delete(
+        self, collection: str, filter_: Mapping[str, Any], *, must_match: bool = False
+    ) -> None:
+        """A delete of at most one document; with ``must_match`` a filter that matches nothing
+        makes the unit retry."""
+        self._buffer(collection, DeleteOne(dict(filter_)), must_match=must_match)
+
     def publish(self, *events: Envelope[Any]) -> None:
         """Queue events on the outbox; the relay publishes them once this unit committed."""
         self._outbox.extend(record_for(event) for event in events)
@@ -134,7 +141,8 @@ class Transaction:
     async def _send(self, collection: str) -> None:
         for models, must_match in _runs(self._writes.pop(collection, [])):
             result = await self._bulk(collection, models)
-            if must_match and result.matched_count < len(models):
+            # A delete reports what it deleted, the others what they matched.
+            if must_match and result.matched_count + result.deleted_count < len(models):
                 raise Conflict(f"{collection}: a document changed since it was read")
 
     async def _bulk(self, collection: str, models: list[WriteModel]) -> BulkWriteResult:

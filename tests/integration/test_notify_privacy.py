@@ -27,6 +27,9 @@ from shared.events.values import NotificationChannel
 from shared.mongo import Document, UnitOfWork, ensure_indexes, mongo_client
 from shared.settings import ServiceSettings
 from tests.polling import eventually
+from tests.tokens import officer
+
+CLERK = officer("reception_clerk", "SNV.NA", "clerk-07")
 
 pytestmark = pytest.mark.integration
 
@@ -106,7 +109,7 @@ async def test_after_the_retention_the_text_and_address_are_gone_and_a_resend_sa
     # Past its expiry a message is no longer read, whether or not the TTL monitor ran yet.
     assert await log.message(sms.id, later) is None
     with pytest.raises(officers.NotResendable, match=officers.CONTENT_GONE):
-        await officers.resend(log, sms.id, later, lambda: None)
+        await officers.resend(log, sms.id, later, lambda: None, CLERK)
     # A dispatcher that claims it (made the most overdue entry) gets no content to send.
     overdue = {"status": "retrying", "due_at": datetime(2000, 1, 1, tzinfo=UTC)}
     await db[DELIVERIES].update_one({"_id": sms.id}, {"$set": overdue})

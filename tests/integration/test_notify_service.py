@@ -28,7 +28,7 @@ from shared.kafka import EventProducer, dlq_topic
 from shared.kafka.reader import read_topic
 from shared.settings import ServiceSettings
 from tests.polling import eventually
-from tests.tokens import bearer
+from tests.tokens import bearer, officer
 
 pytestmark = pytest.mark.integration
 
@@ -131,7 +131,8 @@ async def test_an_event_sends_an_email_and_an_sms_in_vietnamese(
     [mail] = await eventually(lambda: mail_for(sinks, log[EMAIL].id), what="the e-mail")
     assert (
         mail["Subject"]
-        == "Hồ sơ SNV.NA-250714-0101 đã được tiếp nhận, hẹn trả kết quả ngày 29/07/2025"
+        == "Hồ sơ SNV.NA-250714-0101 (Giải quyết chế độ trợ cấp thờ cúng liệt sĩ) đã được tiếp "
+        "nhận, hẹn trả kết quả ngày 29/07/2025"
     )
     assert mail["To"] == "hoa.nguyen@example.vn"
     assert mail["From"].addresses[0].display_name == "Sở Nội vụ tỉnh Nghệ An"
@@ -145,9 +146,12 @@ async def test_an_event_sends_an_email_and_an_sms_in_vietnamese(
     [sms] = await eventually(lambda: sms_for(sinks, log[SMS].id), what="the SMS")
     assert sms["to"] == "+84912345678"
     assert sms["unicode"] is True
-    assert "Hồ sơ SNV.NA-250714-0101" in sms["text"]
-    assert "Ngày hẹn trả kết quả: 29/07/2025" in sms["text"]
-    assert log[SMS].segments is not None and log[SMS].segments >= 2
+    assert sms["sender"] == notify_settings.sms_sender
+    assert "Đã nhận hồ sơ Giải quyết chế độ trợ cấp thờ cúng liệt sĩ" in sms["text"]
+    assert "hẹn trả 29/07/2025" in sms["text"]
+    # The code only in the link that opens the citizen page with it filled in.
+    assert sms["text"].endswith(f"{notify_settings.lookup_url}?ma=SNV.NA-250714-0101")
+    assert log[SMS].segments is not None and log[SMS].segments <= 2
 
     assert {d.status for d in log.values()} == {DeliveryStatus.SENT}
     sent = await eventually(
@@ -269,7 +273,8 @@ async def test_an_officer_resend_sends_a_dead_message_again(
     await producer.publish(event)
     dead = (await settled(service, event))[SMS]
     assert dead.status is DeliveryStatus.DEAD
-    await service.deliveries.request_resend(dead.id, service.clock.now())
+    clerk = officer("reception_clerk", "SNV.NA", "clerk-07")
+    await officers.resend(service.deliveries, dead.id, service.clock.now(), lambda: None, clerk)
     service.dispatcher.wake()
     [sms] = await eventually(lambda: sms_for(sinks, f"{dead.id}.1"), what="the resent SMS")
     assert "SNV.NA-250714-0106" in sms["text"]
@@ -331,7 +336,8 @@ async def test_a_broken_template_is_recorded_as_failed_and_dead_lettered(
 async def test_an_opted_out_number_gets_no_sms(
     service: NotifyContainer, producer: EventProducer
 ) -> None:
-    await officers.opt_out(service.optouts, SMS, "0987654321", "clerk-1", service.clock.now())
+    clerk = officer("reception_clerk", "SNV.NA", "clerk-1")
+    await officers.opt_out(service.optouts, SMS, "0987654321", clerk, service.clock.now())
     event = submitted("SNV.NA-250714-0110", phone="+84987654321")
     await producer.publish(event)
     log = await settled(service, event)
@@ -431,6 +437,28 @@ async def test_opt_outs_are_recorded_looked_up_and_withdrawn(api: httpx.AsyncCli
     assert gone.status_code == 204
     missing = await api.post("/opt-outs/status", json=address, headers=OFFICER)
     assert missing.status_code == 404
+    # Both changes are in the audit trail, the address masked, the chain intact.
+    manager = bearer("manager", "SNV.NA", "ql.son")
+    trail = (await api.get("/audit", params={"officer_id": "clerk-07"}, headers=manager)).json()
+    changes = [(e["action"], e["after"] or e["before"]) for e in trail["entries"][:2]]
+    assert changes == [
+        ("opt_in", {"channel": "email", "address": "h***@example.vn"}),
+        ("opt_out", {"channel": "email", "address": "h***@example.vn"}),
+    ]
+    checked = await api.get("/audit", params={"verify": "true"}, headers=manager)
+    assert checked.json()["chain"]["intact"] is True
+
+
+async def test_an_officer_finds_the_messages_sent_to_an_address_by_its_hash(
+    service: NotifyContainer, producer: EventProducer, api: httpx.AsyncClient
+) -> None:
+    event = submitted("SNV.NA-250714-0114", phone="+84912000114")
+    await producer.publish(event)
+    await settled(service, event)
+    body = {"channel": "sms", "address": "0912 000 114"}
+    found = (await api.post("/deliveries/search", json=body, headers=OFFICER)).json()
+    assert [d["case_code"] for d in found] == ["SNV.NA-250714-0114"]
+    assert "0912000114" not in str(found)
 
 
 async def test_an_opt_out_for_a_malformed_address_is_refused(api: httpx.AsyncClient) -> None:

@@ -18,8 +18,10 @@ from pymongo.asynchronous.database import AsyncDatabase
 from services.notify.adapters import optouts
 from services.notify.domain.delivery import RESENDABLE, Delivery, DeliveryStatus, Message
 from services.notify.service_layer.ports import Claimed, Outcome
+from shared.audit import AuditTrail
 from shared.events.values import NotificationChannel
 from shared.mongo import IndexSpec, Transaction, UnitOfWork
+from shared.officers import Officer, OfficerRole
 
 DELIVERIES = "deliveries"
 MESSAGES = "messages"
@@ -101,26 +103,40 @@ class MongoDeliveryLog:
 
         return await self._uow.run(work)
 
-    # Officers' side: single-document reads and atomic updates.
+    # Officers' side: reads, and changes recorded in the audit trail with them.
 
-    async def request_resend(self, delivery_id: str, now: datetime) -> Delivery | None:
-        """Make a sent or dead entry due again now; None if it is in no state to be resent."""
-        doc = await self.collection.find_one_and_update(
-            {"_id": delivery_id, "status": {"$in": [str(s) for s in RESENDABLE]}},
-            {
-                "$set": {
-                    "status": str(DeliveryStatus.PENDING),
-                    "attempts": 0,
-                    "due_at": now,
-                    "updated_at": now,
-                    "last_error": None,
-                    "reason": None,
-                },
-                "$inc": {"resends": 1},
-            },
-            return_document=ReturnDocument.AFTER,
-        )
-        return None if doc is None else _delivery(doc)
+    async def request_resend(
+        self, delivery_id: str, now: datetime, officer: Officer, role: OfficerRole
+    ) -> Delivery | None:
+        """Make a sent or dead entry due again now, with the officer's entry in the audit trail;
+        None if it is in no state to be resent."""
+
+        async def work(tx: Transaction) -> Delivery | None:
+            resendable = {"_id": delivery_id, "status": {"$in": [str(s) for s in RESENDABLE]}}
+            doc = await tx.find_one(DELIVERIES, resendable)
+            if doc is None:
+                return None
+            before = {"status": doc["status"], "resends": doc.get("resends", 0)}
+            changes = {
+                "status": str(DeliveryStatus.PENDING),
+                "attempts": 0,
+                "due_at": now,
+                "updated_at": now,
+                "last_error": None,
+                "reason": None,
+                "resends": before["resends"] + 1,
+            }
+            # Unchanged since read: a dispatcher's claim in between makes the unit read again.
+            tx.update(
+                DELIVERIES, {"_id": delivery_id, **before}, {"$set": changes}, must_match=True
+            )
+            after = {"status": changes["status"], "resends": changes["resends"]}
+            await AuditTrail(tx).record(
+                officer, role, "resend", case_code=doc.get("case_code"), before=before, after=after
+            )
+            return _delivery({**doc, **changes})
+
+        return await self._uow.run(work)
 
     async def message(self, delivery_id: str, now: datetime) -> Message | None:
         return await self._kept_message(delivery_id, now)

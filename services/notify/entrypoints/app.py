@@ -9,7 +9,9 @@ from services.notify.bootstrap import bootstrap
 from services.notify.entrypoints.access import ACCESS
 from services.notify.entrypoints.routes import router
 from services.notify.settings import NotifySettings
+from shared.audit import audit_router
 from shared.http import create_service_app
+from shared.http.container import container_database
 
 
 def create_app(settings: NotifySettings | None = None) -> FastAPI:
@@ -18,6 +20,7 @@ def create_app(settings: NotifySettings | None = None) -> FastAPI:
         settings, title="Thông báo cho công dân", access=ACCESS, bootstrap=bootstrap
     )
     app.include_router(router)
+    app.include_router(audit_router(container_database))
     return app
 
 

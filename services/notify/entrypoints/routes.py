@@ -38,11 +38,11 @@ async def case_deliveries(code: CaseCode, app: Services, _: CurrentOfficer) -> l
 
 
 @router.post("/deliveries/{delivery_id}/resend", status_code=status.HTTP_202_ACCEPTED)
-async def resend(delivery_id: str, app: Services, _: CurrentOfficer) -> Delivery:
+async def resend(delivery_id: str, app: Services, officer: CurrentOfficer) -> Delivery:
     """Send a sent or dead message again (e.g. the citizen lost it, or the address was fixed)."""
     try:
         return await officers.resend(
-            app.deliveries, delivery_id, app.clock.now(), app.dispatcher.wake
+            app.deliveries, delivery_id, app.clock.now(), app.dispatcher.wake, officer
         )
     except officers.NotFound:
         raise field_error(404, "path.delivery_id", "Không tìm thấy tin nhắn") from None
@@ -55,12 +55,24 @@ async def resend(delivery_id: str, app: Services, _: CurrentOfficer) -> Delivery
         raise field_error(409, "path.delivery_id", f"{reason}, không gửi lại được") from None
 
 
+@router.post("/deliveries/search")
+async def deliveries_to(body: OptOutRequest, app: Services, _: CurrentOfficer) -> list[Delivery]:
+    """Every message sent to an address, however it is written (by POST: addresses stay out of
+    URLs and access logs; the log finds them by their keyed hash)."""
+    try:
+        return await officers.deliveries_to(
+            app.deliveries, app.identity.keys, body.channel, body.address
+        )
+    except InvalidContact as exc:
+        raise field_error(422, "body.address", exc.reason) from None
+
+
 @router.post("/opt-outs", status_code=status.HTTP_201_CREATED)
 async def add_opt_out(body: OptOutRequest, app: Services, officer: CurrentOfficer) -> OptOut:
     """Record a citizen's request to get no more messages at this number or address."""
     try:
         return await officers.opt_out(
-            app.optouts, body.channel, body.address, officer.id, app.clock.now()
+            app.optouts, body.channel, body.address, officer, app.clock.now()
         )
     except InvalidContact as exc:
         raise field_error(422, "body.address", exc.reason) from None
@@ -79,10 +91,10 @@ async def get_opt_out(body: OptOutRequest, app: Services, _: CurrentOfficer) -> 
 
 
 @router.post("/opt-outs/removals", status_code=status.HTTP_204_NO_CONTENT)
-async def remove_opt_out(body: OptOutRequest, app: Services, _: CurrentOfficer) -> Response:
+async def remove_opt_out(body: OptOutRequest, app: Services, officer: CurrentOfficer) -> Response:
     """The citizen wants messages again."""
     try:
-        await officers.opt_in(app.optouts, body.channel, body.address)
+        await officers.opt_in(app.optouts, body.channel, body.address, officer)
     except InvalidContact as exc:
         raise field_error(422, "body.address", exc.reason) from None
     except officers.NotFound:

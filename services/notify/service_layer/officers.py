@@ -9,6 +9,7 @@ from services.notify.domain.optout import OptOut
 from services.notify.domain.privacy import DeliveryKeys
 from services.notify.service_layer.ports import OfficerLog, OptOuts
 from shared.events.values import NotificationChannel
+from shared.officers import Officer, OfficerRole
 
 
 class NotFound(LookupError):
@@ -20,10 +21,15 @@ class NotResendable(ValueError):
 
 
 CONTENT_GONE = "content no longer kept"
+DESK_ROLES = frozenset({OfficerRole.RECEPTION_CLERK, OfficerRole.MANAGER, OfficerRole.ADMIN})
 
 
 async def resend(
-    deliveries: OfficerLog, delivery_id: str, now: datetime, wake_dispatcher: Callable[[], None]
+    deliveries: OfficerLog,
+    delivery_id: str,
+    now: datetime,
+    wake_dispatcher: Callable[[], None],
+    officer: Officer,
 ) -> Delivery:
     """Queue a sent or dead message to go again now, with the retry budget renewed.
 
@@ -34,7 +40,7 @@ async def resend(
         raise NotFound(delivery_id)
     if await deliveries.message(delivery_id, now) is None:
         raise NotResendable(CONTENT_GONE)
-    queued = await deliveries.request_resend(delivery_id, now)
+    queued = await deliveries.request_resend(delivery_id, now, officer, desk_role(officer))
     if queued is None:
         raise NotResendable(current.status)
     wake_dispatcher()
@@ -50,18 +56,31 @@ async def deliveries_to(
 
 
 async def opt_out(
-    optouts: OptOuts, channel: NotificationChannel, address: str, officer: str, now: datetime
+    optouts: OptOuts, channel: NotificationChannel, address: str, officer: Officer, now: datetime
 ) -> OptOut:
     """Record that the owner of ``address`` wants no more messages (``InvalidContact`` if bad)."""
     key = normalise(channel, address)
-    return await optouts.add(
-        OptOut(channel=channel, address=key, created_at=now, recorded_by=officer)
+    opt_out = OptOut(channel=channel, address=key, created_at=now, recorded_by=officer.id)
+    return await optouts.add(opt_out, officer, desk_role(officer))
+
+
+async def opt_in(
+    optouts: OptOuts, channel: NotificationChannel, address: str, officer: Officer
+) -> None:
+    removed = await optouts.remove(
+        channel, normalise(channel, address), officer, desk_role(officer)
     )
-
-
-async def opt_in(optouts: OptOuts, channel: NotificationChannel, address: str) -> None:
-    if not await optouts.remove(channel, normalise(channel, address)):
+    if not removed:
         raise NotFound(address)
+
+
+def desk_role(officer: Officer) -> OfficerRole:
+    """The role an officer handles citizens' requests about messages in (the routes admit only
+    these)."""
+    role = officer.acting_role(DESK_ROLES)
+    if role is None:
+        raise PermissionError(f"{officer.id} holds none of the desk's roles")
+    return role
 
 
 async def opt_out_status(optouts: OptOuts, channel: NotificationChannel, address: str) -> OptOut:

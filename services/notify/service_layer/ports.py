@@ -13,6 +13,7 @@ from services.notify.domain.optout import OptOut
 from shared.events.values import NotificationChannel
 from shared.kafka.records import OutboundRecord
 from shared.mongo import Transaction
+from shared.officers import Officer, OfficerRole
 
 Document = dict[str, Any]
 
@@ -87,7 +88,11 @@ class PlannedLog(Protocol):
 class OfficerLog(Protocol):
     """What officers' actions read and change in the delivery log."""
 
-    async def request_resend(self, delivery_id: str, now: datetime) -> Delivery | None: ...
+    async def request_resend(
+        self, delivery_id: str, now: datetime, officer: Officer, role: OfficerRole
+    ) -> Delivery | None:
+        """The entry due again now, recorded in the audit trail; None if not resendable."""
+        ...
 
     async def message(self, delivery_id: str, now: datetime) -> Message | None:
         """The message's content while its retention lasts, else None."""
@@ -99,8 +104,12 @@ class OfficerLog(Protocol):
 
 
 class OptOuts(Protocol):
-    async def add(self, opt_out: OptOut) -> OptOut: ...
+    """Officers' changes are recorded in the audit trail with them."""
 
-    async def remove(self, channel: NotificationChannel, address: str) -> bool: ...
+    async def add(self, opt_out: OptOut, officer: Officer, role: OfficerRole) -> OptOut: ...
+
+    async def remove(
+        self, channel: NotificationChannel, address: str, officer: Officer, role: OfficerRole
+    ) -> bool: ...
 
     async def get(self, channel: NotificationChannel, address: str) -> OptOut | None: ...
