@@ -3,6 +3,7 @@ the case passing from one agency's queue to the next with a hand-over, each agen
 its own steps."""
 
 from datetime import UTC, date, datetime
+from math import ceil
 from pathlib import Path
 
 import pytest
@@ -176,10 +177,46 @@ def test_the_decision_sends_the_case_back_to_the_receiving_desk() -> None:
 
 
 def test_each_agency_has_its_share_of_the_legal_time() -> None:
-    # 17 calendar days from Monday 14/7/2025: the commune's 30 % is 6 days (Sunday 20/7, moved to
-    # Monday 21/7), the department's review ends at 70 % (12 days: Saturday 26/7 -> Monday 28/7).
+    # 17 calendar days from Monday 14/7/2025: the commune's 29 % is its 5 days (Saturday 19/7,
+    # moved to Monday 21/7), the department's review ends at 70 % (12 days: Saturday 26/7 -> Monday
+    # 28/7), its decision at 95 % (Thursday 31/7, the case's due day).
     case = lien_thong_case()
     local_days = [local_date(due) for due in case.step_due]
     assert local_days[0] == date(2025, 7, 21)
     assert local_days[1] == date(2025, 7, 28)
+    assert local_days[2] == date(2025, 7, 31)
     assert case.step_due[-1] == case.due_at
+
+
+@pytest.mark.parametrize(
+    ("procedure", "legal_days", "split"),
+    [
+        # Procedure, legal time, and the days the law gives each agency in turn (the last one's
+        # steps end with the case; its days are the rest).
+        ("1.001731", 5, [("xã", 2), ("huyện", 3)]),  # 02 NLV xã + 03 NLV huyện
+        ("1.010442", 12, [("xã", 5), ("huyện", 7)]),  # xã 05 ngày, huyện 07 ngày
+        ("1.010803", 18, [("xã", 3), ("tỉnh", 15)]),  # xã 03 NLV (NĐ 131/2021)
+        ("1.010778", 97, [("xã", 5), ("tỉnh", 92)]),  # xã 05 NLV, Sở Nội vụ 30 days, ministry
+        ("LOCAL.NCC.001", 17, [("xã", 5), ("tỉnh", 12)]),  # xã 05 NLV + Sở 12 days
+        ("LOCAL.NCC.004", 14, [("xã", 7), ("tỉnh", 7)]),  # each level at most 07 NLV
+    ],
+)
+def test_each_agencys_steps_end_after_the_days_the_law_gives_it(
+    procedure: str, legal_days: int, split: list[tuple[str, int]]
+) -> None:
+    process = load_processes().for_procedure(procedure)
+    ends: dict[str, int] = {}
+    # The days elapsed when each agency level's last step (before the desk's return) is due.
+    for step, share in zip(process.steps[:-1], process.cumulative_shares()[:-1], strict=True):
+        ends[str(step.level)] = ceil(legal_days * share / 100)
+    elapsed = 0
+    for level, days in split:
+        elapsed += days
+        assert ends[level] <= elapsed, (level, ends)
+    assert ends[split[0][0]] == split[0][1]
+
+
+def test_the_department_of_home_affairs_has_its_30_days_for_a_replaced_merit_certificate() -> None:
+    process = load_processes().for_procedure("1.010778")
+    shares = process.cumulative_shares()
+    assert [ceil(97 * share / 100) for share in shares[:2]] == [5, 35]
