@@ -52,11 +52,13 @@ async def services(settings: ServiceSettings) -> AsyncIterator[Services]:
             **base,
             "mongodb_database": f"{settings.mongodb_database}_w",
             "outbox_poll_interval_s": 0.05,
+            # Consumer groups are named after the service: one group each, as deployed.
+            "service_name": "workflow",
         }
     )
     workflow = create_workflow(workflow_settings, clock=clock)
     async with (
-        intake_client(intake_settings(settings), clock) as intake,
+        intake_client(intake_settings(settings, service_name="intake"), clock) as intake,
         workflow.router.lifespan_context(workflow),
         httpx.AsyncClient(
             transport=httpx.ASGITransport(app=workflow), base_url="http://workflow"

@@ -93,4 +93,4 @@ async def _case(container: ContainerDep, code: str, who: Officer) -> Case:
 
 
 # The printable forms share the prefix and the officer checks (form_routes.py).
-router.include_router(form_routes.router)
+form_routes.add_form_routes(router)

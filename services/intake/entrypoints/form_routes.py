@@ -17,9 +17,6 @@ from services.intake.service_layer.cases import UNKNOWN_CASE
 from shared.forms import Form, render_html, render_pdf
 from shared.http.access import CurrentOfficer
 
-# No prefix of its own: included in the /cases router.
-router = APIRouter(tags=["biểu mẫu"])
-
 Format = Annotated[Literal["html", "pdf"], Query(description="html (mặc định) hoặc pdf")]
 PRINTABLE: dict[int | str, dict[str, Any]] = {
     200: {"content": {"text/html": {}, "application/pdf": {}}}
@@ -47,12 +44,6 @@ async def case_form(
     return build(case, container.catalogue.agency(s.agency_code, s.received_at))
 
 
-@router.get(
-    "/{code}/receipt",
-    summary="Giấy tiếp nhận hồ sơ và hẹn trả kết quả (mẫu 01)",
-    response_class=Response,
-    responses=PRINTABLE,
-)
 async def receipt(
     container: ContainerDep, code: str, who: CurrentOfficer, format: Format = "html"
 ) -> Response:
@@ -60,23 +51,11 @@ async def receipt(
     return await printed(form, f"{code}-mau-01", format)
 
 
-@router.get(
-    "/{code}/receipt.pdf",
-    summary="Giấy tiếp nhận hồ sơ và hẹn trả kết quả (mẫu 01), PDF",
-    response_class=Response,
-    responses={200: {"content": {"application/pdf": {}}}},
-)
 async def receipt_pdf(container: ContainerDep, code: str, who: CurrentOfficer) -> Response:
     form = await case_form(container, code, who, receipt_form)
     return await printed(form, code, "pdf")
 
 
-@router.get(
-    "/{code}/refusal",
-    summary="Phiếu từ chối tiếp nhận giải quyết hồ sơ (mẫu 03)",
-    response_class=Response,
-    responses=PRINTABLE,
-)
 async def refusal(
     container: ContainerDep, code: str, who: CurrentOfficer, format: Format = "html"
 ) -> Response:
@@ -84,12 +63,40 @@ async def refusal(
     return await printed(form, f"{code}-mau-03", format)
 
 
-@router.get(
-    "/{code}/refusal.pdf",
-    summary="Phiếu từ chối tiếp nhận giải quyết hồ sơ (mẫu 03), PDF",
-    response_class=Response,
-    responses={200: {"content": {"application/pdf": {}}}},
-)
 async def refusal_pdf(container: ContainerDep, code: str, who: CurrentOfficer) -> Response:
     form = await case_form(container, code, who, refusal_form)
     return await printed(form, f"{code}-mau-03", "pdf")
+
+
+PDF_ONLY: dict[int | str, dict[str, Any]] = {200: {"content": {"application/pdf": {}}}}
+ROUTES: list[tuple[str, str, Callable[..., Any], dict[int | str, dict[str, Any]]]] = [
+    ("/{code}/receipt", "Giấy tiếp nhận hồ sơ và hẹn trả kết quả (mẫu 01)", receipt, PRINTABLE),
+    (
+        "/{code}/receipt.pdf",
+        "Giấy tiếp nhận hồ sơ và hẹn trả kết quả (mẫu 01), PDF",
+        receipt_pdf,
+        PDF_ONLY,
+    ),
+    ("/{code}/refusal", "Phiếu từ chối tiếp nhận giải quyết hồ sơ (mẫu 03)", refusal, PRINTABLE),
+    (
+        "/{code}/refusal.pdf",
+        "Phiếu từ chối tiếp nhận giải quyết hồ sơ (mẫu 03), PDF",
+        refusal_pdf,
+        PDF_ONLY,
+    ),
+]
+
+
+def add_form_routes(router: APIRouter) -> None:
+    """Onto the /cases router itself: a nested router would keep paths of its own, which the
+    access rules (matched on the route's path) would not find."""
+    for path, summary, endpoint, responses in ROUTES:
+        router.add_api_route(
+            path,
+            endpoint,
+            methods=["GET"],
+            summary=summary,
+            response_class=Response,
+            responses=responses,
+            tags=["biểu mẫu"],
+        )

@@ -21,9 +21,6 @@ from services.workflow.service_layer.handlers import Workflow
 from shared.forms import Form, render_html, render_pdf
 from shared.http.access import CurrentOfficer
 
-# No prefix of its own: included in the /cases router.
-router = APIRouter(tags=["biểu mẫu"])
-
 Format = Annotated[Literal["html", "pdf"], Query(description="html (mặc định) hoặc pdf")]
 PRINTABLE: dict[int | str, dict[str, Any]] = {
     200: {"content": {"text/html": {}, "application/pdf": {}}}
@@ -66,7 +63,7 @@ async def printed(form: Form, filename: str, fmt: str) -> Response:
 
 
 def case_form_route(
-    name: str, number: str, summary: str, build: Callable[[Instance], Form]
+    router: APIRouter, name: str, number: str, summary: str, build: Callable[[Instance], Form]
 ) -> None:
     """``GET /cases/{code}/<name>`` (``?format=``) and ``/cases/{code}/<name>.pdf``."""
 
@@ -96,16 +93,22 @@ def case_form_route(
     )
 
 
-for _path, _number, _summary, _build in CASE_FORMS:
-    case_form_route(_path, _number, _summary, _build)
+def add_form_routes(router: APIRouter) -> None:
+    """Onto the /cases router itself, before its /{code} route (which would take /tracking-book):
+    a nested router would keep paths of its own, which the access rules would not find."""
+    router.add_api_route(
+        "/tracking-book",
+        tracking_book,
+        methods=["GET"],
+        summary="Sổ theo dõi hồ sơ của cơ quan trong một kỳ (mẫu 07)",
+        response_class=Response,
+        responses=PRINTABLE,
+        tags=["biểu mẫu"],
+    )
+    for path, number, summary, build in CASE_FORMS:
+        case_form_route(router, path, number, summary, build)
 
 
-@router.get(
-    "/tracking-book",
-    summary="Sổ theo dõi hồ sơ của cơ quan trong một kỳ (mẫu 07)",
-    response_class=Response,
-    responses=PRINTABLE,
-)
 async def tracking_book(
     flow: WorkflowDep,
     who: CurrentOfficer,

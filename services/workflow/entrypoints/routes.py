@@ -28,7 +28,7 @@ from shared.officers import Officer, OfficerRole
 
 router = APIRouter(prefix="/cases", tags=["xử lý hồ sơ"])
 # The printable forms first: /cases/tracking-book must come before /cases/{code}.
-router.include_router(form_routes.router)
+form_routes.add_form_routes(router)
 
 
 def workflow(request: Request) -> Workflow:
