@@ -2,6 +2,7 @@
 received at a commune is processed by the commune and the department in turn, each seeing it in its
 own queue only while it is at its steps, and the control slip shows every hand-over."""
 
+import re
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from typing import Any
@@ -185,6 +186,28 @@ async def test_every_hand_over_has_its_giver_receiver_and_timeliness(
     assert slip.status_code == 200
     assert [row["assignee"] for row in slip.json()["rows"]] == [r[0] for r in rows]
     assert [row["timeliness"] for row in slip.json()["rows"]] == ["early"] * 4
+
+
+async def test_the_printed_control_slip_shows_every_hand_over_between_the_agencies(
+    received: str, client: httpx.AsyncClient
+) -> None:
+    page = await client.get(f"/cases/{received}/control-slip.html", headers=COMMUNE_CLERK)
+    assert page.status_code == 200, page.text
+    rows = [
+        re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)
+        for row in re.findall(r"<tr>\s*<td align=\"left\">\d+</td>.*?</tr>", page.text, re.S)
+    ]
+    commune_check = f"{COMMUNE_NAME}: UBND xã xác nhận, chuyển hồ sơ - cv.xa.an"
+    review = f"{DEPARTMENT_NAME}: Sở thẩm định hồ sơ người có công - cv.so.chi"
+    decision = f"{DEPARTMENT_NAME}: Lãnh đạo Sở phê duyệt - ld.so.dung"
+    desk = f"{COMMUNE_NAME}: Chuyển kết quả về Bộ phận một cửa - tn.xa.binh"
+    # Giver, receiver and timeliness of each hand-over (form 06 columns 2, 3 and 5).
+    assert [(row[1], row[2], row[4]) for row in rows] == [
+        (commune_check, review, "Trước hạn"),
+        (review, decision, "Trước hạn"),
+        (decision, desk, "Trước hạn"),
+        (desk, f"Bộ phận Một cửa, {COMMUNE_NAME} (trả kết quả)", "Trước hạn"),
+    ]
 
 
 @pytest.mark.xfail(
