@@ -3,18 +3,13 @@
 Every replica of a service counts in the same documents, so the limit holds for the service as a
 whole, not per process. A counter is one document per limit, key and window, raised with ``$inc``;
 a TTL index deletes it once its window is over.
-
-The window's document is created apart (``$setOnInsert``) and then raised without upsert, because
-racing upserting find-and-modify calls on SecantusDB 0.7.0b3 may apply their ``$inc`` yet return
-no document (devstack/store/secantus.py); ``services/intake/adapters/case_sequences.py`` does the
-same for the same reason.
+The counter is ``shared.mongo.increment``'s: created apart, then raised atomically.
 """
 
 import hashlib
 import math
 import time
 from collections.abc import Callable, Sequence
-from contextlib import suppress
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from ipaddress import IPv4Network, IPv6Network, ip_address
@@ -22,12 +17,11 @@ from typing import Annotated, Any
 
 from pydantic import Field, IPvAnyNetwork, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
-from pymongo import ASCENDING, ReturnDocument
+from pymongo import ASCENDING
 from pymongo.asynchronous.collection import AsyncCollection
-from pymongo.errors import DuplicateKeyError
 from starlette.requests import Request
 
-from shared.mongo import Document, IndexSpec
+from shared.mongo import Document, IndexSpec, increment
 
 RATE_LIMITS = "rate_limits"
 INDEXES = [
@@ -35,7 +29,6 @@ INDEXES = [
 ]
 # Kept a little past its window: a replica whose clock lags still finds its window's document.
 _GRACE_S = 60
-_CREATE_ATTEMPTS = 3
 
 Network = IPv4Network | IPv6Network
 
@@ -95,24 +88,8 @@ class RateLimiter:
         return max(1, math.ceil(ends - now))
 
     async def _increment(self, doc_id: str, ends: int) -> int:
-        for _ in range(_CREATE_ATTEMPTS):
-            doc = await self._collection.find_one_and_update(
-                {"_id": doc_id}, {"$inc": {"n": 1}}, return_document=ReturnDocument.AFTER
-            )
-            if doc is not None:
-                return int(doc["n"])
-            await self._create(doc_id, datetime.fromtimestamp(ends + _GRACE_S, UTC))
-        raise RuntimeError(f"rate-limit counter {doc_id} vanished as it was created")
-
-    async def _create(self, doc_id: str, expires_at: datetime) -> None:
-        """The window's first hit: create its counter at 0 (a no-op if a replica just did)."""
-        # A concurrent first hit may have created it meanwhile: it is there either way.
-        with suppress(DuplicateKeyError):
-            await self._collection.update_one(
-                {"_id": doc_id},
-                {"$setOnInsert": {"n": 0, "expires_at": expires_at}},
-                upsert=True,
-            )
+        expires_at = datetime.fromtimestamp(ends + _GRACE_S, UTC)
+        return await increment(self._collection, doc_id, "n", {"expires_at": expires_at})
 
 
 def client_address(request: Request, trusted_proxies: Sequence[Network]) -> str:

@@ -13,6 +13,7 @@ writer got there first (``Conflict``).
 
 from shared.mongo.client import Document, mongo_client, ping, service_database
 from shared.mongo.conflict import Conflict
+from shared.mongo.counters import ensure_document, increment
 from shared.mongo.indexes import IndexSpec, ensure_indexes
 from shared.mongo.transaction import Transaction
 from shared.mongo.unit_of_work import UnitOfWork
@@ -23,7 +24,9 @@ __all__ = [
     "IndexSpec",
     "Transaction",
     "UnitOfWork",
+    "ensure_document",
     "ensure_indexes",
+    "increment",
     "mongo_client",
     "ping",
     "service_database",

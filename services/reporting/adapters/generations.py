@@ -13,6 +13,7 @@ from pymongo import ReturnDocument
 from pymongo.asynchronous.database import AsyncDatabase
 
 from services.reporting.adapters.serialization import Document
+from shared.mongo import ensure_document
 
 CONTROL = "control"
 GENERATIONS_ID = "generations"
@@ -51,11 +52,7 @@ class GenerationControl:
     async def _read(self) -> Document:
         doc = await self._control.find_one({"_id": GENERATIONS_ID})
         if doc is None:
-            await self._control.update_one(
-                {"_id": GENERATIONS_ID},
-                {"$setOnInsert": {"active": 1, "building": None}},
-                upsert=True,
-            )
+            await ensure_document(self._control, GENERATIONS_ID, {"active": 1, "building": None})
             # Read again rather than trust the upsert's reply: another process may have won.
             doc = await self._control.find_one({"_id": GENERATIONS_ID})
         assert doc is not None
