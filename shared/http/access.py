@@ -89,10 +89,23 @@ def check_rules(app: FastAPI) -> None:
         raise RuntimeError(f"routes without an access rule: {missing}")
 
 
+def full_path(app: FastAPI, route: APIRoute) -> str:
+    """The path the app serves ``route`` at: a route of a nested router knows only its own part."""
+    paths: dict[int, str] | None = getattr(app.state, "route_paths", None)
+    if paths is None or id(route) not in paths:
+        paths = {
+            id(context.original_route): context.path
+            for context in iter_route_contexts(app.routes)
+            if context.path is not None
+        }
+        app.state.route_paths = paths
+    return paths.get(id(route), route.path)
+
+
 async def authorize(request: Request) -> None:
     """The app-wide dependency: applies the matched route's rule, keeps the officer it admits."""
     route = request.scope.get("route")
-    path = route.path if isinstance(route, APIRoute) else ""
+    path = full_path(request.app, route) if isinstance(route, APIRoute) else ""
     rule = request.app.state.access_rules.get((request.method, path))
     if rule is None:
         raise field_error(403, "path", "Chức năng chưa được phân quyền")

@@ -14,7 +14,7 @@ import httpx
 import jwt
 import pytest
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
-from fastapi import FastAPI
+from fastapi import APIRouter, FastAPI
 from pydantic import ValidationError
 
 from shared.auth import AuthSettings, InvalidToken, build_verifier, dev_signing_key, mint_token
@@ -140,6 +140,27 @@ async def test_a_role_the_rule_does_not_admit_is_403(client: httpx.AsyncClient) 
     assert response.json()["detail"] == [
         {"field": "token.roles", "reason": "Chỉ Lãnh đạo được thực hiện"}
     ]
+
+
+async def test_a_nested_routers_route_is_judged_by_its_full_path() -> None:
+    inner, outer = APIRouter(), APIRouter(prefix="/cases")
+
+    @inner.post("/{code}/decision")
+    async def decide(code: str, who: CurrentOfficer) -> dict[str, str]:
+        return {"code": code, "by": who.id}
+
+    outer.include_router(inner)
+    rules = {("POST", "/cases/{code}/decision"): officers(R.LEADER)}
+    app = create_app(HttpSettings(), title="t", access=rules)
+    app.include_router(outer)
+    assert undeclared(app, app.state.access_rules) == []
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://t") as http:
+        response = await http.post("/cases/C-1/decision", headers=header(leader_token()))
+        assert response.json() == {"code": "C-1", "by": "ld.hung"}
+        clerk = mint_token("tn.lan", ["reception_clerk"], "SNV.NA")
+        response = await http.post("/cases/C-1/decision", headers=header(clerk))
+        assert response.status_code == 403
 
 
 async def test_public_routes_need_no_token(client: httpx.AsyncClient) -> None:
