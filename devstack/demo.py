@@ -173,8 +173,11 @@ class Demo:
         return code
 
     def act(self, code: str, action: str, role: str, body: Json | None = None) -> Json:
+        """As the officer of the agency at the case's current step (an interlinked procedure
+        moves from the commune to the department and back)."""
+        agency = self.flow(code)["current_agency_code"]
         url = f"{self.urls.workflow}/cases/{code}/{action}"
-        return self.call("POST", url, self.officer(role, code), json=body)
+        return self.call("POST", url, (role, agency), json=body)
 
     def advance(self, code: str, planned: Planned) -> Json:
         """Take the case one action at a time, from what it is now, up to the dossier's stage."""

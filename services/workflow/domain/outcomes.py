@@ -8,7 +8,7 @@ from services.workflow.domain.instance import Instance, Rules
 from services.workflow.domain.payments import decided_amount
 from services.workflow.domain.processes import StepAction
 from services.workflow.domain.records import OPEN_STATUSES, Decision, PaymentTerms, Status
-from services.workflow.domain.steps import forward, require_role, take_step
+from services.workflow.domain.steps import forward, hand_on, require_role, take_step
 from shared.calendar import classify_timeliness, local_date
 from shared.events.decisions import (
     AppointmentRescheduled,
@@ -133,7 +133,8 @@ def decide(
         decided_at=now,
         payment=payment,
     )
-    return [forward(i, who, now)]
+    # An interlinked case goes back to the receiving desk here: that hand-over is published.
+    return hand_on(i, who, now)
 
 
 def hand_over(
@@ -143,7 +144,7 @@ def hand_over(
     decision = i.decision
     if decision is None:
         raise IllegalAction("chưa có quyết định để chuyển kết quả")
-    events: list[EventData] = [forward(i, who, now)]
+    events: list[EventData] = [forward(i, who, now, cmd.note)]
     i.status, i.resolved_at = Status.RESOLVED, now
     used = rules.calendar.working_days_between(i.facts.received_at, now) - i.paused_working_days
     events.append(

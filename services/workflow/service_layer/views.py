@@ -37,6 +37,10 @@ class QueueItem(BaseModel):
     procedure_code: str
     procedure_name: str
     agency_code: str
+    # The agency whose queue the case is in: another than the receiving one at an interlinked
+    # procedure's other agencies' steps.
+    current_agency_code: str
+    current_agency_name: str
     status: Status
     status_name: str
     step: StepView
@@ -73,6 +77,10 @@ class SlipRow(BaseModel):
     due_at: datetime
     timeliness: Timeliness
     timeliness_name: str
+    giver_agency_name: str
+    # None on the last row: nobody receives after the result is returned.
+    receiver_agency_name: str | None
+    note: str | None = None
 
 
 class ControlSlip(BaseModel):
@@ -99,6 +107,8 @@ def queue_item(instance: Instance, now: datetime) -> dict[str, Any]:
         "procedure_code": facts.procedure_code,
         "procedure_name": facts.procedure_name,
         "agency_code": facts.agency_code,
+        "current_agency_code": instance.agency.code,
+        "current_agency_name": instance.agency.name,
         "status": instance.status,
         "status_name": STATUS_NAMES[instance.status],
         "step": StepView(id=step.id, name=step.name, role=step.role),
@@ -132,6 +142,13 @@ def case_view(instance: Instance, now: datetime) -> CaseView:
     )
 
 
+def receiver_agency_name(row: Handoff, desk_name: str) -> str | None:
+    """Rows stored before hand-overs named agencies were all within the receiving desk."""
+    if row.next_step_id is None:
+        return None
+    return row.next_agency.name if row.next_agency else desk_name
+
+
 def control_slip(instance: Instance) -> ControlSlip:
     facts = instance.facts
     return ControlSlip(
@@ -153,6 +170,9 @@ def control_slip(instance: Instance) -> ControlSlip:
                 due_at=row.due_at,
                 timeliness=row.timeliness,
                 timeliness_name=TIMELINESS_NAMES[row.timeliness],
+                giver_agency_name=(row.agency.name if row.agency else facts.agency_name),
+                receiver_agency_name=receiver_agency_name(row, facts.agency_name),
+                note=row.note,
             )
             for row in instance.handoffs
         ],
