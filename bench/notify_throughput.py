@@ -33,6 +33,7 @@ from shared.events.codec import new_event
 from shared.events.examples import APPLICANT, EXAMPLES
 from shared.events.intake import CaseSubmitted
 from shared.events.values import NotificationChannel
+from shared.kafka.connection import client_options
 
 TIME_LIMIT_S = 45.0
 BENCH_PHONE = "+84900000000"
@@ -107,7 +108,7 @@ async def sent_emails(deliveries: AsyncCollection[dict[str, Any]], count: int) -
 
 async def clean_up(settings: NotifySettings) -> None:
     # The database stays (dropping one can hang SecantusDB: devstack/store/secantus.py).
-    admin = AIOKafkaAdminClient(bootstrap_servers=settings.kafka_bootstrap_servers)
+    admin = AIOKafkaAdminClient(**client_options(settings))
     await admin.start()
     try:
         mine = [t for t in await admin.list_topics() if t.startswith(settings.topic_prefix)]

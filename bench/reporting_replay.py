@@ -31,6 +31,7 @@ from services.reporting.service_layer.read_models import ReadModels
 from services.reporting.service_layer.rebuild import replay_topics
 from shared.events.catalogue import CATALOGUE
 from shared.kafka.admin import ensure_topics
+from shared.kafka.connection import client_options
 from shared.mongo import mongo_client, service_database
 from shared.settings import ServiceSettings
 
@@ -127,7 +128,7 @@ async def report_latency(read_models: ReadModels) -> tuple[float, float, int]:
 
 
 async def delete_topics(settings: ServiceSettings) -> None:
-    admin = AIOKafkaAdminClient(bootstrap_servers=settings.kafka_bootstrap_servers)
+    admin = AIOKafkaAdminClient(**client_options(settings))
     await admin.start()
     try:
         await admin.delete_topics([settings.topic(t) for t in CATALOGUE.topics])

@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 from aiokafka.admin import AIOKafkaAdminClient
 
+from shared.kafka.connection import client_options
 from shared.settings import ServiceSettings
 
 TESTS_DIR = Path(__file__).resolve().parent
@@ -147,7 +148,7 @@ def _say(config: pytest.Config, line: str) -> None:
 
 async def _delete_topics(settings: ServiceSettings) -> None:
     """Delete the module's topics, so a long-lived local broker does not pile up partitions."""
-    admin = AIOKafkaAdminClient(bootstrap_servers=settings.kafka_bootstrap_servers)
+    admin = AIOKafkaAdminClient(**client_options(settings))
     await admin.start()
     try:
         topics = [t for t in await admin.list_topics() if t.startswith(settings.topic_prefix)]

@@ -30,6 +30,7 @@ from pymongo import AsyncMongoClient
 from devstack.demo import receivable
 from devstack.sinks.running import RunningSinks
 from shared.calendar import local_date
+from shared.kafka.connection import client_options
 from shared.kafka.reader import read_topic
 from shared.settings import ServiceSettings
 from tests.e2e.running_services import HOST, SERVICES, database_of, environment, free_port
@@ -472,7 +473,7 @@ async def _json(request: Awaitable[httpx.Response]) -> Any:
 
 async def dlq_topics(settings: ServiceSettings) -> list[str]:
     """The catalogue names of the module's dead-letter topics."""
-    admin = AIOKafkaAdminClient(bootstrap_servers=settings.kafka_bootstrap_servers)
+    admin = AIOKafkaAdminClient(**client_options(settings))
     await admin.start()
     try:
         topics = await admin.list_topics()

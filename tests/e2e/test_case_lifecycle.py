@@ -18,6 +18,7 @@ from devstack.sinks.running import RunningSinks, running_sinks
 from shared.calendar import local_date
 from shared.events.codec import decode
 from shared.events.envelope import Envelope
+from shared.kafka.connection import client_options
 from shared.kafka.reader import read_topic
 from shared.settings import ServiceSettings
 from tests.e2e.running_services import running_services
@@ -303,7 +304,7 @@ async def test_an_incomplete_dossier_is_refused_and_publishes_nothing(system: Sy
 
 async def prefixed_topics(settings: ServiceSettings) -> list[str]:
     """The catalogue names of the topics this module's services wrote to."""
-    admin = AIOKafkaAdminClient(bootstrap_servers=settings.kafka_bootstrap_servers)
+    admin = AIOKafkaAdminClient(**client_options(settings))
     await admin.start()
     try:
         topics = await admin.list_topics()

@@ -24,6 +24,7 @@ from shared.events.examples import EXAMPLES
 from shared.events.intake import CaseSubmitted, SupplementReceived
 from shared.events.values import CopyKind, DocumentItem
 from shared.kafka import EventProducer
+from shared.kafka.connection import client_options
 from shared.kafka.reader import read_topic
 from shared.outbox import OUTBOX
 from shared.settings import ServiceSettings
@@ -267,7 +268,7 @@ async def test_a_redelivered_case_submitted_creates_no_second_instance(
 
 async def lag(settings: WorkflowSettings, topic: str) -> int:
     """Messages of ``topic`` the workflow's consumer group has not committed yet."""
-    admin = AIOKafkaAdminClient(bootstrap_servers=settings.kafka_bootstrap_servers)
+    admin = AIOKafkaAdminClient(**client_options(settings))
     await admin.start()
     try:
         committed = await admin.list_consumer_group_offsets(

@@ -11,9 +11,10 @@ from aiokafka import AIOKafkaConsumer, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient
 from aiokafka.structs import ConsumerRecord
 
-from shared.events.codec import DecodeError, decode
+from shared.events.codec import DecodeError
 from shared.events.envelope import Envelope
 from shared.kafka.connection import client_options
+from shared.kafka.provenance import read_event
 from shared.settings import ServiceSettings
 
 log = logging.getLogger(__name__)
@@ -101,7 +102,8 @@ class TopicReplay:
         for record in records:
             self.stats.messages += 1
             try:
-                events.append(decode(record.value, topic=self._topics[tp.topic]))
+                # As the live consumer reads: a foreign source is no event of the topic's.
+                events.append(read_event(record.value, topic=self._topics[tp.topic]))
             except DecodeError as exc:
                 # The live consumer dead-lettered it already; the replay only counts it.
                 self.stats.undecodable += 1
