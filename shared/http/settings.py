@@ -1,8 +1,12 @@
 """Settings of the HTTP face every service shares, on top of its connection settings."""
 
-from pydantic import Field
+from typing import Self
+from urllib.parse import urlsplit
+
+from pydantic import Field, model_validator
 
 from shared.auth import AuthSettings
+from shared.auth.settings import Environment
 from shared.settings import ServiceSettings
 
 
@@ -19,3 +23,23 @@ class HttpSettings(ServiceSettings, AuthSettings):
     http_expose_docs: bool = True
     # Off: /metrics needs an administrator's token (a scraper's service account).
     http_expose_metrics: bool = True
+
+    @model_validator(mode="after")
+    def production_logs_in(self) -> Self:
+        """In production a service refuses the development defaults, which reach Kafka and
+        MongoDB as nobody in particular (the local stack's open listener and store)."""
+        if self.environment is not Environment.PRODUCTION:
+            return self
+        protocol = self.kafka_security_protocol
+        if not protocol.startswith("SASL_") and not (protocol == "SSL" and self.kafka_ssl_certfile):
+            raise ValueError(
+                f"KAFKA_SECURITY_PROTOCOL={protocol} sends no credentials; production needs "
+                "SASL_SSL or SASL_PLAINTEXT (or SSL with KAFKA_SSL_CERTFILE)"
+            )
+        uri = urlsplit(self.mongodb_uri)
+        if not (self.mongodb_username or uri.username or "MONGODB-X509" in uri.query.upper()):
+            raise ValueError(
+                "MongoDB without credentials in production: set MONGODB_USERNAME and "
+                "MONGODB_PASSWORD (or a user in MONGODB_URI)"
+            )
+        return self

@@ -286,3 +286,40 @@ def test_an_officer_holds_roles_at_one_agency() -> None:
     officer = Officer(id="a", name="A", roles=frozenset({R.LEADER, R.MANAGER}), agency="SNV.NA")
     assert officer.acting_role({R.MANAGER, R.ADMIN}) is R.MANAGER
     assert officer.acting_role({R.SPECIALIST}) is None
+
+
+PRODUCTION_AUTH = {
+    "ENVIRONMENT": "production",
+    "AUTH_JWKS_URL": "https://sso.example.gov.vn/certs",
+    "AUTH_ISSUER": "https://sso.example.gov.vn/realms/nghean",
+}
+
+
+@pytest.mark.parametrize(
+    ("connection", "refused"),
+    [
+        ({}, "KAFKA_SECURITY_PROTOCOL=PLAINTEXT"),
+        (
+            {"KAFKA_SECURITY_PROTOCOL": "SASL_SSL", "KAFKA_SASL_USERNAME": "intake"},
+            "MongoDB without credentials",
+        ),
+        (
+            {
+                "KAFKA_SECURITY_PROTOCOL": "SASL_SSL",
+                "KAFKA_SASL_USERNAME": "intake",
+                "MONGODB_URI": "mongodb://intake:pw@mongo:27017/?replicaSet=rs0",
+            },
+            None,
+        ),
+    ],
+)
+def test_production_refuses_to_reach_kafka_or_mongodb_as_nobody(
+    monkeypatch: pytest.MonkeyPatch, connection: dict[str, str], refused: str | None
+) -> None:
+    for name, value in {**PRODUCTION_AUTH, "KAFKA_SASL_PASSWORD": "pw", **connection}.items():
+        monkeypatch.setenv(name, value)
+    if refused is None:
+        HttpSettings()
+        return
+    with pytest.raises(ValidationError, match=refused):
+        HttpSettings()
