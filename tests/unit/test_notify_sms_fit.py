@@ -54,7 +54,8 @@ def worst_event(topic: str, procedure: dict[str, Any], period: str | None) -> An
     """The topic's example event with every value an SMS prints at its longest."""
     data = EXAMPLES[CATALOGUE.for_topic(topic)[0].data_model]
     update: dict[str, Any] = {"case_code": CASE}
-    for field in ("due_at", "received_at", "requested_at", "resolved_at", "stopped_at"):
+    dated = ("due_at", "received_at", "requested_at", "resolved_at", "stopped_at")
+    for field in (*dated, "refused_at", "withdrawn_at"):
         if field in type(data).model_fields:
             update[field] = LATE
     if topic == "case-submitted":

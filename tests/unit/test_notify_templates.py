@@ -20,9 +20,9 @@ from services.notify.domain.sms import SmsEncoding, SmsMode
 from shared.clock import ManualClock
 from shared.events.catalogue import CATALOGUE
 from shared.events.codec import new_event
-from shared.events.decisions import PaymentApproved
+from shared.events.decisions import CaseWithdrawn, PaymentApproved
 from shared.events.examples import EVENT_TIME, EXAMPLES, example_event
-from shared.events.intake import CaseSubmitted
+from shared.events.intake import CaseRefused, CaseSubmitted
 from shared.events.values import TimeUnit
 
 pytestmark = pytest.mark.unit
@@ -42,10 +42,12 @@ def context(topic: str) -> dict:
 
 @pytest.mark.parametrize("topic", MILESTONE_TOPICS)
 def test_every_milestone_has_an_sms_and_an_email_naming_the_case(topic: str) -> None:
-    sms = renderer().sms(topic, context(topic))
-    mail = renderer().email(topic, context(topic))
+    ctx = context(topic)
+    sms, mail = renderer().sms(topic, ctx), renderer().email(topic, ctx)
+    # The refusal's example is another dossier (an online one the desk did not receive).
+    assert ctx["case_code"] in {"SNV.NA-250714-0007", "SNV.NA-250714-0008"}
     for text in (sms.text, mail.subject, mail.text, mail.html):
-        assert "SNV.NA-250714-0007" in text
+        assert ctx["case_code"] in text
     assert "\n" not in mail.subject
     assert "Kính gửi ông/bà Nguyễn Thị Hoa" in mail.text
 
@@ -173,3 +175,35 @@ def test_e_mails_link_to_the_lookup_page_with_the_code_filled_in() -> None:
     link = "https://motcua.example.vn?ma=SNV.NA-250714-0007"
     assert link in mail.text
     assert f'<a href="{link}">' in mail.html
+
+
+def test_a_refusal_tells_why_the_dossier_was_not_received_and_what_to_do() -> None:
+    data = EXAMPLES[CaseRefused].model_copy(
+        update={"reasons": ["Thiếu bản sao giấy báo tử", "Tờ khai chưa ký <tên>"]}
+    )
+    ctx = message_context(new_event(data))
+    sms, mail = renderer().sms("case-refused", ctx), renderer().email("case-refused", ctx)
+    link = "https://motcua.example.vn?ma=SNV.NA-250714-0008"
+    assert sms.text == f"Hồ sơ không được tiếp nhận ngày 14/07/2025, xem lý do: {link}"
+    assert mail.subject == "Hồ sơ SNV.NA-250714-0008 không được tiếp nhận"
+    assert "- Thiếu bản sao giấy báo tử\n- Tờ khai chưa ký <tên>\n" in mail.text
+    assert "<li>Tờ khai chưa ký &lt;tên&gt;</li>" in mail.html
+    for body in (mail.text, mail.html):
+        assert "Hồ sơ này sẽ không được giải quyết." in body
+        assert "hoàn thiện theo các lý do trên và nộp hồ sơ mới" in body
+        assert "thủ tục mã 1.010803" in body
+
+
+@pytest.mark.parametrize("reason", ["Gia đình đã nộp hồ sơ tại nơi cư trú mới", None])
+def test_a_withdrawal_says_it_was_recorded_with_the_request_s_date(reason: str | None) -> None:
+    data = EXAMPLES[CaseWithdrawn].model_copy(update={"reason": reason})
+    ctx = message_context(new_event(data))
+    sms, mail = renderer().sms("case-withdrawn", ctx), renderer().email("case-withdrawn", ctx)
+    link = "https://motcua.example.vn?ma=SNV.NA-250714-0007"
+    assert sms.text == f"Đã ghi nhận việc rút hồ sơ ngày 16/07/2025. {link}"
+    assert mail.subject == "Đã ghi nhận việc rút hồ sơ SNV.NA-250714-0007"
+    for body in (mail.text, mail.html):
+        assert "(văn bản đề nghị ngày 16/07/2025)" in body
+        assert "Hồ sơ không tiếp tục được giải quyết." in body
+        assert ("Lý do: Gia đình đã nộp hồ sơ tại nơi cư trú mới" in body) is (reason is not None)
+        assert ("Lý do:" in body) is (reason is not None)

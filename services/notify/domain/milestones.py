@@ -14,6 +14,9 @@ MILESTONE_TEMPLATES: dict[str, str] = {
     "case-resolved": "case-resolved",
     "payment-approved": "payment-approved",
     "processing-stopped": "processing-stopped",
+    # Status 3: the desk refused an online dossier; status 7: the applicant withdrew it.
+    "case-refused": "case-refused",
+    "case-withdrawn": "case-withdrawn",
 }
 MILESTONE_TOPICS = tuple(MILESTONE_TEMPLATES)
 
