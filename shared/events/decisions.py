@@ -14,6 +14,7 @@ from shared.events.values import (
     Beneficiary,
     Code,
     PositiveVnd,
+    ResultDelivery,
     StaffId,
     Text,
     Timeliness,
@@ -88,6 +89,12 @@ class CaseResolved(EventData):
     agency_code: AgencyCode = Field(description="Code of the agency that handled the case.")
     procedure_code: Code = Field(description="National code of the procedure.")
     applicant: ApplicantContact = Field(description="Whom to notify.")
+    result_delivery: ResultDelivery = Field(
+        default=ResultDelivery.DESK,
+        description="How the result reaches the applicant, as chosen at receipt "
+        "(case-submitted): at the desk, by post or electronically; absent in events before it "
+        "was added, which all meant the desk.",
+    )
 
 
 class PaymentPeriod(ValueModel):

@@ -12,6 +12,7 @@ from shared.events.values import (
     ApplicantContact,
     Code,
     DocumentItem,
+    ResultDelivery,
     StaffId,
     SubmissionChannel,
     Text,
@@ -62,6 +63,11 @@ class CaseSubmitted(EventData):
     is_benefit: bool = Field(description="Whether approval of this procedure decides a payment.")
     payment_programme: Code | None = Field(
         default=None, description="Code of the payment programme a benefit procedure feeds."
+    )
+    result_delivery: ResultDelivery = Field(
+        default=ResultDelivery.DESK,
+        description="How the applicant chose at receipt to get the result: at the desk, by post "
+        "or electronically; absent in events before it was added, which all meant the desk.",
     )
 
 

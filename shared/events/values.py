@@ -70,6 +70,15 @@ class SubmissionChannel(StrEnum):
     POSTAL = "postal"
 
 
+class ResultDelivery(StrEnum):
+    """How the applicant chose, at receipt, to get the result: collected at the desk, sent by
+    post, or returned electronically (to the online public-service account)."""
+
+    DESK = "desk"
+    POSTAL = "postal"
+    ONLINE = "online"
+
+
 class NotificationChannel(StrEnum):
     """The medium of a message to a citizen."""
 

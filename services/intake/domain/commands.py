@@ -7,7 +7,13 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, EmailStr, Field, Str
 from services.intake.domain.phone import normalise_mobile
 from services.intake.domain.procedures import ProvidedDocument
 from shared.events.intake import RatingIndicators
-from shared.events.values import BoundedDate, DocumentItem, SubmissionChannel, Text
+from shared.events.values import (
+    BoundedDate,
+    DocumentItem,
+    ResultDelivery,
+    SubmissionChannel,
+    Text,
+)
 
 
 def _citizen_id(value: str) -> str:
@@ -42,6 +48,11 @@ class SubmitDossier(Command):
     channel: SubmissionChannel
     applicant: ApplicantInput
     documents: list[ProvidedDocument] = Field(max_length=50)
+    result_delivery: ResultDelivery = Field(
+        default=ResultDelivery.DESK,
+        description="Cách nhận kết quả, chọn khi nộp hồ sơ: desk (tại Bộ phận Một cửa), "
+        "postal (qua bưu chính), online (bản điện tử, qua tài khoản dịch vụ công).",
+    )
 
 
 class ReceiveSupplement(Command):

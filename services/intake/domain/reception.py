@@ -72,4 +72,5 @@ def case_submitted(
         fee_vnd=procedure.fee_vnd,
         is_benefit=procedure.is_benefit,
         payment_programme=procedure.payment_programme,
+        result_delivery=cmd.result_delivery,
     )

@@ -159,6 +159,8 @@ def hand_over(
             agency_code=i.facts.agency_code,
             procedure_code=i.facts.procedure_code,
             applicant=i.contact,
+            # As the applicant chose at receipt: notify words the result message by it.
+            result_delivery=i.facts.result_delivery,
         )
     )
     if decision.payment is not None:

@@ -14,6 +14,7 @@ from shared.events.values import (
     Beneficiary,
     Code,
     PositiveVnd,
+    ResultDelivery,
     StaffId,
     Text,
     Timeliness,
@@ -75,6 +76,9 @@ class CaseFacts(Record):
     payment_programme: Code | None = None
     # The desk officer who received it; none for online dossiers and older events.
     received_by: StaffId | None = None
+    # How the result goes back to the applicant, chosen at receipt; copied to case-resolved.
+    # Instances stored before it was kept were all returned at the desk.
+    result_delivery: ResultDelivery = ResultDelivery.DESK
 
 
 class ActionRecord(Record):
