@@ -28,9 +28,9 @@ class Reception:
 
 @dataclass(frozen=True)
 class Closure:
-    """How processing ended: resolved (with its timeliness) or stopped."""
+    """How processing ended: resolved (with its timeliness), stopped, or withdrawn."""
 
-    kind: str  # "resolved" | "stopped"
+    kind: str  # "resolved" | "stopped" | "withdrawn" (each a flow counter of that name)
     at: datetime
     event_id: str
     timeliness: str | None = None  # Timeliness value, for resolved cases

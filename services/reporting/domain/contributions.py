@@ -3,7 +3,8 @@
 Aggregates are counters in buckets keyed by kind x dimensions x local day (Asia/Ho_Chi_Minh):
 
 - ``flow`` (agency x field x procedure x day): ``received`` (+ per channel) on the day received;
-  ``resolved`` (+ per timeliness), ``stopped`` and ``closed`` on the day processing ended; ``due``
+  ``resolved`` (+ per timeliness), ``stopped``, ``withdrawn`` and ``closed`` on the day processing
+  ended (a withdrawal closes a case like a stop, and is counted apart); ``due``
   on the day of the current appointment; ``due_closed`` on the later of the due day and the
   closing day.
 - ``pay`` (programme x agency x day approved): ``beneficiaries``, ``amount_vnd``.
@@ -45,7 +46,7 @@ COUNTERS = {
     "flow": (
         *("received", "received_online", "received_direct", "received_postal"),
         *("closed", "resolved", "resolved_early", "resolved_on_time", "resolved_late"),
-        *("stopped", "due", "due_closed"),
+        *("stopped", "withdrawn", "due", "due_closed"),
     ),
     "pay": ("beneficiaries", "amount_vnd"),
     "sat": (

@@ -59,6 +59,8 @@ class OneStopRow:
     resolved: Resolved
     in_progress: InProgress
     stopped: int
+    # Withdrawn by the applicant (status 7, "rút hồ sơ"): closed like a stop, counted apart.
+    withdrawn: int
 
     def as_dict(self) -> dict[str, object]:
         rec, res, prog = self.received, self.resolved, self.in_progress
@@ -91,6 +93,7 @@ class OneStopRow:
                 "overdue_pct": percent(prog.overdue, prog.total),
             },
             "stopped": self.stopped,
+            "withdrawn": self.withdrawn,
         }
 
 
@@ -115,4 +118,5 @@ def one_stop_row(key: str, label: str, before: Counters, within: Counters) -> On
         ),
         in_progress=InProgress(within_deadline=in_progress - overdue, overdue=overdue),
         stopped=within.get("stopped", 0),
+        withdrawn=within.get("withdrawn", 0),
     )

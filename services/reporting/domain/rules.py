@@ -22,11 +22,18 @@ from services.reporting.domain.case import (
 from shared.events.decisions import (
     AppointmentRescheduled,
     CaseResolved,
+    CaseWithdrawn,
     PaymentApproved,
     ProcessingStopped,
 )
 from shared.events.envelope import Envelope, EventData
-from shared.events.intake import CaseRated, CaseSubmitted, ResultReturned, SupplementReceived
+from shared.events.intake import (
+    CaseRated,
+    CaseRefused,
+    CaseSubmitted,
+    ResultReturned,
+    SupplementReceived,
+)
 from shared.events.workflow import (
     DeadlineWarning,
     FeeRequested,
@@ -35,8 +42,8 @@ from shared.events.workflow import (
     SupplementRequested,
 )
 
-IN_PROGRESS, SUPPLEMENT_REQUESTED, FEE_REQUESTED = 4, 5, 6
-RECEIVED, STOPPED, RESOLVED, RETURNED = 2, 8, 9, 10
+NOT_RECEIVED, IN_PROGRESS, SUPPLEMENT_REQUESTED, FEE_REQUESTED = 3, 4, 5, 6
+RECEIVED, WITHDRAWN, STOPPED, RESOLVED, RETURNED = 2, 7, 8, 9, 10
 
 Rule = Callable[[CaseProjection, Any, str], None]
 
@@ -80,6 +87,20 @@ def resolved(case: CaseProjection, data: CaseResolved, event_id: str) -> None:
 def stopped(case: CaseProjection, data: ProcessingStopped, event_id: str) -> None:
     close(case, Closure("stopped", data.stopped_at, event_id))
     case.status = STOPPED if case.status < RESOLVED else case.status
+
+
+def withdrawn(case: CaseProjection, data: CaseWithdrawn, event_id: str) -> None:
+    """The applicant withdrew (status 7): processing ends as with a stop, but the report counts
+    it apart ("rút hồ sơ"), since the agency did not decide it."""
+    close(case, Closure("withdrawn", data.withdrawn_at, event_id))
+    case.status = WITHDRAWN if case.status < RESOLVED else case.status
+
+
+def refused(case: CaseProjection, _data: CaseRefused, _event_id: str) -> None:
+    """The desk refused an online dossier (status 3). It was never received (no case-submitted
+    exists for it), so Biểu 06, which counts dossiers received, has no place for it: the
+    projection keeps the status and the case adds to no figure."""
+    case.status = NOT_RECEIVED
 
 
 def close(case: CaseProjection, closure: Closure) -> None:
@@ -146,6 +167,8 @@ def check_consistent(case: CaseProjection) -> None:
     """Facts that may arrive in any order must still agree once both are known."""
     if case.reception is None:
         return
+    if case.status == NOT_RECEIVED:
+        raise ProjectionError(f"case {case.case_code} was both refused and received")
     received = case.reception.received_at
     if case.closure is not None and case.closure.at < received:
         raise ProjectionError(
@@ -162,6 +185,8 @@ RULES: dict[type[EventData], Rule] = {
     CaseSubmitted: submitted,
     CaseResolved: resolved,
     ProcessingStopped: stopped,
+    CaseWithdrawn: withdrawn,
+    CaseRefused: refused,
     AppointmentRescheduled: rescheduled,
     DeadlineWarning: deadline_warning,
     ProcessingResumed: resumed,

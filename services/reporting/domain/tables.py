@@ -35,6 +35,7 @@ ONE_STOP_HEADERS = [
     "Đang giải quyết quá hạn",
     "Tỷ lệ đang giải quyết quá hạn (%)",
     "Dừng xử lý",
+    "Rút hồ sơ",
 ]
 
 INDICATOR_LABELS = {
@@ -77,6 +78,7 @@ def one_stop_table(rows: list[OneStopRow], total: OneStopRow) -> Table:
             prog.overdue,
             percent(prog.overdue, prog.total),
             r.stopped,
+            r.withdrawn,
         ]
 
     return Table(

@@ -89,7 +89,7 @@ async def one_stop_report(
         for key in sorted(set(before) | set(within))
     ]
     total = one_stop_row(TOTAL_KEY, TOTAL_LABEL, add_up(before.values()), add_up(within.values()))
-    visible = [r for r in rows if r.received.total or r.resolved.total or r.stopped]
+    visible = [r for r in rows if r.received.total or r.resolved.total or r.stopped or r.withdrawn]
     return OneStopReport(period, scope, group_by, visible, total)
 
 
