@@ -33,6 +33,12 @@ def test_the_development_hash_key_is_refused_in_production() -> None:
         "environment": "production",
         "auth_jwks_url": "https://sso.example.gov.vn/certs",
         "auth_issuer": "https://sso.example.gov.vn",
+        # Production also refuses Kafka and MongoDB without credentials (shared/http/settings.py).
+        "kafka_security_protocol": "SASL_SSL",
+        "kafka_sasl_username": "notify",
+        "kafka_sasl_password": "kafka-secret",
+        "mongodb_username": "notify",
+        "mongodb_password": "mongo-secret",
     }
     with pytest.raises(ValidationError, match="NOTIFY_HASH_KEY"):
         NotifySettings.model_validate(production)
