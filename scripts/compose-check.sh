@@ -243,8 +243,10 @@ make_secrets() {
 start_sinks() {
     curl -fsS "$SINKS_URL/healthz" > /dev/null 2>&1 && return
     mkdir -p "$CACHE/run"
-    (cd "$ROOT" && setsid "$PY" -m devstack.sinks --smtp-port 32525 --http-port 38025 \
-        --data-dir "$CACHE/run/sinks" > "$CACHE/run/sinks.log" 2>&1 < /dev/null & echo $! > "$CACHE/run/sinks.pid")
+    # exec: the pid recorded is the sinks' own; redirected: no pipe of the caller is held open.
+    (cd "$ROOT" && exec setsid "$PY" -m devstack.sinks --smtp-port 32525 --http-port 38025 \
+        --data-dir "$CACHE/run/sinks") > "$CACHE/run/sinks.log" 2>&1 < /dev/null &
+    echo $! > "$CACHE/run/sinks.pid"
     for _ in $(seq 40); do curl -fsS "$SINKS_URL/healthz" > /dev/null 2>&1 && return; sleep 0.5; done
     die "the sinks did not start (see $CACHE/run/sinks.log)"
 }
@@ -279,7 +281,7 @@ stack_down() {
 }
 
 smoke() {
-    (cd "$ROOT" && "$PY" "$HERE/smoke.py" --intake "$INTAKE" --workflow "$WORKFLOW" --sinks "$SINKS_URL")
+    (cd "$ROOT" && PYTHONPATH="$ROOT" "$PY" "$HERE/smoke.py" --intake "$INTAKE" --workflow "$WORKFLOW" --sinks "$SINKS_URL")
 }
 
 prepare() {

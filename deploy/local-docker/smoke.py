@@ -13,8 +13,9 @@ import subprocess
 import sys
 import time
 import uuid
-from datetime import date
+from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import httpx
 
@@ -45,29 +46,14 @@ def until(what: str, read: Any, started: float) -> Any:
         time.sleep(0.5)
 
 
-def received_in_report(http: httpx.Client, reporting: str, agency: str) -> int:
-    today = date.today().isoformat()
+def received_in_report(http: httpx.Client, reporting: str) -> int:
+    """New dossiers of today (Viet Nam's day, as the report counts) in the Biểu 06 totals."""
+    today = datetime.now(ZoneInfo("Asia/Ho_Chi_Minh")).date().isoformat()
     response = http.get(
-        f"{reporting}/reports/one-stop",
-        params={"from": today, "to": today, "agency": agency, "format": "json"},
+        f"{reporting}/reports/one-stop", params={"from": today, "to": today, "format": "json"}
     )
     response.raise_for_status()
-    return total_received(response.json())
-
-
-def total_received(report: Any) -> int:
-    """The report's received count, wherever its JSON keeps it (totals, else summed rows)."""
-    if isinstance(report, dict):
-        for key in ("totals", "total"):
-            if isinstance(report.get(key), dict):
-                return total_received(report[key])
-        for key in ("received", "received_total", "received_in_period"):
-            if isinstance(report.get(key), int):
-                return int(report[key])
-        return sum(total_received(v) for v in report.values() if isinstance(v, (dict, list)))
-    if isinstance(report, list):
-        return sum(total_received(v) for v in report)
-    return 0
+    return int(response.json()["total"]["received"]["new"])
 
 
 def main() -> int:
@@ -89,7 +75,7 @@ def main() -> int:
         )
         procedure, agency = choice
         print(f"smoke: procedure {procedure['code']} at agency {agency['code']}", flush=True)
-        before = received_in_report(http, args.reporting, agency["code"])
+        before = received_in_report(http, args.reporting)
         citizen = DOSSIERS[0].citizen
         body = {
             "procedure_code": procedure["code"],
@@ -119,13 +105,13 @@ def main() -> int:
 
         def queued() -> Any:
             queue = http.get(f"{args.workflow}/cases", headers=specialist).raise_for_status()
-            return next((item for item in queue.json() if item.get("code") == code), None)
+            return next((item for item in queue.json() if item.get("case_code") == code), None)
 
         item = until(f"{code} in the workflow queue of {agency['code']}", queued, started)
         print(f"    queue item: {item}", flush=True)
         until(
             f"{code} counted in the one-stop report",
-            lambda: received_in_report(http, args.reporting, agency["code"]) > before,
+            lambda: received_in_report(http, args.reporting) > before,
             started,
         )
 
