@@ -35,9 +35,11 @@ from services.reporting.entrypoints.app import create_app
 from services.reporting.service_layer.rebuild import rebuild
 from services.reporting.settings import ReportingSettings
 from shared.events.catalogue import CATALOGUE
+from shared.events.codec import new_event
+from shared.events.decisions import CaseWithdrawn
 from shared.events.envelope import Envelope
-from shared.events.examples import APPLICANT
-from shared.events.intake import Satisfaction
+from shared.events.examples import APPLICANT, EXAMPLES
+from shared.events.intake import CaseRefused, Satisfaction
 from shared.events.values import SubmissionChannel, Timeliness
 from shared.kafka.admin import ensure_topics
 from shared.kafka.deadletter import dlq_topic
@@ -352,3 +354,46 @@ async def test_an_export_of_a_formula_name_opens_as_text(
     name = sheet["B4"]
     assert (name.value, name.data_type) == (formula, "s")
     assert isinstance(sheet["C4"].value, int)  # the figures stay numbers
+
+
+async def test_a_withdrawal_is_counted_apart_and_a_refusal_nowhere(
+    live: tuple[FastAPI, Any], live_settings: ReportingSettings
+) -> None:
+    """Statuses 7 and 3 through the live consumer: a withdrawn case leaves the in-progress
+    figures and is counted as "Rút hồ sơ"; a dossier refused at the desk was never received."""
+    _, client = live
+    feed = FeedBuilder("RUT.NA", "Đơn vị thử rút hồ sơ", seed=77)
+    first = thanh_chuong_2018()[0].data.received_at
+    kept, withdrawn = (
+        feed.submitted(first, PROCEDURES[0], SubmissionChannel.ONLINE) for _ in range(2)
+    )
+    withdrawal = EXAMPLES[CaseWithdrawn].model_copy(
+        update={
+            "case_code": withdrawn.subject,
+            "withdrawn_at": first + timedelta(days=2),
+            "requested_on": (first + timedelta(days=2)).date(),
+        }
+    )
+    refusal = EXAMPLES[CaseRefused].model_copy(
+        update={"case_code": feed.case_code(first), "agency_code": "RUT.NA", "refused_at": first}
+    )
+    await publish(live_settings, [kept, withdrawn, new_event(withdrawal), new_event(refusal)])
+    total = await eventually(
+        lambda: totals(client, "RUT.NA"),
+        lambda t: t is not None and t["withdrawn"] == 1,
+        "the withdrawal",
+    )
+    assert total["received"]["total"] == 2  # the refused dossier is not among them
+    assert (total["in_progress"]["total"], total["resolved"]["total"]) == (1, 0)
+    assert total["stopped"] == 0
+    csv_rows = list(
+        csv.reader(
+            io.StringIO(
+                (
+                    await get(client, "/reports/one-stop", agency="RUT.NA", format="csv")
+                ).content.decode("utf-8-sig")
+            )
+        )
+    )
+    assert csv_rows[0][-2:] == ["Dừng xử lý", "Rút hồ sơ"]
+    assert csv_rows[-1][-2:] == ["0", "1"]
