@@ -1,7 +1,7 @@
 """Events the intake service publishes: reception, supplements, results returned, ratings."""
 
 from enum import StrEnum
-from typing import Annotated, Self
+from typing import Annotated, Literal, Self
 
 from pydantic import Field, Strict, model_validator
 
@@ -24,6 +24,10 @@ from shared.events.values import (
 )
 
 Points = Annotated[int, Strict(), Field(ge=0, le=2)]
+# The indicators a case's own record answers (see services/intake/domain/satisfaction.py).
+ComputedIndicator = Literal[
+    "total_time", "unit_time", "agencies_contacted", "one_stop", "publicly_posted"
+]
 
 
 class CaseSubmitted(EventData):
@@ -108,7 +112,9 @@ class Satisfaction(StrEnum):
 
 
 class RatingIndicators(ValueModel):
-    """The nine satisfaction indicators, 0 to 2 points each."""
+    """The nine satisfaction indicators, 0 to 2 points each, as Circular 01/2018/TT-VPCP art. 13
+    scores them. Those named in case-rated's ``computed`` come from the case's own record (times,
+    hand-overs, supplement requests, where it was received); the citizen rates the others."""
 
     total_time: Points = Field(description="Total time compared with the legal time.")
     unit_time: Points = Field(description="Time taken at each unit.")
@@ -128,9 +134,18 @@ class CaseRated(EventData):
     total_points: Annotated[int, Strict(), Field(ge=0, le=18)] = Field(
         description="Sum of the nine indicators' points."
     )
-    overall: Satisfaction = Field(description="Overall satisfaction.")
+    overall: Satisfaction = Field(
+        description="Overall satisfaction, from total_points. The per-indicator points follow "
+        "Circular 01/2018/TT-VPCP art. 13; no official threshold for the overall level of one "
+        "case was found, so the thresholds (9 and 14 of 18) are the project's own."
+    )
     agency_code: AgencyCode = Field(description="Code of the agency rated.")
     rated_at: UtcDatetime = Field(description="When the rating was given.")
+    computed: list[ComputedIndicator] = Field(
+        default_factory=list,
+        description="Indicators computed from the case rather than rated by the citizen; "
+        "empty in ratings given before they were computed (all nine typed by the citizen).",
+    )
 
     @model_validator(mode="after")
     def total_is_the_sum(self) -> Self:

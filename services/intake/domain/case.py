@@ -10,9 +10,17 @@ from datetime import datetime
 from pydantic import BaseModel, ConfigDict, Field
 
 from services.intake.domain.errors import Conflict, InvalidInput
-from services.intake.domain.rating import overall, total_points
+from services.intake.domain.satisfaction import (
+    COMPUTED,
+    CaseRecord,
+    CitizenAnswers,
+    indicators,
+    overall,
+    total_points,
+)
 from services.intake.domain.status import FINISHED, CaseStatus
 from services.intake.domain.timeline import TimelineEntry, entry
+from shared.calendar import classify_timeliness
 from shared.events.intake import (
     CaseRated,
     CaseRefused,
@@ -22,10 +30,12 @@ from shared.events.intake import (
     Satisfaction,
     SupplementReceived,
 )
-from shared.events.values import ApplicantContact, DocumentItem, UtcDatetime
+from shared.events.values import ApplicantContact, DocumentItem, Timeliness, UtcDatetime
 
 # The timeline's name for an online registration, which publishes no event until the desk acts.
 ONLINE_REGISTRATION = "online-registration"
+# The timeline events that end the processing, whose time satisfaction's indicator 1 judges.
+_ENDINGS = frozenset({"case-resolved", "processing-stopped"})
 
 
 class Rating(BaseModel):
@@ -54,6 +64,8 @@ class Case(BaseModel):
     requested_documents: list[DocumentItem] = Field(default_factory=list)
     rating: Rating | None = None
     refusal: Refusal | None = None
+    # Timeliness of each step hand-over the workflow reported (satisfaction's indicator 2).
+    step_timeliness: list[Timeliness] = Field(default_factory=list)
     # Bumped by every stored change: a write of a stale copy is refused (optimistic locking).
     version: int = 0
 
@@ -162,25 +174,43 @@ class Case(BaseModel):
         )
         return ResultReturned(case_code=self.code, returned_at=at, returned_by=by)
 
-    def rate(self, indicators: RatingIndicators, at: datetime) -> CaseRated:
+    def rate(self, answers: CitizenAnswers | RatingIndicators, at: datetime) -> CaseRated:
+        """The citizen's four answers plus the five indicators the case's record computes.
+
+        A nine-indicator rating (the former body) is still taken: its computed five are ignored.
+        """
         if self.rating is not None:
             raise Conflict("rating", "Hồ sơ này đã được đánh giá")
         if self.status not in FINISHED:
             raise Conflict("case_code", "Chỉ đánh giá được khi hồ sơ đã giải quyết xong")
+        points = indicators(self.record_for_rating(), CitizenAnswers.model_validate(answers))
         self.rating = Rating(
-            indicators=indicators,
-            total_points=total_points(indicators),
-            overall=overall(indicators),
+            indicators=points,
+            total_points=total_points(points),
+            overall=overall(points),
             rated_at=at,
         )
         self.timeline.append(entry(at, self.status, "Công dân đã đánh giá", "case-rated"))
         return CaseRated(
             case_code=self.code,
-            indicators=indicators,
+            indicators=points,
             total_points=self.rating.total_points,
             overall=self.rating.overall,
             agency_code=self.submitted.agency_code,
             rated_at=at,
+            computed=list(COMPUTED),
+        )
+
+    def record_for_rating(self) -> CaseRecord:
+        """How the processing ended against the due date, its hand-overs, its supplements."""
+        ends = [e.at for e in self.timeline if e.event in _ENDINGS]
+        # Rated only once finished, so an ending is there; status_at is a guard, not a rule.
+        ended_at = max(ends) if ends else self.status_at
+        supplements = sum(e.event == "supplement-requested" for e in self.timeline)
+        return CaseRecord(
+            finished=classify_timeliness(ended_at, self.due_at),
+            steps=tuple(self.step_timeliness),
+            supplement_requests=supplements,
         )
 
     def _check_requested(self, documents: list[DocumentItem]) -> None:

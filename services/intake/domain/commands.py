@@ -6,7 +6,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, EmailStr, Field, Str
 
 from services.intake.domain.phone import normalise_mobile
 from services.intake.domain.procedures import ProvidedDocument
-from shared.events.intake import RatingIndicators
+from services.intake.domain.satisfaction import CitizenAnswers
 from shared.events.values import (
     BoundedDate,
     DocumentItem,
@@ -60,7 +60,14 @@ class ReceiveSupplement(Command):
 
 
 class RateService(Command):
-    indicators: RatingIndicators
+    """The citizen's rating of a finished case: only what the citizen alone can judge."""
+
+    indicators: CitizenAnswers = Field(
+        description="Bốn chỉ số công dân đánh giá (contacts, staff_attitude, feedback_handling, "
+        "online_quality), 0-2 điểm. Năm chỉ số còn lại (total_time, unit_time, "
+        "agencies_contacted, one_stop, publicly_posted) do hệ thống tính từ hồ sơ; nếu vẫn gửi "
+        "theo mẫu chín chỉ số cũ, các giá trị đó bị bỏ qua (chấp nhận trong một phiên bản)."
+    )
 
 
 class Lookup(Command):
