@@ -1,54 +1,68 @@
-// A small SVG chart library of our own: horizontal bars, stacked or not. No network, no deps.
+// A small chart library of our own: horizontal bars, stacked or not, drawn with HTML and CSS so
+// that labels wrap instead of being cut and legends flow onto as many lines as the width needs.
+// No network, no dependencies.
 "use strict";
 
 const Charts = (() => {
-  const NS = "http://www.w3.org/2000/svg";
-
-  function el(name, attrs, text) {
-    const node = document.createElementNS(NS, name);
-    for (const [key, value] of Object.entries(attrs)) node.setAttribute(key, value);
-    if (text !== undefined) node.textContent = text;
-    return node;
+  function node(tag, className, text) {
+    const element = document.createElement(tag);
+    if (className) element.className = className;
+    if (text !== undefined) element.textContent = text;
+    return element;
   }
 
-  // Vietnamese grouping: 29.180.000.000
+  // Vietnamese grouping: 29.180.000.000 (dots between thousands).
   function formatNumber(value) {
-    return String(Math.round(value)).replace(/\B(?=(\d{3})+(?!\d))/g, ".");
+    const sign = value < 0 ? "-" : "";
+    return sign + String(Math.abs(Math.round(value))).replace(/\B(?=(\d{3})+(?!\d))/g, ".");
   }
 
-  // rows: [{label, parts: [{value, color, name}]}]; one bar per row, parts stacked.
+  // Vietnamese decimals: 4,52 (a comma before the decimals, dots between thousands).
+  function formatDecimal(value, digits = 2) {
+    const [whole, decimals] = Math.abs(value).toFixed(digits).split(".");
+    const sign = value < 0 ? "-" : "";
+    return `${sign}${formatNumber(Number(whole))},${decimals}`;
+  }
+
+  // A legend: one swatch and name per series, wrapping onto further lines when narrow.
+  function legend(items) {
+    const list = node("ul", "legend");
+    for (const item of items) {
+      const entry = node("li");
+      const swatch = node("span", "swatch");
+      swatch.style.background = item.color;
+      entry.append(swatch, node("span", "legend-name", item.name));
+      list.append(entry);
+    }
+    return list;
+  }
+
+  // rows: [{label, parts: [{value, color, name}]}]; one bar per row, parts stacked. The label is
+  // on its own line above the bar, in full; the row's total follows the bar.
   function bars(container, rows, options = {}) {
-    const labelWidth = options.labelWidth || 180;
-    const width = options.width || 560;
-    const rowHeight = 28;
     const max = Math.max(1, ...rows.map((r) => r.parts.reduce((s, p) => s + p.value, 0)));
-    const legend = options.legend || [];
-    const height = rows.length * rowHeight + (legend.length ? 28 : 8);
-    const svg = el("svg", { viewBox: `0 0 ${width} ${height}`, width: "100%", role: "img" });
-    rows.forEach((row, i) => {
-      const y = i * rowHeight + 4;
-      svg.appendChild(el("text", { x: 0, y: y + 15 }, row.label.slice(0, 28)));
-      let x = labelWidth;
+    const chart = node("div", "chart");
+    if (!rows.length) chart.append(node("p", "chart-empty", "Không có số liệu trong kỳ"));
+    for (const row of rows) {
+      const line = node("div", "bar-row");
+      const track = node("span", "bar-track");
       let total = 0;
       for (const part of row.parts) {
-        const w = ((width - labelWidth - 130) * part.value) / max;
-        const rect = el("rect", { x, y, width: Math.max(w, 0), height: 20, fill: part.color });
-        rect.appendChild(el("title", {}, `${part.name}: ${formatNumber(part.value)}`));
-        svg.appendChild(rect);
-        x += w;
         total += part.value;
+        if (part.value <= 0) continue;
+        const piece = node("span", "bar-part");
+        piece.style.width = `${(100 * part.value) / max}%`;
+        piece.style.background = part.color;
+        piece.title = `${part.name}: ${formatNumber(part.value)}`;
+        track.append(piece);
       }
-      svg.appendChild(el("text", { x: x + 6, y: y + 15 }, formatNumber(total)));
-    });
-    let lx = labelWidth;
-    for (const item of legend) {
-      const y = rows.length * rowHeight + 8;
-      svg.appendChild(el("rect", { x: lx, y, width: 12, height: 12, fill: item.color }));
-      svg.appendChild(el("text", { x: lx + 16, y: y + 11 }, item.name));
-      lx += 22 + item.name.length * 6;
+      line.append(node("span", "bar-label", row.label), track,
+        node("span", "bar-total", formatNumber(total)));
+      chart.append(line);
     }
-    container.replaceChildren(svg);
+    if (options.legend && options.legend.length) chart.append(legend(options.legend));
+    container.replaceChildren(chart);
   }
 
-  return { bars, formatNumber };
+  return { bars, formatNumber, formatDecimal };
 })();
