@@ -227,3 +227,41 @@ async def test_at_desktop_and_phone_width_nothing_overlaps_and_reads_vietnamese(
     assert "2.939" in seen["numbers"] and "29.180.000.000" in seen["numbers"]
     shot = SCREENSHOTS / f"dashboard-{width}.png"
     assert 10_000 < shot.stat().st_size < 400_000
+
+
+async def test_a_period_typed_day_first_drives_the_reports_and_a_bad_day_is_refused(
+    dashboard_url: str,
+) -> None:
+    status = "document.querySelector('#status').textContent"
+    links = "[...document.querySelectorAll('.exports a')].map(a => a.getAttribute('href'))"
+    async with chromium_page() as page:
+        await page.resize(390, 844, mobile=True)
+        await page.goto(dashboard_url)
+        await eventually(lambda: page.evaluate("document.body.dataset.loaded"), what="figures")
+        await page.evaluate(
+            "document.querySelector('[name=from]').value = '01/07/2018';"
+            "document.querySelector('[name=to]').value = '31/12/2018';"
+            "document.querySelector('#filters button').click()"
+        )
+        shown = await eventually(
+            lambda: page.evaluate(status), until=lambda s: "01/07/2018" in s, what="the new period"
+        )
+        assert shown.startswith("Số liệu từ ngày 01/07/2018 đến ngày 31/12/2018")
+        hrefs = await page.evaluate(links)
+        assert len(hrefs) == 6 and all("from=2018-07-01&to=2018-12-31" in h for h in hrefs)
+        assert {h.split("?")[0] for h in hrefs} == {
+            "/reports/one-stop",
+            "/reports/payments",
+            "/reports/satisfaction",
+        }
+        assert sorted(h.rsplit("format=", 1)[1] for h in hrefs) == ["csv"] * 3 + ["xlsx"] * 3
+        assert "from=2018-07-01" in await page.evaluate("location.search")
+
+        # 31 February does not exist: refused in the page, before any request.
+        await page.evaluate(
+            "document.querySelector('[name=to]').value = '31/02/2018';"
+            "document.querySelector('#filters button').click()"
+        )
+        refused = await page.evaluate(status)
+        assert refused.startswith("Không tải được số liệu: “Đến ngày” phải là một ngày")
+        assert await page.evaluate("document.querySelector('#status').className") == "error"
