@@ -42,7 +42,10 @@ export SMS_GATEWAY_URL=http://127.0.0.1:38025/sms
 SINKS_URL=http://127.0.0.1:38025
 INTAKE=http://127.0.0.1:38001
 WORKFLOW=http://127.0.0.1:38002
-COMPOSE=(docker compose -f "$ROOT/docker-compose.yml" -f "$HERE/compose.override.yml")
+# What is built and brought up: a snapshot of the last commit (default; others' unfinished edits in
+# a shared working tree cannot break the check), or the working tree itself (SOURCE=worktree).
+if [[ ${ONESTOP_COMPOSE_SOURCE:-HEAD} == worktree ]]; then SRC=$ROOT; else SRC="$CACHE/src"; fi
+COMPOSE=(docker compose --project-directory "$SRC" -f "$SRC/docker-compose.yml" -f "$HERE/compose.override.yml")
 
 log() { printf '[compose-check %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 die() { log "FAILED: $*"; exit 1; }
@@ -165,15 +168,22 @@ build_python() {
     echo "$sum" > "$stamp"
 }
 
+snapshot() {
+    [[ $SRC == "$ROOT" ]] && return
+    log "building and composing $(git -C "$ROOT" log -1 --format='%h %s' | cut -c1-70)"
+    rm -rf "$SRC" && mkdir -p "$SRC"
+    git -C "$ROOT" archive HEAD | tar -x -C "$SRC"
+}
+
 # The project's Dockerfile, as it is but for the base image (the local stand-in) and the syntax line.
 build_service() {
     local dockerfile="$CACHE/service.Dockerfile"
     sed -e '/^# *syntax=/d' -e 's|^FROM python:3\.11-slim[^ ]*|FROM local/python:3.11-slim|' \
-        "$ROOT/Dockerfile" > "$dockerfile"
+        "$SRC/Dockerfile" > "$dockerfile"
     grep -q '^FROM local/python' "$dockerfile" || die "the Dockerfile no longer starts FROM python:3.11-slim"
     log "building $SERVICE_IMAGE from the project's Dockerfile (on local/python:3.11-slim)"
     # Host network: the Dockerfile's apt-get reaches the Debian mirror as the host does (plain HTTP).
-    docker build --quiet --network host -t "$SERVICE_IMAGE" -f "$dockerfile" "$ROOT" > /dev/null
+    docker build --quiet --network host -t "$SERVICE_IMAGE" -f "$dockerfile" "$SRC" > /dev/null
 }
 
 build_kafka() {
@@ -211,6 +221,7 @@ build_images() {
     timed "python stand-in" build_python
     timed "kafka image" build_kafka
     timed "store image" build_store
+    snapshot
     timed "service image" build_service
 }
 
@@ -220,7 +231,7 @@ make_secrets() {
     local tree="$CACHE/secrets-tree"
     # The project's own script, run on a copy so that it writes here and not into the checkout.
     mkdir -p "$tree/deploy"
-    cp "$ROOT/deploy/make-secrets.sh" "$tree/deploy/make-secrets.sh"
+    cp "$SRC/deploy/make-secrets.sh" "$tree/deploy/make-secrets.sh"
     bash "$tree/deploy/make-secrets.sh" > /dev/null
     local secrets="$tree/secrets"
     if [[ ! -s $secrets/kafka_tls_keystore.pem ]]; then
@@ -242,7 +253,8 @@ make_secrets() {
 
 start_sinks() {
     curl -fsS "$SINKS_URL/healthz" > /dev/null 2>&1 && return
-    mkdir -p "$CACHE/run"
+    # A fresh store gives the same case codes again: earlier runs' messages are dropped.
+    rm -rf "$CACHE/run/sinks" && mkdir -p "$CACHE/run"
     # exec: the pid recorded is the sinks' own; redirected: no pipe of the caller is held open.
     (cd "$ROOT" && exec setsid "$PY" -m devstack.sinks --smtp-port 32525 --http-port 38025 \
         --data-dir "$CACHE/run/sinks") > "$CACHE/run/sinks.log" 2>&1 < /dev/null &
@@ -299,7 +311,7 @@ main() {
     local what=${1:-check}
     case $what in
         env)
-            printf 'export %s\n' "DOCKER_HOST=$DOCKER_HOST" "DOCKER_CONFIG=$DOCKER_CONFIG" \
+            printf 'export %s\n' "ONESTOP_COMPOSE_SOURCE=${ONESTOP_COMPOSE_SOURCE:-HEAD}" "DOCKER_HOST=$DOCKER_HOST" "DOCKER_CONFIG=$DOCKER_CONFIG" \
                 "DOCKER_BUILDKIT=0" "COMPOSE_PROJECT_NAME=$COMPOSE_PROJECT_NAME" \
                 "ONESTOP_LOCAL_SECRETS=$ONESTOP_LOCAL_SECRETS" "SMTP_HOST=$SMTP_HOST" \
                 "SMTP_PORT=$SMTP_PORT" "SMTP_SECURITY=$SMTP_SECURITY" \

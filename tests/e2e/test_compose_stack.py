@@ -3,7 +3,7 @@
 Runs scripts/compose-check.sh (engine, offline images, compose with
 deploy/local-docker/compose.override.yml, /readyz of every service, the smoke check through the
 public APIs, down). Skipped unless ONESTOP_COMPOSE_CHECK=1: the first run installs docker.io and
-builds Compose v2 from source (minutes of a 2-core budget); later runs take about two minutes.
+builds Compose v2 from source (minutes of a 2-core budget); a warm run took 7 minutes here.
 """
 
 import os
