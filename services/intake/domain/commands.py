@@ -3,6 +3,7 @@
 from typing import Annotated
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, EmailStr, Field, StringConstraints
+from pydantic.config import JsonDict
 
 from services.intake.domain.phone import normalise_mobile
 from services.intake.domain.procedures import ProvidedDocument
@@ -22,10 +23,34 @@ def _citizen_id(value: str) -> str:
     return value
 
 
-CitizenIdInput = Annotated[
-    str, StringConstraints(strip_whitespace=True), AfterValidator(_citizen_id)
+# The rules ``_citizen_id`` and ``normalise_mobile`` enforce, as the OpenAPI document states them:
+# surrounding spaces are ignored; a phone number's digits may be separated by a space, dot, hyphen
+# or parenthesis (the service also takes several in a row, which the document leaves out: its
+# generators then draw numbers of a plausible length).
+CITIZEN_ID_DOC: JsonDict = {"pattern": r"^[0-9]{12}$"}
+_SEP = r"[\s.()-]?"
+MOBILE_DOC: JsonDict = {
+    "pattern": rf"^{_SEP}(?:\+{_SEP}8{_SEP}4|8{_SEP}4|0){_SEP}[35789](?:{_SEP}[0-9]){{8}}{_SEP}$"
+}
+YEAR_1900_2100_DOC: JsonDict = {"pattern": r"^(?:19[0-9]{2}|20[0-9]{2}|2100)-"}
+# Texts stripped of surrounding spaces before their length is checked: not blank.
+NOT_BLANK_DOC: JsonDict = {"pattern": r"\S"}
+StrippedText = Annotated[
+    Text, StringConstraints(strip_whitespace=True), Field(json_schema_extra=NOT_BLANK_DOC)
 ]
-MobileInput = Annotated[str, StringConstraints(max_length=32), AfterValidator(normalise_mobile)]
+
+CitizenIdInput = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True),
+    AfterValidator(_citizen_id),
+    Field(json_schema_extra=CITIZEN_ID_DOC, description="Số định danh cá nhân: 12 chữ số."),
+]
+MobileInput = Annotated[
+    str,
+    StringConstraints(max_length=32),
+    AfterValidator(normalise_mobile),
+    Field(json_schema_extra=MOBILE_DOC),
+]
 CodeInput = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)]
 
 
@@ -34,12 +59,18 @@ class Command(BaseModel):
 
 
 class ApplicantInput(Command):
-    full_name: Annotated[Text, StringConstraints(strip_whitespace=True)]
+    full_name: StrippedText
     citizen_id: CitizenIdInput
-    date_of_birth: BoundedDate
-    phone: MobileInput = Field(description="Vietnamese mobile; stored in E.164 form.")
+    date_of_birth: BoundedDate = Field(
+        json_schema_extra=YEAR_1900_2100_DOC, description="Năm 1900-2100, không sau hôm nay."
+    )
+    phone: MobileInput = Field(
+        description=(
+            "Vietnamese mobile (03x, 05x, 07x, 08x, 09x; 0…, 84… or +84…); stored in E.164 form."
+        )
+    )
     email: EmailStr | None = None
-    address: Annotated[Text, StringConstraints(strip_whitespace=True)]
+    address: StrippedText
 
 
 class SubmitDossier(Command):
@@ -78,6 +109,4 @@ class Lookup(Command):
 class RefuseDossier(Command):
     """The desk refuses an online dossier (form 03): each reason as the applicant will read it."""
 
-    reasons: list[Annotated[Text, StringConstraints(strip_whitespace=True)]] = Field(
-        min_length=1, max_length=20
-    )
+    reasons: list[StrippedText] = Field(min_length=1, max_length=20)

@@ -3,6 +3,7 @@
 from typing import Annotated
 
 from fastapi import APIRouter, Header, Response
+from pydantic import Field
 
 from services.intake.domain.case import Case
 from services.intake.domain.commands import ReceiveSupplement, RefuseDossier, SubmitDossier
@@ -13,7 +14,10 @@ from services.intake.entrypoints.dependencies import ContainerDep
 from services.intake.entrypoints.views import CaseView
 from services.intake.service_layer.cases import UNKNOWN_CASE
 from services.intake.service_layer.online import register_online
+from shared.events.values import DocumentItem
 from shared.http.access import CurrentOfficer
+from shared.http.errors import ErrorBody
+from shared.http.openapi import refusals
 from shared.officers import Officer, OfficerRole
 
 router = APIRouter(prefix="/cases", tags=["tiếp nhận và trả kết quả"])
@@ -29,7 +33,67 @@ IdempotencyKey = Annotated[
 ]
 
 
-@router.post("", status_code=201, summary="Tiếp nhận hồ sơ")
+class IncompleteDossierBody(ErrorBody):
+    """The 422 of a dossier the desk cannot receive; lists what is missing when documents are."""
+
+    missing_documents: list[DocumentItem] | None = Field(
+        default=None,
+        description="Giấy tờ còn thiếu (nội dung phiếu yêu cầu bổ sung, mẫu 02).",
+    )
+
+
+_LOCATION = {
+    "description": "Đường dẫn của hồ sơ, /cases/{code}.",
+    "required": True,
+    "schema": {"type": "string"},
+}
+UNKNOWN_OR_ELSEWHERE = refusals(
+    {
+        403: "Vai trò không được phép, hoặc hồ sơ không thuộc cơ quan của cán bộ.",
+        404: "Không có hồ sơ với mã này.",
+    }
+)
+SUBMITTED: dict[int | str, dict[str, object]] = {
+    200: {
+        "model": CaseView,
+        "description": (
+            "Gửi lại với cùng `Idempotency-Key` và cùng nội dung: hồ sơ đã tạo lần trước, như hiện "
+            "tại; không tạo hồ sơ mới."
+        ),
+        "headers": {
+            "Idempotent-Replayed": {
+                "description": "`true`: câu trả lời của lần gửi trước.",
+                "required": True,
+                "schema": {"type": "string", "enum": ["true"]},
+            },
+            "Location": _LOCATION,
+        },
+    },
+    201: {"description": "Đã tiếp nhận: hồ sơ mới.", "headers": {"Location": _LOCATION}},
+    403: {
+        "model": ErrorBody,
+        "description": (
+            "Cán bộ tiếp nhận tại cơ quan khác với `agency_code`, hoặc cổng dịch vụ công nộp hồ sơ "
+            "không trực tuyến."
+        ),
+    },
+    409: {
+        "model": ErrorBody,
+        "description": "Chưa lưu được hồ sơ vì thay đổi đồng thời; gửi lại (cùng khóa).",
+    },
+    422: {
+        "model": IncompleteDossierBody,
+        "description": (
+            "Không tiếp nhận được: thủ tục hoặc cơ quan không có (hoặc không hiệu lực) vào ngày "
+            "nộp, cơ quan không đúng cấp tiếp nhận, giấy tờ không thuộc thủ tục, thiếu giấy tờ "
+            "(`missing_documents`), `Idempotency-Key` đã dùng cho hồ sơ khác, hoặc dữ liệu sai. "
+            "Không có gì được lưu."
+        ),
+    },
+}
+
+
+@router.post("", status_code=201, summary="Tiếp nhận hồ sơ", responses=SUBMITTED)
 async def submit(
     container: ContainerDep,
     cmd: SubmitDossier,
@@ -50,12 +114,24 @@ async def submit(
     return CaseView.of(submission.case)
 
 
-@router.get("/{code}", summary="Hồ sơ (cán bộ)")
+@router.get("/{code}", summary="Hồ sơ (cán bộ)", responses=UNKNOWN_OR_ELSEWHERE)
 async def read_case(container: ContainerDep, code: str, who: CurrentOfficer) -> CaseView:
     return CaseView.of(await _case(container, code, who))
 
 
-@router.post("/{code}/supplements", summary="Nhận hồ sơ bổ sung")
+@router.post(
+    "/{code}/supplements",
+    summary="Nhận hồ sơ bổ sung",
+    responses={
+        **UNKNOWN_OR_ELSEWHERE,
+        **refusals(
+            {
+                409: "Hồ sơ không ở trạng thái chờ bổ sung.",
+                422: "Giấy tờ không nằm trong yêu cầu bổ sung, hoặc dữ liệu sai.",
+            }
+        ),
+    },
+)
 async def receive_supplement(
     container: ContainerDep, code: str, cmd: ReceiveSupplement, who: CurrentOfficer
 ) -> CaseView:
@@ -63,19 +139,40 @@ async def receive_supplement(
     return CaseView.of(await container.desk.receive_supplement(code, cmd, who.id))
 
 
-@router.post("/{code}/result-returned", summary="Trả kết quả cho công dân")
+@router.post(
+    "/{code}/result-returned",
+    summary="Trả kết quả cho công dân",
+    responses={
+        **UNKNOWN_OR_ELSEWHERE,
+        **refusals({409: "Hồ sơ chưa có kết quả, hoặc kết quả đã được trả."}),
+    },
+)
 async def return_result(container: ContainerDep, code: str, who: CurrentOfficer) -> CaseView:
     await _case(container, code, who)
     return CaseView.of(await container.desk.return_result(code, who.id))
 
 
-@router.post("/{code}/acceptance", summary="Tiếp nhận hồ sơ trực tuyến sau khi kiểm tra")
+@router.post(
+    "/{code}/acceptance",
+    summary="Tiếp nhận hồ sơ trực tuyến sau khi kiểm tra",
+    responses={
+        **UNKNOWN_OR_ELSEWHERE,
+        **refusals({409: "Hồ sơ không phải hồ sơ trực tuyến đang chờ tiếp nhận."}),
+    },
+)
 async def accept_online(container: ContainerDep, code: str, who: CurrentOfficer) -> CaseView:
     await _case(container, code, who)
     return CaseView.of(await container.desk.accept(code, who.id))
 
 
-@router.post("/{code}/refusal", summary="Từ chối tiếp nhận hồ sơ trực tuyến (mẫu 03)")
+@router.post(
+    "/{code}/refusal",
+    summary="Từ chối tiếp nhận hồ sơ trực tuyến (mẫu 03)",
+    responses={
+        **UNKNOWN_OR_ELSEWHERE,
+        **refusals({409: "Hồ sơ không phải hồ sơ trực tuyến đang chờ tiếp nhận."}),
+    },
+)
 async def refuse_online(
     container: ContainerDep, code: str, cmd: RefuseDossier, who: CurrentOfficer
 ) -> CaseView:

@@ -12,11 +12,12 @@ from services.intake.domain.procedures import Procedure
 from services.intake.entrypoints.dependencies import ContainerDep
 from shared.calendar import local_date
 from shared.http import field_error
+from shared.http.openapi import IsoDate, refusals
 
 router = APIRouter(tags=["danh mục thủ tục"])
 
 AtQuery = Annotated[
-    date | None, Query(description="Ngày áp dụng (mặc định: hôm nay, giờ Việt Nam).")
+    IsoDate | None, Query(description="Ngày áp dụng (mặc định: hôm nay, giờ Việt Nam).")
 ]
 
 
@@ -44,7 +45,13 @@ async def list_procedures(
     )
 
 
-@router.get("/procedures/{code}", summary="Chi tiết một thủ tục")
+@router.get(
+    "/procedures/{code}",
+    summary="Chi tiết một thủ tục",
+    responses=refusals(
+        {404: "Không có thủ tục với mã này, hoặc thủ tục không hiệu lực vào ngày này."}
+    ),
+)
 async def read_procedure(container: ContainerDep, code: str, at: AtQuery = None) -> Procedure:
     try:
         return container.catalogue.procedure(code, _day(container, at))

@@ -16,12 +16,20 @@ from services.intake.entrypoints.forms import receipt_form, refusal_form
 from services.intake.service_layer.cases import UNKNOWN_CASE
 from shared.forms import Form, render_html, render_pdf
 from shared.http.access import CurrentOfficer
+from shared.http.openapi import refusals
 
 Format = Annotated[Literal["html", "pdf"], Query(description="html (mặc định) hoặc pdf")]
 PRINTABLE: dict[int | str, dict[str, Any]] = {
     200: {"content": {"text/html": {}, "application/pdf": {}}}
 }
 Builder = Callable[[Case, Agency], Form]
+REFUSED = refusals(
+    {
+        403: "Vai trò không được phép, hoặc hồ sơ không thuộc cơ quan của cán bộ.",
+        404: "Không có hồ sơ với mã này.",
+        409: "Hồ sơ chưa có giấy này (chưa được tiếp nhận, hoặc không bị từ chối).",
+    }
+)
 
 
 async def printed(form: Form, filename: str, fmt: str) -> Response:
@@ -97,6 +105,6 @@ def add_form_routes(router: APIRouter) -> None:
             methods=["GET"],
             summary=summary,
             response_class=Response,
-            responses=responses,
+            responses={**responses, **REFUSED},
             tags=["biểu mẫu"],
         )

@@ -2,8 +2,9 @@
 
 from typing import Annotated, cast
 
+from email_validator import SPECIAL_USE_DOMAIN_NAMES
 from fastapi import APIRouter, Depends, Request, Response, status
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field, JsonValue
 
 from services.notify.bootstrap import NotifyContainer
 from services.notify.domain.contacts import InvalidContact
@@ -14,6 +15,7 @@ from shared.events.envelope import CaseCode
 from shared.events.values import NotificationChannel
 from shared.http import field_error
 from shared.http.access import CurrentOfficer
+from shared.http.openapi import refusals
 
 router = APIRouter()
 
@@ -25,9 +27,39 @@ def container(request: Request) -> NotifyContainer:
 Services = Annotated[NotifyContainer, Depends(container)]
 
 
+# What ``contacts.normalise`` accepts, as the OpenAPI document states it: a Vietnamese mobile
+# (0… or +84…, digit groups separated by spaces, dots, hyphens or parentheses) for SMS, an
+# e-mail address for e-mail.
+_SEP = r"[\s.()-]?"
+SMS_ADDRESS = rf"^{_SEP}(?:\+{_SEP}8{_SEP}4|0){_SEP}[35789](?:{_SEP}[0-9]){{8}}{_SEP}$"
+# Special-use domains (RFC 6761: .test, .local, ...) take no mail; ``email_validator`` refuses
+# them. Spelled in either case, as domains are.
+_SPECIAL_USE = "|".join(
+    "".join(f"[{c}{c.upper()}]" for c in name) for name in SPECIAL_USE_DOMAIN_NAMES
+)
+SPECIAL_USE_DOMAIN = rf"[.@](?:{_SPECIAL_USE})\.?$"
+ADDRESS_OF_CHANNEL: list[JsonValue] = [
+    {"properties": {"channel": {"const": "sms"}, "address": {"pattern": SMS_ADDRESS}}},
+    {
+        "properties": {
+            "channel": {"const": "email"},
+            "address": {"format": "email", "not": {"pattern": SPECIAL_USE_DOMAIN}},
+        }
+    },
+]
+
+
 class OptOutRequest(BaseModel):
+    """A citizen's address on a channel: a mobile number for SMS, an e-mail address for e-mail."""
+
+    model_config = ConfigDict(json_schema_extra={"oneOf": ADDRESS_OF_CHANNEL})
+
     channel: NotificationChannel
     address: str = Field(min_length=1, max_length=254)
+
+
+BAD_ADDRESS = refusals({422: "Not a Vietnamese mobile number (SMS) or e-mail address (e-mail)."})
+NOT_OPTED_OUT = refusals({404: "This address has not opted out."})
 
 
 @router.get("/cases/{code}/deliveries")
@@ -37,7 +69,16 @@ async def case_deliveries(code: CaseCode, app: Services, _: CurrentOfficer) -> l
     return await app.deliveries.for_case(code)
 
 
-@router.post("/deliveries/{delivery_id}/resend", status_code=status.HTTP_202_ACCEPTED)
+@router.post(
+    "/deliveries/{delivery_id}/resend",
+    status_code=status.HTTP_202_ACCEPTED,
+    responses=refusals(
+        {
+            404: "No message with this id.",
+            409: "The message is waiting or being sent, or its content is no longer kept.",
+        }
+    ),
+)
 async def resend(delivery_id: str, app: Services, officer: CurrentOfficer) -> Delivery:
     """Send a sent or dead message again (e.g. the citizen lost it, or the address was fixed)."""
     try:
@@ -55,7 +96,7 @@ async def resend(delivery_id: str, app: Services, officer: CurrentOfficer) -> De
         raise field_error(409, "path.delivery_id", f"{reason}, không gửi lại được") from None
 
 
-@router.post("/deliveries/search")
+@router.post("/deliveries/search", responses=BAD_ADDRESS)
 async def deliveries_to(body: OptOutRequest, app: Services, _: CurrentOfficer) -> list[Delivery]:
     """Every message sent to an address, however it is written (by POST: addresses stay out of
     URLs and access logs; the log finds them by their keyed hash)."""
@@ -67,7 +108,7 @@ async def deliveries_to(body: OptOutRequest, app: Services, _: CurrentOfficer) -
         raise field_error(422, "body.address", exc.reason) from None
 
 
-@router.post("/opt-outs", status_code=status.HTTP_201_CREATED)
+@router.post("/opt-outs", status_code=status.HTTP_201_CREATED, responses=BAD_ADDRESS)
 async def add_opt_out(body: OptOutRequest, app: Services, officer: CurrentOfficer) -> OptOut:
     """Record a citizen's request to get no more messages at this number or address."""
     try:
@@ -78,7 +119,7 @@ async def add_opt_out(body: OptOutRequest, app: Services, officer: CurrentOffice
         raise field_error(422, "body.address", exc.reason) from None
 
 
-@router.post("/opt-outs/status")
+@router.post("/opt-outs/status", responses={**BAD_ADDRESS, **NOT_OPTED_OUT})
 async def get_opt_out(body: OptOutRequest, app: Services, _: CurrentOfficer) -> OptOut:
     """Whether this number or address gets no messages (by POST: addresses stay out of URLs and
     access logs)."""
@@ -90,7 +131,11 @@ async def get_opt_out(body: OptOutRequest, app: Services, _: CurrentOfficer) -> 
         raise field_error(404, "body.address", "Địa chỉ này chưa từ chối nhận tin") from None
 
 
-@router.post("/opt-outs/removals", status_code=status.HTTP_204_NO_CONTENT)
+@router.post(
+    "/opt-outs/removals",
+    status_code=status.HTTP_204_NO_CONTENT,
+    responses={**BAD_ADDRESS, **NOT_OPTED_OUT},
+)
 async def remove_opt_out(body: OptOutRequest, app: Services, officer: CurrentOfficer) -> Response:
     """The citizen wants messages again."""
     try:

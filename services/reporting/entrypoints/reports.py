@@ -1,6 +1,5 @@
 """Report routes: the one-stop report, payments and satisfaction, as JSON, CSV or XLSX."""
 
-from datetime import date
 from functools import cache
 from pathlib import Path
 from typing import Annotated, Any, Literal, cast
@@ -10,7 +9,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import JSONResponse, Response
 
 from services.reporting.adapters.exports import CSV_MEDIA_TYPE, XLSX_MEDIA_TYPE, to_csv, to_xlsx
-from services.reporting.domain.period import Period, PeriodError
+from services.reporting.domain.period import MAX_DAYS, Period, PeriodError
 from services.reporting.domain.tables import (
     Table,
     one_stop_table,
@@ -27,6 +26,7 @@ from services.reporting.service_layer.queries import (
 )
 from shared.calendar import local_date
 from shared.http import field_error
+from shared.http.openapi import IsoDate, refusals
 
 router = APIRouter(prefix="/reports", tags=["reports"])
 PROGRAMMES_FILE = Path(__file__).resolve().parent.parent / "data" / "programmes.yaml"
@@ -35,12 +35,48 @@ DIMENSION_LABELS = {"agency": "đơn vị", "field": "lĩnh vực", "procedure":
 Format = Literal["json", "csv", "xlsx"]
 GroupBy = Literal["agency", "field", "procedure"]
 Code = Annotated[str | None, Query(min_length=1, max_length=64)]
+# The years a period may reach, as the OpenAPI document states them (``Period`` enforces them).
+YEARS_DOC = {"pattern": r"^(?:19[0-9]{2}|20[0-9]{2}|2100)-"}
+REFUSED = refusals(
+    {
+        422: "A bad period (see `from` and `to`), or an agency, field or procedure code that is "
+        "not in the reports' data; the entry names the query parameter."
+    }
+)
+EXPORTS = {
+    200: {
+        "description": "The report: JSON, or the same table as CSV or XLSX (`format`).",
+        "content": {
+            "application/json": {"schema": {"type": "object"}},
+            CSV_MEDIA_TYPE.partition(";")[0]: {"schema": {"type": "string"}},
+            XLSX_MEDIA_TYPE: {"schema": {"type": "string", "format": "binary"}},
+        },
+    },
+    **REFUSED,
+}
 
 
 def period(
     request: Request,
-    start: Annotated[date, Query(alias="from", description="First day (local), YYYY-MM-DD.")],
-    end: Annotated[date, Query(alias="to", description="Last day (local), YYYY-MM-DD.")],
+    start: Annotated[
+        IsoDate,
+        Query(
+            alias="from",
+            description="First day (local), YYYY-MM-DD, years 1900-2100, not after today.",
+            json_schema_extra=YEARS_DOC,
+        ),
+    ],
+    end: Annotated[
+        IsoDate,
+        Query(
+            alias="to",
+            description=(
+                f"Last day (local), YYYY-MM-DD, years 1900-2100, not before `from`, fewer than "
+                f"{MAX_DAYS} days after it; a day after today counts as today."
+            ),
+            json_schema_extra=YEARS_DOC,
+        ),
+    ],
 ) -> Period:
     try:
         today = local_date(request.app.state.container.clock.now())
@@ -84,7 +120,7 @@ def period_json(p: Period) -> dict[str, str]:
     return {"from": p.first_day, "to": p.last_day}
 
 
-@router.get("/one-stop")
+@router.get("/one-stop", responses=EXPORTS)
 async def one_stop(
     p: PeriodParam,
     db: Reader,
@@ -109,7 +145,7 @@ async def one_stop(
     return respond(body, one_stop_table(report.rows, report.total), format, p, "bao-cao-mot-cua")
 
 
-@router.get("/payments")
+@router.get("/payments", responses=EXPORTS)
 async def payments(
     p: PeriodParam, db: Reader, agency: Code = None, format: Format = "json"
 ) -> Response:
@@ -122,7 +158,7 @@ async def payments(
     return respond(body, payments_table(rows), format, p, "chi-tra")
 
 
-@router.get("/satisfaction")
+@router.get("/satisfaction", responses=EXPORTS)
 async def satisfaction(
     p: PeriodParam, db: Reader, agency: Code = None, format: Format = "json"
 ) -> Response:

@@ -2,7 +2,8 @@
 
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, Strict
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, Strict
+from pydantic.config import JsonDict
 
 from shared.events.decisions import Outcome, PaymentPeriod
 from shared.events.values import (
@@ -15,6 +16,16 @@ from shared.events.values import (
     Text,
     UtcDatetime,
 )
+
+# The years ``UtcDatetime`` and ``BoundedDate`` accept, as the OpenAPI document states them.
+YEARS_DOC: JsonDict = {"pattern": r"^(?:19[0-9]{2}|20[0-9]{2}|2100)-"}
+# At most this many items in one request's list: far above any real form, bounded all the same.
+MAX_ITEMS = 50
+
+
+def _whole(value: object) -> object:
+    """JSON's 2.0 is the integer 2 (as JSON Schema says); 1.5, "2" and true stay refused."""
+    return int(value) if isinstance(value, float) and value.is_integer() else value
 
 
 class Command(BaseModel):
@@ -40,8 +51,12 @@ class CompleteStep(Command):
 class RequestSupplement(Command):
     """The dossier lacks documents (form 02); the clock stops until they arrive."""
 
-    reasons: list[Text] = Field(min_length=1, description="Why a supplement is needed.")
-    missing_documents: list[DocumentItem] = Field(min_length=1, description="What to bring.")
+    reasons: list[Text] = Field(
+        min_length=1, max_length=MAX_ITEMS, description="Why a supplement is needed."
+    )
+    missing_documents: list[DocumentItem] = Field(
+        min_length=1, max_length=MAX_ITEMS, description="What to bring."
+    )
 
 
 class RequestFee(Command):
@@ -61,7 +76,10 @@ class Apologise(Command):
     """Apology and new appointment (form 04): once, before the due date passes."""
 
     reason: Text = Field(description="Why the case will not be resolved on time.")
-    new_due_at: UtcDatetime = Field(description="The new appointment, after the current one.")
+    new_due_at: UtcDatetime = Field(
+        json_schema_extra=YEARS_DOC,
+        description="The new appointment, after the current one (years 1900-2100).",
+    )
 
 
 class StopProcessing(Command):
@@ -75,7 +93,8 @@ class PaymentInput(Command):
 
     programme_code: Code | None = Field(default=None, description="Defaults to the case's.")
     option: Code | None = Field(default=None, description="Option of the programme's rules.")
-    quantity: Annotated[int, Strict(), Field(ge=1)] = Field(
+    # The validator last: it runs first, and the bounds stay in the JSON schema.
+    quantity: Annotated[int, Strict(), Field(ge=1, le=1000), BeforeValidator(_whole)] = Field(
         default=1, description="Units of the option (e.g. martyrs worshipped)."
     )
     amount_vnd: PositiveVnd | None = Field(default=None, description="Amount decided, if stated.")
@@ -100,5 +119,8 @@ class HandOver(Command):
 class RecordWithdrawal(Command):
     """The applicant's written request to withdraw the dossier, recorded at the desk (status 7)."""
 
-    requested_on: BoundedDate = Field(description="Date of the applicant's written request.")
+    requested_on: BoundedDate = Field(
+        json_schema_extra=YEARS_DOC,
+        description="Date of the applicant's written request (years 1900-2100).",
+    )
     reason: Text | None = Field(default=None, description="The applicant's reason, if given.")
