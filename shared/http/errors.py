@@ -5,7 +5,9 @@ that was wrong and show why, whichever layer refused the request.
 """
 
 import logging
+import re
 from collections.abc import Callable, Coroutine, Mapping, Sequence
+from functools import lru_cache
 from http import HTTPStatus
 from typing import Any
 
@@ -15,6 +17,7 @@ from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel
 from pymongo.errors import ConnectionFailure
 from starlette.exceptions import HTTPException
+from starlette.routing import compile_path
 
 from shared.http.validation_messages import field_of, reason_for
 from shared.mongo.conflict import Conflict
@@ -66,10 +69,34 @@ def error_response(
     return JSONResponse(body.model_dump(), status_code=status_code, headers=headers)
 
 
-async def _http_exception(_: Request, exc: HTTPException) -> Response:
+async def _http_exception(request: Request, exc: HTTPException) -> Response:
     if exc.status_code in {204, 304}:
         return Response(status_code=exc.status_code, headers=exc.headers)
-    return error_response(exc.status_code, _errors_of(exc), exc.headers)
+    headers = exc.headers
+    allowed = _allowed_methods(request) if exc.status_code == 405 else ""
+    if allowed:
+        headers = {**(exc.headers or {}), "Allow": allowed}
+    return error_response(exc.status_code, _errors_of(exc), headers)
+
+
+def _allowed_methods(request: Request) -> str:
+    """Every method some route answers at this path: Starlette names only the first route's, and
+    e.g. ``GET /cases/{code}/refusal`` (the printed form) and ``POST`` (the refusal) are two."""
+    from shared.http.access import routes_of  # access refuses with field_error from here
+
+    path = request.scope.get("path", "")
+    root = str(request.scope.get("root_path", ""))
+    if root and path.startswith(root):
+        path = path[len(root) :]
+    methods = {
+        method for method, template in routes_of(request.app) if _regex(template).match(path)
+    }
+    return ", ".join(sorted(methods))
+
+
+@lru_cache(maxsize=512)
+def _regex(template: str) -> re.Pattern[str]:
+    return compile_path(template)[0]
 
 
 async def _validation_error(_: Request, exc: RequestValidationError) -> Response:

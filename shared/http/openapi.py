@@ -15,10 +15,13 @@ What only a route knows (its 404, the 409 of its state machine, its 429) it decl
 ``refusals``; the rules of who may call what come from ``app.state.access_rules``.
 """
 
+import re
 from collections.abc import Callable, Mapping
-from typing import Any
+from datetime import date
+from typing import Annotated, Any
 
 from fastapi import FastAPI
+from pydantic import BeforeValidator
 
 from shared.http.access import Rule
 from shared.http.errors import ErrorBody
@@ -189,3 +192,15 @@ def _referenced(node: Any, ref: str) -> bool:
     if isinstance(node, list):
         return any(_referenced(value, ref) for value in node)
     return False
+
+
+def _iso_day(value: object) -> object:
+    if isinstance(value, str) and not _ISO_DAY.fullmatch(value):
+        raise ValueError("Phải là ngày dạng YYYY-MM-DD")
+    return value
+
+
+_ISO_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+# A day as the document describes it (``format: date``): pydantic alone also takes "0" or
+# "1700000000" as Unix times, which the document does not say and no client means.
+IsoDate = Annotated[date, BeforeValidator(_iso_day)]

@@ -5,7 +5,6 @@ it runs in the thread pool, off the event loop. Officers read the cases their ag
 """
 
 from collections.abc import Callable
-from datetime import date
 from typing import Annotated, Any, Literal, cast
 
 from fastapi import APIRouter, Depends, Query, Request, Response
@@ -20,11 +19,23 @@ from services.workflow.service_layer import forms
 from services.workflow.service_layer.handlers import Workflow
 from shared.forms import Form, render_html, render_pdf
 from shared.http.access import CurrentOfficer
+from shared.http.openapi import IsoDate, refusals
 
 Format = Annotated[Literal["html", "pdf"], Query(description="html (mặc định) hoặc pdf")]
 PRINTABLE: dict[int | str, dict[str, Any]] = {
     200: {"content": {"text/html": {}, "application/pdf": {}}}
 }
+CASE_REFUSED = refusals(
+    {
+        403: "The token's roles do not allow this, or the case has not reached the officer's "
+        "agency.",
+        404: "No case with this code in processing.",
+        409: "The case has no such form (e.g. no supplement was requested, it was not stopped).",
+    }
+)
+BOOK_REFUSED = refusals(
+    {422: "`to` before `from`, or too many cases for one book (choose a shorter period)."}
+)
 # The book scans at most this many cases; beyond, it is refused rather than printed short.
 SCAN_LIMIT = 10_000
 # path of the page (``?format=``), form number, summary, builder; each also at ``<path>.pdf``.
@@ -81,7 +92,7 @@ def case_form_route(
         methods=["GET"],
         summary=summary,
         response_class=Response,
-        responses=PRINTABLE,
+        responses={**PRINTABLE, **CASE_REFUSED},
     )
     router.add_api_route(
         f"/{{code}}/{name.removesuffix('.html')}.pdf",
@@ -89,7 +100,7 @@ def case_form_route(
         methods=["GET"],
         summary=f"{summary}, PDF",
         response_class=Response,
-        responses={200: {"content": {"application/pdf": {}}}},
+        responses={200: {"content": {"application/pdf": {}}}, **CASE_REFUSED},
     )
 
 
@@ -102,7 +113,7 @@ def add_form_routes(router: APIRouter) -> None:
         methods=["GET"],
         summary="Sổ theo dõi hồ sơ của cơ quan trong một kỳ (mẫu 07)",
         response_class=Response,
-        responses=PRINTABLE,
+        responses={**PRINTABLE, **BOOK_REFUSED},
         tags=["biểu mẫu"],
     )
     for path, number, summary, build in CASE_FORMS:
@@ -112,8 +123,8 @@ def add_form_routes(router: APIRouter) -> None:
 async def tracking_book(
     flow: WorkflowDep,
     who: CurrentOfficer,
-    start: Annotated[date, Query(alias="from", description="Ngày đầu kỳ (YYYY-MM-DD)")],
-    end: Annotated[date, Query(alias="to", description="Ngày cuối kỳ (YYYY-MM-DD)")],
+    start: Annotated[IsoDate, Query(alias="from", description="Ngày đầu kỳ (YYYY-MM-DD)")],
+    end: Annotated[IsoDate, Query(alias="to", description="Ngày cuối kỳ (YYYY-MM-DD)")],
     format: Format = "html",
 ) -> Response:
     if end < start:
