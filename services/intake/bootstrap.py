@@ -17,6 +17,8 @@ from services.intake.entrypoints.consumers import subscriptions
 from services.intake.service_layer.cases import CaseDesk
 from services.intake.service_layer.reception import Reception
 from services.intake.settings import IntakeSettings
+from shared.audit import INDEXES as AUDIT_INDEXES
+from shared.audit import AuditLinker
 from shared.calendar import DEFAULT_CALENDAR
 from shared.clock import Clock, SystemClock
 from shared.events.catalogue import CATALOGUE
@@ -46,7 +48,7 @@ async def bootstrap(
     catalogue = load_catalogue()
     async with open_container(settings) as connections:
         db = connections.db
-        await ensure_indexes(db, [*INDEXES, *OUTBOX_INDEXES, *PROCESSED_INDEXES])
+        await ensure_indexes(db, [*INDEXES, *OUTBOX_INDEXES, *PROCESSED_INDEXES, *AUDIT_INDEXES])
         relay = OutboxRelay(db, connections.producer, settings)
         # Infrastructure keeps wall-clock time (outbox order, processed marks' expiry); the
         # domain reads ``clock``, which tests set to the dates of their cases.
@@ -60,6 +62,7 @@ async def bootstrap(
             await ensure_topics(settings, tracked.topics + PRODUCED_TOPICS)
             workers = connections.workers
             workers.add("outbox relay", lambda: relay)
+            workers.add("audit linker", lambda: AuditLinker(db))
             workers.add(
                 "consumer", lambda: EventConsumer(settings, tracked, uow, connections.producer)
             )

@@ -83,6 +83,7 @@ async def bootstrap(
         await ensure_topics(settings, OUTCOME_TOPICS, with_dead_letters=False)
         workers = base.workers
         workers.add("outbox relay", lambda: relay)
+        workers.add("audit linker", lambda: shared.audit.AuditLinker(base.db))
         workers.add("dispatcher", lambda: dispatcher)
         workers.add(
             "consumer", lambda: notify_consumer(settings, notifier, consumer_uow, base.producer)

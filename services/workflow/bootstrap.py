@@ -48,6 +48,7 @@ async def bootstrap(
             watch = DeadlineWatch(workflow, settings.deadline_watch_interval_s)
             workers = connections.workers
             workers.add("outbox relay", lambda: relay)
+            workers.add("audit linker", lambda: audit.AuditLinker(db))
             workers.add(
                 "consumer",
                 lambda: workflow_consumer(settings, workflow, uow, connections.producer),

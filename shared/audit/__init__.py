@@ -1,7 +1,8 @@
 """The audit trail of officer actions: append-only, hash-chained, one per service database.
 
 A use case records its action with ``append_audit(tx, officer, role, action, ...)`` inside the
-unit of work that makes the change, so both commit or neither does. Each entry carries its
+unit of work that makes the change, so both commit or neither does; the service's ``AuditLinker``
+chains what was recorded. Each entry carries its
 sequence and ``sha256(canonical JSON of the entry + previous hash)``; ``verify_chain`` walks the
 trail and names the first entry edited, removed or not matching the head. ``read_audit`` and
 ``audit_router`` serve it, filtered by case, officer and period. Declare ``INDEXES`` at start.
@@ -12,14 +13,27 @@ from shared.audit.changes import changed_fields
 from shared.audit.entry import AuditEntry
 from shared.audit.reader import AuditPage, AuditQuery, PageCursor, read_audit
 from shared.audit.router import audit_router
-from shared.audit.trail import ENTRIES, HEAD, INDEXES, ActionLog, AuditTrail, append_audit
+from shared.audit.trail import (
+    ENTRIES,
+    HEAD,
+    INDEXES,
+    PENDING,
+    ActionLog,
+    AuditLinker,
+    AuditTrail,
+    append_audit,
+    link_all,
+    link_pending,
+)
 
 __all__ = [
     "ENTRIES",
     "HEAD",
     "INDEXES",
+    "PENDING",
     "ActionLog",
     "AuditEntry",
+    "AuditLinker",
     "AuditPage",
     "AuditQuery",
     "AuditTrail",
@@ -29,6 +43,8 @@ __all__ = [
     "append_audit",
     "audit_router",
     "changed_fields",
+    "link_all",
+    "link_pending",
     "read_audit",
     "verify_chain",
 ]

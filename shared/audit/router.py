@@ -15,6 +15,7 @@ from pymongo.asynchronous.database import AsyncDatabase
 from shared.audit.chain import ChainReport, verify_chain
 from shared.audit.entry import AuditEntry
 from shared.audit.reader import DEFAULT_LIMIT, MAX_LIMIT, AuditQuery, PageCursor, read_audit
+from shared.audit.trail import link_all
 from shared.calendar.working_calendar import LOCAL_TZ
 from shared.http.errors import ErrorBody, field_error
 from shared.mongo import Document
@@ -76,6 +77,8 @@ def audit_router(
         query: Annotated[AuditQuery, Depends(audit_query)],
         verify: Annotated[bool, Query(description="Also check the whole chain.")] = False,
     ) -> AuditPageBody:
+        # What committed a moment ago is in the trail too, not only what the linker reached.
+        await link_all(db)
         page = await read_audit(db, query)
         chain = await verify_chain(db) if verify else None
         return AuditPageBody(entries=page.entries, next_cursor=page.next_cursor, chain=chain)

@@ -11,7 +11,7 @@ import pytest
 from fastapi import Depends, FastAPI, Header
 from pymongo.asynchronous.database import AsyncDatabase
 
-from shared.audit import ENTRIES, INDEXES, append_audit, audit_router
+from shared.audit import ENTRIES, INDEXES, append_audit, audit_router, link_all
 from shared.clock import ManualClock
 from shared.http.errors import EXCEPTION_HANDLERS, field_error
 from shared.mongo import Document, Transaction, UnitOfWork, ensure_indexes, mongo_client
@@ -55,6 +55,8 @@ async def build_trail(db: AsyncDatabase[Document]) -> None:
         await act(tx, AN, C1)
 
     await uow.run(pair)
+    # What the service's linker does within its interval.
+    await link_all(db)
 
 
 async def act(tx: Transaction, officer: Officer, case: str) -> None:

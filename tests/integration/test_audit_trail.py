@@ -1,5 +1,6 @@
 """The audit trail on the real store: entries commit with their action, the chain has no forks or
-gaps under concurrent appends, and edits, removals and a stale head are found by the check."""
+gaps under concurrent appends and linkers, and edits, removals and a stale head are found by the
+check."""
 
 import asyncio
 import itertools
@@ -8,16 +9,20 @@ from datetime import UTC, datetime
 from typing import Any
 
 import pytest
+from pymongo import AsyncMongoClient
 from pymongo.asynchronous.database import AsyncDatabase
 
 from shared.audit import (
     ENTRIES,
     HEAD,
     INDEXES,
+    PENDING,
     AuditEntry,
     ChainProblem,
     append_audit,
     changed_fields,
+    link_all,
+    link_pending,
     verify_chain,
 )
 from shared.clock import ManualClock
@@ -56,8 +61,8 @@ async def entries(db: AsyncDatabase[Document]) -> list[Document]:
     return [d async for d in db[ENTRIES].find({}, {"_id": 0}, sort=[("sequence", 1)])]
 
 
-async def record(tx: Transaction, n: int = 0) -> AuditEntry:
-    return await append_audit(
+async def record(tx: Transaction, n: int = 0) -> None:
+    await append_audit(
         tx, SPECIALIST, OfficerRole.SPECIALIST, "claim", case_code=f"SLDTBXH-261202-{n:04d}"
     )
 
@@ -66,18 +71,19 @@ async def chain_of(db: AsyncDatabase[Document], length: int) -> None:
     uow = UnitOfWork(db)
     for n in range(1, length + 1):
         await uow.run(lambda tx, n=n: record(tx, n))
+    await link_all(db)
 
 
 async def test_an_action_and_its_entry_commit_together(db: AsyncDatabase[Document]) -> None:
     uow = UnitOfWork(db, clock=ManualClock(NOW))
     await uow.run(lambda tx: _insert_case(tx))
 
-    async def complete_step(tx: Transaction) -> AuditEntry:
+    async def complete_step(tx: Transaction) -> None:
         case = await tx.find_one("cases", {"_id": CASE})
         changed = {**case, "step": 2, "assignee": None}
         tx.replace("cases", changed, version=case["version"])
         before, after = changed_fields(case, changed, fields=["step", "assignee", "status"])
-        return await append_audit(
+        await append_audit(
             tx,
             SPECIALIST,
             OfficerRole.SPECIALIST,
@@ -88,10 +94,15 @@ async def test_an_action_and_its_entry_commit_together(db: AsyncDatabase[Documen
             request_id="req-7",
         )
 
-    entry = await uow.run(complete_step)
+    await uow.run(complete_step)
     case = await db["cases"].find_one({"_id": CASE})
     assert case is not None and (case["step"], case["version"]) == (2, 2)
-    assert await entries(db) == [entry.document()]
+    # Committed with the change, pending until linked into the chain.
+    assert await db[PENDING].count_documents({}) == 1 and await entries(db) == []
+    assert await link_pending(db) == 1
+    [stored] = await entries(db)
+    entry = AuditEntry.model_validate(stored)
+    assert await db[PENDING].count_documents({}) == 0
     assert entry.model_dump(include={"sequence", "officer_id", "role", "agency", "at"}) == {
         "sequence": 1,
         "officer_id": "cv.nguyen",
@@ -122,6 +133,8 @@ async def test_a_refused_action_leaves_no_entry(db: AsyncDatabase[Document]) -> 
         await uow.run(refused)
     with pytest.raises(ValueError, match="does not hold the role leader"):
         await uow.run(lambda tx: append_audit(tx, SPECIALIST, OfficerRole.LEADER, "decide"))
+    assert await db[PENDING].count_documents({}) == 0
+    await link_all(db)
     assert [e["sequence"] for e in await entries(db)] == [1, 2]
     assert await db[HEAD].find_one({}) == head
 
@@ -129,35 +142,40 @@ async def test_a_refused_action_leaves_no_entry(db: AsyncDatabase[Document]) -> 
 async def test_concurrent_appends_make_one_chain_without_gaps(
     db: AsyncDatabase[Document],
 ) -> None:
-    # Twenty units on one head at the same instant: each round one commits and the others run
-    # again, so the default 8 attempts are too few for the last ones here (a desk's officers act
-    # seconds apart, not all at once).
-    uow = UnitOfWork(db, attempts=100)
+    # Fifty audited units at the same instant with the default attempts: none waits on another
+    # (each writes only its own pending entry); three linkers at once chain them without a fork.
+    uow = UnitOfWork(db)
 
-    async def act(tx: Transaction, n: int) -> AuditEntry:
+    async def act(tx: Transaction, n: int) -> None:
         tx.insert("cases", {"_id": f"SLDTBXH-261202-{n:04d}"})
-        return await record(tx, n)
+        await record(tx, n)
 
-    await asyncio.gather(*(uow.run(lambda tx, n=n: act(tx, n)) for n in range(1, 21)))
+    await asyncio.gather(*(uow.run(lambda tx, n=n: act(tx, n)) for n in range(1, 51)))
+    await asyncio.gather(*(link_pending(db, limit=7) for _ in range(3)))
+    await link_all(db)
     stored = await entries(db)
-    assert [e["sequence"] for e in stored] == list(range(1, 21))
+    assert [e["sequence"] for e in stored] == list(range(1, 51))
     assert [e["previous_hash"] for e in stored[1:]] == [e["hash"] for e in stored[:-1]]
     assert sorted(e["case_code"] for e in stored) == sorted(
         [d["_id"] async for d in db["cases"].find({})]
     )
     report = await verify_chain(db)
-    assert (report.intact, report.checked, report.head_sequence) == (True, 20, 20)
+    assert (report.intact, report.checked, report.head_sequence) == (True, 50, 50)
 
 
 async def test_entries_appended_in_one_unit_follow_each_other(
     db: AsyncDatabase[Document],
 ) -> None:
-    async def two(tx: Transaction) -> list[AuditEntry]:
-        return [await record(tx, 1), await record(tx, 2)]
+    async def two(tx: Transaction) -> None:
+        await record(tx, 1)
+        await record(tx, 2)
 
-    first, second = await UnitOfWork(db).run(two)
-    assert (first.sequence, second.sequence) == (1, 2)
-    assert second.previous_hash == first.hash
+    await UnitOfWork(db).run(two)
+    await link_all(db)
+    first, second = await entries(db)
+    assert (first["sequence"], second["sequence"]) == (1, 2)
+    assert [first["case_code"], second["case_code"]] == [f"SLDTBXH-261202-{n:04d}" for n in (1, 2)]
+    assert second["previous_hash"] == first["hash"]
     assert (await verify_chain(db)).intact
 
 
@@ -226,13 +244,17 @@ async def test_a_malformed_entry_is_named(db: AsyncDatabase[Document]) -> None:
 
 
 async def test_a_client_reading_naive_dates_verifies_the_same(
-    db: AsyncDatabase[Document], database: AsyncDatabase[Document]
+    db: AsyncDatabase[Document], settings: ServiceSettings
 ) -> None:
     await chain_of(db, 3)
-    # The conftest client is opened without tz_aware, as an operator's script would be.
-    plain = database.client[db.name]
-    assert (await plain[ENTRIES].find_one({}))["at"].tzinfo is None
-    report = await verify_chain(plain)
+    # A client opened without tz_aware, as an operator's script would be.
+    client: AsyncMongoClient[Document] = AsyncMongoClient(settings.mongodb_uri)
+    plain = client[db.name]
+    try:
+        assert (await plain[ENTRIES].find_one({}))["at"].tzinfo is None
+        report = await verify_chain(plain)
+    finally:
+        await client.close()
     assert (report.intact, report.checked) == (True, 3)
 
 

@@ -31,7 +31,14 @@ from shared.kafka import EventProducer
 from shared.settings import ServiceSettings
 from tests.integration.chromium_cdp import Page, chromium_page
 from tests.polling import eventually
-from tests.unit.intake_fakes import CITIZEN_ID, dossier, july, resolved, supplement_requested
+from tests.unit.intake_fakes import (
+    CITIZEN_ID,
+    DESK_CLERK,
+    dossier,
+    july,
+    resolved,
+    supplement_requested,
+)
 
 pytestmark = pytest.mark.integration
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
@@ -133,7 +140,7 @@ async def producer(service_settings: CitizenSettings) -> AsyncIterator[EventProd
 async def submit(replica: Replica) -> str:
     """A case received through the service layer, as the desk's route does after its checks."""
     cmd = SubmitDossier.model_validate(dossier())
-    return (await replica.container.reception.submit(cmd, None)).case.code
+    return (await replica.container.reception.submit(cmd, None, DESK_CLERK)).case.code
 
 
 async def reach(replica: Replica, producer: EventProducer, data: EventData, status: int) -> None:

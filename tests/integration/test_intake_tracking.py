@@ -21,8 +21,10 @@ from tests.integration.intake_support import (
     published,
 )
 from tests.polling import eventually
+from tests.tokens import bearer
 from tests.unit.intake_fakes import (
     CITIZEN_ID,
+    COMMUNE,
     MISSING,
     dossier,
     july,
@@ -147,6 +149,17 @@ async def test_a_case_through_supplement_resolution_return_and_rating(
             what=topic,
         )
         assert [e.subject for e in events].count(code) == 1
+    # The clerk's actions, not the citizen's rating, are in the audit trail, chained.
+    manager = bearer("manager", COMMUNE, "ql.son")
+    params = {"case_code": code, "verify": "true"}
+    trail = (await client.get("/audit", params=params, headers=manager)).json()
+    actions = [(e["action"], e["officer_id"], e["after"]["status"]) for e in trail["entries"]]
+    assert actions == [
+        ("return_result", "tn.lan", 10),
+        ("receive_supplement", "tn.lan", 4),
+        ("receive", "tn.lan", 2),
+    ]
+    assert trail["chain"]["intact"] is True
 
 
 async def test_desk_steps_need_a_reception_clerk(
@@ -154,12 +167,14 @@ async def test_desk_steps_need_a_reception_clerk(
 ) -> None:
     clock.set(july(14, 10))
     code = (await client.post("/cases", json=dossier())).json()["code"]
-    specialist = {"X-Officer-Id": "cv.minh", "X-Officer-Role": "specialist"}
+    specialist = bearer("specialist", COMMUNE, "cv.minh")
     refused = await client.post(f"/cases/{code}/result-returned", headers=specialist)
     assert refused.status_code == 403
-    assert refused.json()["detail"][0]["field"] == "header.x-officer-role"
-    anonymous = await client.get(f"/cases/{code}")
-    assert anonymous.status_code == 422
+    assert refused.json()["detail"][0]["field"] == "token.roles"
+    other_desk = bearer("reception_clerk", "BICHHAO", "tn.khac")
+    assert (await client.get(f"/cases/{code}", headers=other_desk)).status_code == 403
+    anonymous = await client.get(f"/cases/{code}", headers={"Authorization": ""})
+    assert anonymous.status_code == 401
     unknown = await client.post("/cases/DAIDONG-250714-9999/result-returned", headers=CLERK)
     assert unknown.status_code == 404
     assert unknown.json()["detail"][0]["field"] == "path.code"

@@ -3,7 +3,7 @@ client sends it, and the workflow events a case meets (all in July 2025, Viet Na
 
 from collections.abc import Awaitable, Callable
 from datetime import datetime
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from services.intake.domain.case import Case
 from services.intake.service_layer.ports import CaseStore, ReceptionKey, StoredCase
@@ -20,6 +20,7 @@ from shared.events.workflow import (
     Wait,
 )
 from shared.mongo import Conflict
+from shared.officers import Officer, OfficerRole
 
 T = TypeVar("T")
 
@@ -30,6 +31,7 @@ class FakeCases:
     def __init__(self) -> None:
         self.docs: dict[str, tuple[Case, ReceptionKey]] = {}
         self.published: list[Envelope] = []
+        self.audited: list[tuple[str, str, str | None]] = []  # officer, action, case code
 
     def get(self, code: str) -> Case:
         return self.docs[code][0].model_copy(deep=True)
@@ -48,6 +50,7 @@ class FakeUnits:
         result = await work(unit)
         self.cases.docs = unit.docs
         self.cases.published += unit.published
+        self.cases.audited += unit.audited
         return result
 
 
@@ -55,6 +58,7 @@ class _FakeUnit:
     def __init__(self, docs: dict[str, tuple[Case, ReceptionKey]]) -> None:
         self.docs = docs
         self.published: list[Envelope] = []
+        self.audited: list[tuple[str, str, str | None]] = []  # officer, action, case code
 
     async def get(self, code: str) -> Case | None:
         doc = self.docs.get(code)
@@ -82,6 +86,10 @@ class _FakeUnit:
             raise Conflict(f"{case.code} changed since it was read")
         self._put(case, key, events)
 
+    async def record(self, officer: Officer, role: OfficerRole, action: str, **change: Any) -> None:
+        assert role in officer.roles
+        self.audited.append((officer.id, action, change.get("case_code")))
+
     def _put(self, case: Case, key: ReceptionKey, events: list[Envelope]) -> None:
         stored = case.model_copy(deep=True, update={"version": case.version + 1})
         self.docs[case.code] = (stored, key)
@@ -101,6 +109,11 @@ class FakeSequences:
 PROCEDURE = "1.001653"
 COMMUNE = "DAIDONG"
 CITIZEN_ID = "040085001234"
+# Who acts at the commune's desk: its clerk, and the portal's account filing online dossiers.
+DESK_CLERK = Officer(
+    id="tn.lan", name="tn.lan", roles=frozenset({OfficerRole.RECEPTION_CLERK}), agency=COMMUNE
+)
+PORTAL = Officer(id="portal", name="portal", roles=frozenset({OfficerRole.PORTAL}), agency=COMMUNE)
 
 
 def dossier(**overrides: object) -> dict:

@@ -14,7 +14,7 @@ from shared.calendar import DEFAULT_CALENDAR, LOCAL_TZ, is_working_day
 from shared.clock import ManualClock
 from shared.events.intake import CaseSubmitted
 from shared.events.values import TimeUnit
-from tests.unit.intake_fakes import FakeCases, FakeSequences, FakeUnits, dossier
+from tests.unit.intake_fakes import DESK_CLERK, FakeCases, FakeSequences, FakeUnits, dossier
 
 pytestmark = pytest.mark.unit
 
@@ -47,7 +47,7 @@ async def received(code: str, day: date) -> CaseSubmitted:
     cases = FakeCases()
     clock = ManualClock(datetime.combine(day, time(9), tzinfo=LOCAL_TZ))
     desk_service = Reception(CATALOGUE, FakeUnits(cases), FakeSequences(), DEFAULT_CALENDAR, clock)
-    await desk_service.submit(SubmitDossier.model_validate(body), None)
+    await desk_service.submit(SubmitDossier.model_validate(body), None, DESK_CLERK)
     [event] = cases.published
     assert isinstance(event.data, CaseSubmitted)
     return event.data

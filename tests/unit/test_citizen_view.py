@@ -20,6 +20,7 @@ from shared.clock import ManualClock
 from shared.events.intake import RatingIndicators
 from tests.unit.intake_fakes import (
     CITIZEN_ID,
+    DESK_CLERK,
     MISSING,
     FakeSequences,
     FakeUnits,
@@ -61,7 +62,7 @@ async def case() -> Case:
     reception = Reception(
         load_catalogue(), FakeUnits(), FakeSequences(), DEFAULT_CALENDAR, ManualClock(july(14, 9))
     )
-    return (await reception.submit(SubmitDossier.model_validate(dossier()), None)).case
+    return (await reception.submit(SubmitDossier.model_validate(dossier()), None, DESK_CLERK)).case
 
 
 def test_while_a_supplement_is_requested_the_page_lists_what_to_bring(case: Case) -> None:

@@ -29,6 +29,7 @@ from shared.mongo import Conflict as StoreConflict
 from tests.unit.intake_fakes import (
     CITIZEN_ID,
     CONTACT,
+    DESK_CLERK,
     MISSING,
     FakeCases,
     FakeSequences,
@@ -68,7 +69,7 @@ async def setup() -> Desk:
     clock = ManualClock(july(14, 9))
     units = FakeUnits()
     reception = Reception(CATALOGUE, units, FakeSequences(), DEFAULT_CALENDAR, clock)
-    submitted = await reception.submit(SubmitDossier.model_validate(dossier()), None)
+    submitted = await reception.submit(SubmitDossier.model_validate(dossier()), None, DESK_CLERK)
     return Desk(CaseDesk(units, clock), units.cases, clock, submitted.case.code)
 
 
@@ -79,7 +80,7 @@ async def test_after_a_supplement_the_due_date_is_the_workflows(setup: Desk) -> 
     assert waiting.status is CaseStatus.SUPPLEMENT_REQUESTED
     assert waiting.requested_documents == [MISSING]
     setup.clock.set(july(21, 9))
-    case = await desk.receive_supplement(code, ReceiveSupplement(documents=[MISSING]), "tn.lan")
+    case = await desk.receive_supplement(code, ReceiveSupplement(documents=[MISSING]), DESK_CLERK)
     # The desk does not reckon deadlines: the due date stays until the workflow moves it.
     assert case.due_at == july(21, 17)
     assert case.status is CaseStatus.IN_PROGRESS
@@ -91,6 +92,12 @@ async def test_after_a_supplement_the_due_date_is_the_workflows(setup: Desk) -> 
     )
     case = setup.case()
     assert (case.due_at, case.status) == (july(24, 17), CaseStatus.IN_PROGRESS)
+    # The clerk's two actions are in the audit trail, with the changes they made; the workflow's
+    # events are not officers' actions.
+    assert setup.cases.audited == [
+        ("tn.lan", "receive", code),
+        ("tn.lan", "receive_supplement", code),
+    ]
     assert case.timeline[-1].note == (
         "Tiếp tục xử lý sau khi bổ sung hồ sơ, hẹn trả kết quả ngày 24/07/2025"
     )
@@ -153,7 +160,7 @@ async def test_the_consumer_subscribes_to_exactly_the_tracked_workflow_topics(se
 async def test_a_supplement_for_a_case_not_waiting_is_refused(setup: Desk) -> None:
     with pytest.raises(Conflict):
         await setup.desk.receive_supplement(
-            setup.code, ReceiveSupplement(documents=[MISSING]), "tn.lan"
+            setup.code, ReceiveSupplement(documents=[MISSING]), DESK_CLERK
         )
     assert len(setup.cases.published) == 1
     assert setup.case().version == 1
@@ -164,7 +171,7 @@ async def test_a_supplement_must_bring_what_was_requested(setup: Desk) -> None:
     other = DocumentItem(name="Sổ hộ khẩu", copy_kind=CopyKind.COPY, count=1)
     with pytest.raises(InvalidInput) as refused:
         await setup.desk.receive_supplement(
-            setup.code, ReceiveSupplement(documents=[other]), "tn.lan"
+            setup.code, ReceiveSupplement(documents=[other]), DESK_CLERK
         )
     assert refused.value.field == "documents.0.name"
     # Nothing stored half: the case still waits for the requested documents.
@@ -182,14 +189,14 @@ async def test_an_older_event_arriving_late_does_not_move_the_status_back(setup:
 async def test_result_returned_after_resolution_then_one_rating(setup: Desk) -> None:
     desk, code, published = setup.desk, setup.code, setup.cases.published
     with pytest.raises(Conflict):
-        await desk.return_result(code, "tn.lan")
+        await desk.return_result(code, DESK_CLERK)
     await setup.track(new_event(resolved(code, july(18, 10), july(21, 17))))
     setup.clock.set(july(18, 15))
-    returned = await desk.return_result(code, "tn.lan")
+    returned = await desk.return_result(code, DESK_CLERK)
     assert returned.status is CaseStatus.RESULT_RETURNED
     assert isinstance(published[-1].data, ResultReturned)
     with pytest.raises(Conflict, match="đã được trả"):
-        await desk.return_result(code, "tn.lan")
+        await desk.return_result(code, DESK_CLERK)
     assert sum(isinstance(e.data, ResultReturned) for e in published) == 1
     rated = await desk.rate(code, CITIZEN_ID, RateService(indicators=ALL_GOOD))
     # Nine 2s typed, but the one-stop desk and publication indicators are computed: 1 each.
@@ -221,7 +228,7 @@ async def test_a_change_that_keeps_colliding_is_a_409_naming_the_case(setup: Des
 
     desk = CaseDesk(Busy(setup.cases), setup.clock)
     with pytest.raises(Conflict) as refused:
-        await desk.return_result(setup.code, "tn.lan")
+        await desk.return_result(setup.code, DESK_CLERK)
     assert refused.value.field == "path.code"
     assert setup.code in refused.value.reason
 

@@ -15,7 +15,7 @@ from services.intake.service_layer.reception import Reception
 from shared.calendar import DEFAULT_CALENDAR, LOCAL_TZ
 from shared.clock import ManualClock
 from shared.events.intake import CaseSubmitted
-from tests.unit.intake_fakes import FakeCases, FakeSequences, FakeUnits, dossier
+from tests.unit.intake_fakes import DESK_CLERK, FakeCases, FakeSequences, FakeUnits, dossier
 from tests.unit.test_intake_catalogue_validation import data_dir, entry
 
 pytestmark = pytest.mark.unit
@@ -63,7 +63,7 @@ async def test_reception_puts_the_short_name_on_case_submitted() -> None:
     cases = FakeCases()
     clock = ManualClock(datetime(2025, 7, 14, 9, tzinfo=LOCAL_TZ))
     desk = Reception(CATALOGUE, FakeUnits(cases), FakeSequences(), DEFAULT_CALENDAR, clock)
-    submitted = await desk.submit(SubmitDossier.model_validate(dossier()), None)
+    submitted = await desk.submit(SubmitDossier.model_validate(dossier()), None, DESK_CLERK)
     [event] = cases.published
     assert isinstance(event.data, CaseSubmitted)
     assert event.data.procedure_short_name == "Đổi, cấp lại giấy xác nhận khuyết tật"

@@ -13,7 +13,7 @@ from services.intake.service_layer.reception import Reception
 from shared.calendar import DEFAULT_CALENDAR, LOCAL_TZ
 from shared.clock import ManualClock
 from shared.forms import render_pdf
-from tests.unit.intake_fakes import FakeSequences, FakeUnits, dossier
+from tests.unit.intake_fakes import DESK_CLERK, FakeSequences, FakeUnits, dossier
 
 pytestmark = pytest.mark.unit
 
@@ -23,7 +23,9 @@ async def receipt_text(received: datetime, **overrides: object) -> tuple[str, Pd
     reception = Reception(
         catalogue, FakeUnits(), FakeSequences(), DEFAULT_CALENDAR, ManualClock(received)
     )
-    case = (await reception.submit(SubmitDossier.model_validate(dossier(**overrides)), None)).case
+    case = (
+        await reception.submit(SubmitDossier.model_validate(dossier(**overrides)), None, DESK_CLERK)
+    ).case
     form = receipt_form(case, catalogue.agency("DAIDONG", received))
     pdf = PdfReader(BytesIO(render_pdf(form)))
     return " ".join(page.extract_text() for page in pdf.pages), pdf

@@ -14,7 +14,7 @@ from shared.calendar import DEFAULT_CALENDAR, LOCAL_TZ
 from shared.clock import ManualClock
 from shared.events.intake import CaseSubmitted
 from shared.events.values import TimeUnit
-from tests.unit.intake_fakes import FakeCases, FakeSequences, FakeUnits, dossier
+from tests.unit.intake_fakes import DESK_CLERK, FakeCases, FakeSequences, FakeUnits, dossier
 
 pytestmark = pytest.mark.unit
 
@@ -35,8 +35,8 @@ def reception(at: datetime | ManualClock) -> tuple[Reception, FakeCases, FakeSeq
 
 async def test_a_complete_dossier_is_received_with_code_due_date_and_event() -> None:
     desk, cases, _ = reception(local(2025, 7, 14, 9))
-    first = await desk.submit(SubmitDossier.model_validate(dossier()), None)
-    second = await desk.submit(SubmitDossier.model_validate(dossier()), None)
+    first = await desk.submit(SubmitDossier.model_validate(dossier()), None, DESK_CLERK)
+    second = await desk.submit(SubmitDossier.model_validate(dossier()), None, DESK_CLERK)
     assert [first.case.code, second.case.code] == ["DAIDONG-250714-0001", "DAIDONG-250714-0002"]
     assert first.case.status == 2
     assert first.case.due_at == local(2025, 7, 21, 17)
@@ -50,9 +50,9 @@ async def test_a_complete_dossier_is_received_with_code_due_date_and_event() -> 
 async def test_the_daily_number_restarts_the_next_day_in_viet_nam_time() -> None:
     clock = ManualClock(local(2025, 7, 14, 23, 30))
     desk, _, _ = reception(clock)
-    await desk.submit(SubmitDossier.model_validate(dossier()), None)
+    await desk.submit(SubmitDossier.model_validate(dossier()), None, DESK_CLERK)
     clock.set(local(2025, 7, 15, 0, 30))
-    late = await desk.submit(SubmitDossier.model_validate(dossier()), None)
+    late = await desk.submit(SubmitDossier.model_validate(dossier()), None, DESK_CLERK)
     assert late.case.code == "DAIDONG-250715-0001"
 
 
@@ -68,7 +68,9 @@ async def test_the_daily_number_restarts_the_next_day_in_viet_nam_time() -> None
     ],
 )
 async def test_due_dates_skip_tet_and_national_day(received: datetime, due: datetime) -> None:
-    submitted = await reception(received)[0].submit(SubmitDossier.model_validate(dossier()), None)
+    submitted = await reception(received)[0].submit(
+        SubmitDossier.model_validate(dossier()), None, DESK_CLERK
+    )
     assert submitted.case.due_at == due
 
 
@@ -88,7 +90,7 @@ async def test_a_97_calendar_day_procedure_is_due_97_days_later_on_a_working_day
 ) -> None:
     desk, cases, _ = reception(received)
     cmd = SubmitDossier.model_validate(dossier(procedure_code="1.010778"))
-    submitted = await desk.submit(cmd, None)
+    submitted = await desk.submit(cmd, None, DESK_CLERK)
     assert submitted.case.due_at == due
     [event] = cases.published
     assert (event.data.processing_days, event.data.processing_time_unit) == (
@@ -99,7 +101,7 @@ async def test_a_97_calendar_day_procedure_is_due_97_days_later_on_a_working_day
 
 async def test_a_working_day_procedure_still_counts_working_days() -> None:
     desk, cases, _ = reception(local(2025, 8, 26, 10))
-    submitted = await desk.submit(SubmitDossier.model_validate(dossier()), None)
+    submitted = await desk.submit(SubmitDossier.model_validate(dossier()), None, DESK_CLERK)
     # 5 working days from Wednesday 27/8, skipping 1/9 and 2/9/2025.
     assert submitted.case.due_at == local(2025, 9, 4, 17)
     [event] = cases.published
@@ -109,7 +111,7 @@ async def test_a_working_day_procedure_still_counts_working_days() -> None:
 async def test_an_incomplete_dossier_lists_what_is_missing_and_stores_nothing() -> None:
     desk, cases, sequences = reception(local(2025, 7, 14, 9))
     with pytest.raises(IncompleteDossier) as refused:
-        await desk.submit(SubmitDossier.model_validate(dossier(documents=[])), None)
+        await desk.submit(SubmitDossier.model_validate(dossier(documents=[])), None, DESK_CLERK)
     [missing] = refused.value.missing
     assert missing.name.startswith("Đơn đề nghị")
     assert (missing.copy_kind, missing.count) == ("original", 1)
@@ -138,7 +140,7 @@ async def test_an_incomplete_dossier_lists_what_is_missing_and_stores_nothing() 
 async def test_unusable_requests_name_the_field(overrides: dict, at: datetime, field: str) -> None:
     desk, cases, _ = reception(at)
     with pytest.raises(InvalidInput) as refused:
-        await desk.submit(SubmitDossier.model_validate(dossier(**overrides)), None)
+        await desk.submit(SubmitDossier.model_validate(dossier(**overrides)), None, DESK_CLERK)
     assert refused.value.field == field
     assert cases.docs == {}
 
@@ -146,8 +148,8 @@ async def test_unusable_requests_name_the_field(overrides: dict, at: datetime, f
 async def test_a_retry_with_the_same_key_returns_the_same_case() -> None:
     desk, cases, sequences = reception(local(2025, 7, 14, 9))
     cmd = SubmitDossier.model_validate(dossier())
-    first = await desk.submit(cmd, "retry-1")
-    again = await desk.submit(cmd, "retry-1")
+    first = await desk.submit(cmd, "retry-1", DESK_CLERK)
+    again = await desk.submit(cmd, "retry-1", DESK_CLERK)
     assert (first.created, again.created) == (True, False)
     assert again.case.code == first.case.code
     assert len(cases.published) == 1
@@ -156,10 +158,10 @@ async def test_a_retry_with_the_same_key_returns_the_same_case() -> None:
 
 async def test_the_same_key_with_another_dossier_is_refused_naming_the_header() -> None:
     desk, cases, _ = reception(local(2025, 7, 14, 9))
-    await desk.submit(SubmitDossier.model_validate(dossier()), "retry-2")
+    await desk.submit(SubmitDossier.model_validate(dossier()), "retry-2", DESK_CLERK)
     other = dossier(channel="online")
     with pytest.raises(InvalidInput) as refused:
-        await desk.submit(SubmitDossier.model_validate(other), "retry-2")
+        await desk.submit(SubmitDossier.model_validate(other), "retry-2", DESK_CLERK)
     assert refused.value.field == "header.idempotency-key"
     assert len(cases.docs) == 1
 
@@ -183,11 +185,11 @@ async def test_a_request_overtaken_by_a_retry_of_itself_returns_the_retrys_case(
         async def next_number(self, key: str) -> int:
             number = await super().next_number(key)
             if number == 1:  # the retry runs while this request holds its number
-                await desk.submit(cmd, "overtaken")
+                await desk.submit(cmd, "overtaken", DESK_CLERK)
             return number
 
     desk = replace(desk, sequences=Overtaken())
-    slow = await desk.submit(cmd, "overtaken")
+    slow = await desk.submit(cmd, "overtaken", DESK_CLERK)
     assert (slow.created, slow.case.code) == (False, "DAIDONG-250714-0002")
     assert list(cases.docs) == ["DAIDONG-250714-0002"]
     assert len(cases.published) == 1

@@ -11,7 +11,6 @@ import pytest
 from services.intake.domain.catalogue_loading import load_catalogue
 from services.intake.domain.commands import SubmitDossier
 from services.intake.service_layer.cases import CaseDesk
-from services.intake.service_layer.online import register_online
 from services.intake.service_layer.reception import Reception
 from services.notify.adapters.templates import TemplateRenderer
 from services.notify.domain.milestones import RESULT_DELIVERIES, message_context
@@ -31,7 +30,16 @@ from shared.events.examples import EXAMPLES
 from shared.events.intake import CaseSubmitted
 from shared.events.values import ResultDelivery
 from shared.officers import Officer, OfficerRole
-from tests.unit.intake_fakes import COMMUNE, FakeCases, FakeSequences, FakeUnits, dossier, july
+from tests.unit.intake_fakes import (
+    COMMUNE,
+    DESK_CLERK,
+    PORTAL,
+    FakeCases,
+    FakeSequences,
+    FakeUnits,
+    dossier,
+    july,
+)
 
 pytestmark = pytest.mark.unit
 
@@ -57,7 +65,7 @@ async def received(**body: object) -> CaseSubmitted:
     cases = FakeCases()
     clock = ManualClock(july(14, 9))
     desk = Reception(CATALOGUE, FakeUnits(cases), FakeSequences(), DEFAULT_CALENDAR, clock)
-    await desk.submit(SubmitDossier.model_validate(dossier(**body)), "tn.lan")
+    await desk.submit(SubmitDossier.model_validate(dossier(**body)), "tn.lan", DESK_CLERK)
     [event] = cases.published
     data = decode(encode(event)).data
     assert isinstance(data, CaseSubmitted)
@@ -120,9 +128,9 @@ async def test_an_online_dossier_keeps_its_choice_when_the_desk_accepts_it() -> 
     units = FakeUnits()
     reception = Reception(CATALOGUE, units, FakeSequences(), DEFAULT_CALENDAR, clock)
     cmd = SubmitDossier.model_validate(dossier(channel="online", result_delivery="online"))
-    code = (await register_online(reception, cmd, None)).case.code
+    code = (await reception.submit(cmd, None, PORTAL)).case.code
     clock.set(july(15, 9))
-    await CaseDesk(units, clock).accept(code, "tn.lan")
+    await CaseDesk(units, clock).accept(code, DESK_CLERK)
     [event] = units.cases.published
     assert isinstance(event.data, CaseSubmitted)
     assert event.data.result_delivery is ResultDelivery.ONLINE

@@ -14,7 +14,6 @@ from bench.reporting_feed import PROCEDURES, FeedBuilder
 from services.intake.domain.catalogue_loading import load_catalogue
 from services.intake.domain.commands import SubmitDossier
 from services.intake.service_layer.cases import CaseDesk
-from services.intake.service_layer.online import register_online
 from services.intake.service_layer.reception import Reception
 from services.reporting.domain.period import Period
 from services.reporting.domain.tables import ONE_STOP_HEADERS, one_stop_table
@@ -27,7 +26,7 @@ from shared.events.envelope import Envelope
 from shared.events.examples import EXAMPLES
 from shared.events.intake import CaseRefused
 from shared.events.values import SubmissionChannel, Timeliness
-from tests.unit.intake_fakes import FakeSequences, FakeUnits, dossier, july
+from tests.unit.intake_fakes import DESK_CLERK, PORTAL, FakeSequences, FakeUnits, dossier, july
 from tests.unit.test_reporting_projection import FakeStore
 
 pytestmark = pytest.mark.unit
@@ -135,9 +134,9 @@ async def test_an_online_dossier_is_received_on_the_day_the_desk_accepts_it() ->
     clock, units = ManualClock(july(14, 9)), FakeUnits()
     reception = Reception(load_catalogue(), units, FakeSequences(), DEFAULT_CALENDAR, clock)
     cmd = SubmitDossier.model_validate(dossier(channel="online"))
-    code = (await register_online(reception, cmd, None)).case.code
+    code = (await reception.submit(cmd, None, PORTAL)).case.code
     clock.set(july(16, 10))
-    await CaseDesk(units, clock).accept(code, "tn.lan")
+    await CaseDesk(units, clock).accept(code, DESK_CLERK)
     store = FakeStore()
     await store.apply(list(units.cases.published))
     before = Period(date(2025, 7, 14), date(2025, 7, 15))

@@ -10,7 +10,6 @@ from services.intake.domain.errors import Conflict
 from services.intake.domain.status import CaseStatus
 from services.intake.entrypoints.views import LookupView
 from services.intake.service_layer.cases import CaseDesk
-from services.intake.service_layer.online import register_online
 from services.intake.service_layer.reception import Reception
 from shared.calendar import DEFAULT_CALENDAR
 from shared.clock import ManualClock
@@ -21,6 +20,8 @@ from shared.events.intake import CaseRefused, CaseSubmitted
 from shared.events.values import Beneficiary
 from tests.unit.intake_fakes import (
     CONTACT,
+    DESK_CLERK,
+    PORTAL,
     FakeSequences,
     FakeUnits,
     dossier,
@@ -39,7 +40,7 @@ async def online_case() -> tuple[CaseDesk, FakeUnits, ManualClock, str]:
     units = FakeUnits()
     reception = Reception(CATALOGUE, units, FakeSequences(), DEFAULT_CALENDAR, clock)
     cmd = SubmitDossier.model_validate(dossier(channel="online"))
-    submission = await register_online(reception, cmd, "k-1")
+    submission = await reception.submit(cmd, "k-1", PORTAL)
     return CaseDesk(units, clock), units, clock, submission.case.code
 
 
@@ -60,7 +61,7 @@ async def test_an_online_dossier_waits_at_status_1_and_publishes_nothing() -> No
 async def test_acceptance_receives_it_at_2_and_counts_time_from_then() -> None:
     desk, units, clock, code = await online_case()
     clock.set(july(16, 10))  # two days after the portal filed it
-    case = await desk.accept(code, "tn.lan")
+    case = await desk.accept(code, DESK_CLERK)
     assert case.status is CaseStatus.RECEIVED
     [event] = units.cases.published
     assert isinstance(event.data, CaseSubmitted)
@@ -70,26 +71,26 @@ async def test_acceptance_receives_it_at_2_and_counts_time_from_then() -> None:
     assert event.data.due_at == case.due_at == july(23, 17)
     assert event.data.due_at.utcoffset() == event.data.received_at.utcoffset() == timedelta(0)
     with pytest.raises(Conflict):
-        await desk.accept(code, "tn.lan")
+        await desk.accept(code, DESK_CLERK)
 
 
 async def test_refusal_gives_3_with_its_record_and_event() -> None:
     desk, units, clock, code = await online_case()
     clock.set(july(14, 11))
     reasons = ["Thủ tục không thuộc thẩm quyền của Ủy ban nhân dân xã"]
-    case = await desk.refuse(code, RefuseDossier(reasons=reasons), "tn.lan")
+    case = await desk.refuse(code, RefuseDossier(reasons=reasons), DESK_CLERK)
     assert case.status is CaseStatus.NOT_RECEIVED
     assert case.refusal is not None and case.refusal.reasons == reasons
     assert case.refusal.refused_by == "tn.lan" and case.refusal.refused_at == july(14, 11)
     [event] = units.cases.published
     assert isinstance(event.data, CaseRefused) and event.time == july(14, 11)
     with pytest.raises(Conflict):
-        await desk.accept(code, "tn.lan")
+        await desk.accept(code, DESK_CLERK)
 
 
 async def test_a_withdrawal_gives_7_not_8() -> None:
     desk, units, _, code = await online_case()
-    await desk.accept(code, "tn.lan")
+    await desk.accept(code, DESK_CLERK)
     withdrawn = CaseWithdrawn(
         case_code=code,
         requested_on=date(2025, 7, 15),
@@ -104,7 +105,7 @@ async def test_a_withdrawal_gives_7_not_8() -> None:
 async def test_a_payment_decided_before_the_hand_over_reads_no_regression() -> None:
     """9 -> 4 -> 9 was shown: the payment (decided at 10:00) took the status of the hand-over."""
     desk, units, _, code = await online_case()
-    await desk.accept(code, "tn.lan")
+    await desk.accept(code, DESK_CLERK)
     handover = july(17, 15)
     payment = PaymentApproved(
         case_code=code,

@@ -5,15 +5,17 @@ processed marks, both in the same transaction (``shared.mongo.UnitOfWork``). The
 ``version`` is checked and bumped by every write, so a unit that read an older copy runs again.
 """
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from typing import Any, TypeVar
 
 from pymongo.asynchronous.collection import AsyncCollection
 
 from services.intake.domain.case import Case
 from services.intake.service_layer.ports import CaseStore, ReceptionKey, StoredCase
+from shared.audit import AuditTrail
 from shared.events.envelope import Envelope
 from shared.mongo import Document, IndexSpec, Transaction, UnitOfWork
+from shared.officers import Officer, OfficerRole
 
 T = TypeVar("T")
 
@@ -64,6 +66,20 @@ class MongoCaseStore:
         document = _document(case, self._keys[case.code])
         self._tx.replace(CASES, document, version=case.version)
         self._tx.publish(*events)
+
+    async def record(
+        self,
+        officer: Officer,
+        role: OfficerRole,
+        action: str,
+        *,
+        case_code: str | None = None,
+        before: Mapping[str, Any] | None = None,
+        after: Mapping[str, Any] | None = None,
+    ) -> None:
+        await AuditTrail(self._tx).record(
+            officer, role, action, case_code=case_code, before=before, after=after
+        )
 
     def _read(self, doc: Document | None) -> Case | None:
         if doc is None:

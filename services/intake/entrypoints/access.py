@@ -1,6 +1,6 @@
 """Who may call each intake route (enforced by ``shared.http.access``)."""
 
-from shared.http.access import Rules, officers, public
+from shared.http.access import AUDITORS, Rules, officers, public
 from shared.officers import OfficerRole as R
 
 CATALOGUE = public("the catalogue of procedures and agencies is published by law")
@@ -30,4 +30,5 @@ ACCESS: Rules = {
     ("POST", "/tra-cuu"): CITIZEN,
     ("POST", "/tra-cuu/danh-gia"): CITIZEN,
     ("GET", "/tra-cuu/giao-dien.css"): public("the citizen page's style sheet"),
+    ("GET", "/audit"): AUDITORS,
 }

@@ -10,8 +10,10 @@ from services.intake.entrypoints import case_routes, catalogue_routes, lookup_ro
 from services.intake.entrypoints.access import ACCESS
 from services.intake.entrypoints.errors import intake_error
 from services.intake.settings import IntakeSettings
+from shared.audit import audit_router
 from shared.clock import Clock
 from shared.http import create_service_app
+from shared.http.container import container_database
 
 
 def create_app(settings: IntakeSettings | None = None, clock: Clock | None = None) -> FastAPI:
@@ -25,6 +27,7 @@ def create_app(settings: IntakeSettings | None = None, clock: Clock | None = Non
     app.add_exception_handler(IntakeError, intake_error)
     for module in (catalogue_routes, case_routes, lookup_routes):
         app.include_router(module.router)
+    app.include_router(audit_router(container_database))
     return app
 
 

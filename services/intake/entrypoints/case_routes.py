@@ -13,12 +13,11 @@ from services.intake.entrypoints import form_routes
 from services.intake.entrypoints.dependencies import ContainerDep
 from services.intake.entrypoints.views import CaseView
 from services.intake.service_layer.cases import UNKNOWN_CASE
-from services.intake.service_layer.online import register_online
 from shared.events.values import DocumentItem
 from shared.http.access import CurrentOfficer
 from shared.http.errors import ErrorBody
 from shared.http.openapi import refusals
-from shared.officers import Officer, OfficerRole
+from shared.officers import Officer
 
 router = APIRouter(prefix="/cases", tags=["tiếp nhận và trả kết quả"])
 
@@ -102,11 +101,7 @@ async def submit(
     idempotency_key: IdempotencyKey = None,
 ) -> CaseView:
     check_receiver(who, cmd)
-    if OfficerRole.PORTAL in who.roles:
-        # Online: registered (status 1) until the desk accepts or refuses it.
-        submission = await register_online(container.reception, cmd, idempotency_key)
-    else:
-        submission = await container.reception.submit(cmd, idempotency_key, received_by=who.id)
+    submission = await container.reception.submit(cmd, idempotency_key, who)
     if not submission.created:
         response.status_code = 200
         response.headers["Idempotent-Replayed"] = "true"
@@ -136,7 +131,7 @@ async def receive_supplement(
     container: ContainerDep, code: str, cmd: ReceiveSupplement, who: CurrentOfficer
 ) -> CaseView:
     await _case(container, code, who)
-    return CaseView.of(await container.desk.receive_supplement(code, cmd, who.id))
+    return CaseView.of(await container.desk.receive_supplement(code, cmd, who))
 
 
 @router.post(
@@ -149,7 +144,7 @@ async def receive_supplement(
 )
 async def return_result(container: ContainerDep, code: str, who: CurrentOfficer) -> CaseView:
     await _case(container, code, who)
-    return CaseView.of(await container.desk.return_result(code, who.id))
+    return CaseView.of(await container.desk.return_result(code, who))
 
 
 @router.post(
@@ -162,7 +157,7 @@ async def return_result(container: ContainerDep, code: str, who: CurrentOfficer)
 )
 async def accept_online(container: ContainerDep, code: str, who: CurrentOfficer) -> CaseView:
     await _case(container, code, who)
-    return CaseView.of(await container.desk.accept(code, who.id))
+    return CaseView.of(await container.desk.accept(code, who))
 
 
 @router.post(
@@ -177,7 +172,7 @@ async def refuse_online(
     container: ContainerDep, code: str, cmd: RefuseDossier, who: CurrentOfficer
 ) -> CaseView:
     await _case(container, code, who)
-    return CaseView.of(await container.desk.refuse(code, cmd, who.id))
+    return CaseView.of(await container.desk.refuse(code, cmd, who))
 
 
 async def _case(container: ContainerDep, code: str, who: Officer) -> Case:

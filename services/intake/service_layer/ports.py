@@ -7,12 +7,13 @@ data, so it must only read, decide and write through the store (no other side ef
 attempts run out the unit raises ``shared.mongo.Conflict``.
 """
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Protocol, TypeVar
 
 from services.intake.domain.case import Case
 from shared.events.envelope import Envelope
+from shared.officers import Officer, OfficerRole
 
 T = TypeVar("T")
 
@@ -52,6 +53,20 @@ class CaseStore(Protocol):
     def save(self, case: Case, events: list[Envelope[Any]]) -> None:
         """``case`` as read in this unit (at ``case.version``) with its events; a change stored
         meanwhile makes the unit run again."""
+        ...
+
+    async def record(
+        self,
+        officer: Officer,
+        role: OfficerRole,
+        action: str,
+        *,
+        case_code: str | None = None,
+        before: Mapping[str, Any] | None = None,
+        after: Mapping[str, Any] | None = None,
+    ) -> None:
+        """The officer's action in the audit trail, committed with this unit
+        (``shared.audit.ActionLog``)."""
         ...
 
 

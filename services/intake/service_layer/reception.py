@@ -31,6 +31,7 @@ from shared.clock import Clock
 from shared.events.codec import new_event
 from shared.events.envelope import Envelope
 from shared.mongo import Conflict as StoreConflict
+from shared.officers import Officer, OfficerRole
 
 IDEMPOTENCY_HEADER = "header.idempotency-key"
 
@@ -51,20 +52,24 @@ class Reception:
     clock: Clock
 
     async def submit(
-        self, cmd: SubmitDossier, idempotency_key: str | None, *, received_by: str | None = None
+        self, cmd: SubmitDossier, idempotency_key: str | None, officer: Officer
     ) -> Submission:
-        """``received_by``: the desk officer's account, none when the portal files it online."""
+        """A desk officer receives the dossier (status 2, ``case-submitted``); the portal's
+        account only registers an online one (status 1, nothing published) until the desk accepts
+        or refuses it. Either way the officer's action goes into the audit trail with the case."""
         fingerprint = _fingerprint(cmd)
         if idempotency_key is not None:
             given = ReceptionKey(f"key:{idempotency_key}", fingerprint)
             earlier = await self.units.run(lambda cases: _earlier(cases, given))
             if earlier is not None:
                 return Submission(earlier, created=False)
-        case, event = await self._numbered_case(cmd, received_by)
+        online = OfficerRole.PORTAL in officer.roles
+        case, event = await self._numbered_case(cmd, None if online else officer.id)
+        stored = Stored(Case.registered(case.submitted), []) if online else Stored(case, [event])
         unique = f"case:{case.code}" if idempotency_key is None else f"key:{idempotency_key}"
         key = ReceptionKey(unique, fingerprint)
         try:
-            return await self.units.run(lambda cases: _store(cases, case, key, event))
+            return await self.units.run(lambda cases: _store(cases, stored, key, officer))
         except StoreConflict:
             # Only if the unit kept colliding through all its attempts; nothing was stored.
             raise Conflict("case_code", f"Chưa lưu được hồ sơ {case.code}, hãy gửi lại") from None
@@ -135,12 +140,29 @@ async def _earlier(cases: CaseStore, key: ReceptionKey) -> Case | None:
     return stored.case
 
 
+@dataclass(frozen=True)
+class Stored:
+    """What a reception stores: the case and the events it publishes (none while registered)."""
+
+    case: Case
+    events: list[Envelope[Any]]
+
+
+# The desk's roles that receive: a clerk, or the portal's account for online dossiers.
+RECEIVING_ROLES = frozenset({OfficerRole.RECEPTION_CLERK, OfficerRole.PORTAL})
+
+
 async def _store(
-    cases: CaseStore, case: Case, key: ReceptionKey, event: Envelope[Any]
+    cases: CaseStore, stored: Stored, key: ReceptionKey, officer: Officer
 ) -> Submission:
     """Store the new case, unless a concurrent request with the same key stored its own first."""
     earlier = await _earlier(cases, key)
     if earlier is not None:
         return Submission(earlier, created=False)
-    cases.add(case, key, [event])
+    case = stored.case
+    cases.add(case, key, stored.events)
+    role = officer.acting_role(RECEIVING_ROLES)
+    assert role is not None, "the route admits only the receiving roles"
+    after = {"status": int(case.status), "procedure_code": case.submitted.procedure_code}
+    await cases.record(officer, role, "receive", case_code=case.code, after=after)
     return Submission(case.model_copy(update={"version": 1}), created=True)
