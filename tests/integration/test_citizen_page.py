@@ -26,7 +26,7 @@ from services.intake.settings import IntakeSettings
 from shared.clock import ManualClock
 from shared.events.codec import new_event
 from shared.events.envelope import EventData
-from shared.http.rate_limit import RATE_LIMITS, Limit, RateLimiter, RateLimitSettings
+from shared.http.rate_limit import RATE_LIMITS, Limit, RateLimiter
 from shared.kafka import EventProducer
 from shared.settings import ServiceSettings
 from tests.integration.chromium_cdp import Page, chromium_page
@@ -47,23 +47,9 @@ WINDOW_S = 3600
 # What a slow, shared machine may take to answer one request.
 HTTP_TIMEOUT_S = 30
 ALL_TWOS = dict.fromkeys(
-    (
-        "total_time",
-        "unit_time",
-        "contacts",
-        "agencies_contacted",
-        "one_stop",
-        "publicly_posted",
-        "staff_attitude",
-        "feedback_handling",
-        "online_quality",
-    ),
+    ("contacts", "staff_attitude", "feedback_handling", "online_quality"),
     2,
 )
-
-
-class CitizenSettings(IntakeSettings, RateLimitSettings):
-    """The intake's settings with the citizen limits mixed in, so that this test sets them."""
 
 
 @dataclass
@@ -83,9 +69,9 @@ def clock() -> ManualClock:
 
 
 @pytest.fixture(scope="module")
-def service_settings(settings: ServiceSettings) -> CitizenSettings:
+def service_settings(settings: ServiceSettings) -> IntakeSettings:
     base = settings.model_dump(exclude={"service_name", "outbox_poll_interval_s"})
-    return CitizenSettings(
+    return IntakeSettings(
         **base,
         outbox_poll_interval_s=0.05,
         # The test's requests come through 127.0.0.1, a "proxy" naming a client per test.
@@ -115,7 +101,7 @@ async def serve(app: FastAPI) -> AsyncIterator[str]:
 
 
 @pytest.fixture(scope="module")
-async def replica(service_settings: CitizenSettings, clock: ManualClock) -> AsyncIterator[Replica]:
+async def replica(service_settings: IntakeSettings, clock: ManualClock) -> AsyncIterator[Replica]:
     app = create_app(service_settings, clock=clock)
     async for url in serve(app):
         yield Replica(app, url)
@@ -123,7 +109,7 @@ async def replica(service_settings: CitizenSettings, clock: ManualClock) -> Asyn
 
 @pytest.fixture(scope="module")
 async def other_replica(
-    service_settings: CitizenSettings, clock: ManualClock, replica: Replica
+    service_settings: IntakeSettings, clock: ManualClock, replica: Replica
 ) -> AsyncIterator[Replica]:
     """A second process's app on the same database: it serves requests, runs no workers."""
     app = create_app(service_settings.model_copy(update={"workers_enabled": False}), clock=clock)
@@ -132,7 +118,7 @@ async def other_replica(
 
 
 @pytest.fixture(scope="module")
-async def producer(service_settings: CitizenSettings) -> AsyncIterator[EventProducer]:
+async def producer(service_settings: IntakeSettings) -> AsyncIterator[EventProducer]:
     async with EventProducer(service_settings) as producer:
         yield producer
 

@@ -6,6 +6,7 @@ import pytest
 from services.intake.domain.case import Case
 from services.intake.domain.catalogue_loading import load_catalogue
 from services.intake.domain.commands import Lookup, SubmitDossier
+from services.intake.domain.satisfaction import CitizenAnswers
 from services.intake.domain.tracking import case_resolved as case_resolved_tracker
 from services.intake.domain.tracking import supplement_requested as supplement_requested_tracker
 from services.intake.entrypoints.citizen_view import (
@@ -17,7 +18,6 @@ from services.intake.entrypoints.citizen_view import (
 from services.intake.service_layer.reception import Reception
 from shared.calendar import DEFAULT_CALENDAR
 from shared.clock import ManualClock
-from shared.events.intake import RatingIndicators
 from tests.unit.intake_fakes import (
     CITIZEN_ID,
     DESK_CLERK,
@@ -33,16 +33,18 @@ from tests.unit.intake_fakes import (
 ALL = dict.fromkeys(INDICATORS, "1")
 
 
-def test_the_form_asks_every_indicator_the_rating_needs() -> None:
-    assert list(INDICATORS) == list(RatingIndicators.model_fields)
+def test_the_form_asks_only_what_the_citizen_rates() -> None:
+    assert list(INDICATORS) == list(CitizenAnswers.model_fields)
 
 
 def test_points_are_0_1_or_2_and_each_indicator_must_be_chosen() -> None:
-    chosen = read_indicators({**ALL, "contacts": "2", "one_stop": "0"})
-    assert isinstance(chosen, RatingIndicators)
-    assert (chosen.contacts, chosen.one_stop, chosen.total_time) == (2, 0, 1)
-    wrong = read_indicators({**ALL, "contacts": "01", "one_stop": "3", "unit_time": ""})
-    assert wrong == dict.fromkeys(("unit_time", "contacts", "one_stop"), "Vui lòng chọn một mức")
+    chosen = read_indicators({**ALL, "contacts": "2", "online_quality": "0"})
+    assert isinstance(chosen, CitizenAnswers)
+    assert (chosen.contacts, chosen.online_quality, chosen.staff_attitude) == (2, 0, 1)
+    wrong = read_indicators({**ALL, "contacts": "01", "online_quality": "3", "staff_attitude": ""})
+    assert wrong == dict.fromkeys(
+        ("contacts", "staff_attitude", "online_quality"), "Vui lòng chọn một mức"
+    )
 
 
 def test_a_lookup_form_is_read_or_refused_by_its_own_field_names() -> None:
@@ -81,6 +83,6 @@ def test_a_finished_case_can_be_rated_once(case: Case) -> None:
     page = CasePage.of(case)
     assert page.missing == []  # no longer waited for once the case is resolved
     assert (page.due_on, page.can_rate, page.rated) == ("22/07/2025", True, False)
-    case.rate(RatingIndicators(**dict.fromkeys(INDICATORS, 2)), july(23, 8))
+    case.rate(CitizenAnswers(**dict.fromkeys(INDICATORS, 2)), july(23, 8))
     rated = CasePage.of(case)
     assert (rated.can_rate, rated.rated) == (False, True)

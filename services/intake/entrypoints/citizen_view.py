@@ -9,10 +9,10 @@ from pydantic import ValidationError
 
 from services.intake.domain.case import Case
 from services.intake.domain.commands import Lookup
+from services.intake.domain.satisfaction import CitizenAnswers
 from services.intake.domain.status import FINISHED, CaseStatus
 from services.intake.entrypoints.views import LookupView
 from shared.calendar import LOCAL_TZ
-from shared.events.intake import RatingIndicators
 from shared.events.values import CopyKind, DocumentItem
 from shared.http.validation_messages import reason_for
 
@@ -21,14 +21,10 @@ CODE_FIELD = "ma"
 ID_FIELD = "so_dinh_danh"
 _FORM_FIELDS = {"code": CODE_FIELD, "citizen_id": ID_FIELD}
 
-# The nine indicators of the satisfaction form (Circular 01/2018/TT-VPCP), in the order asked.
+# The indicators of the satisfaction form (Circular 01/2018/TT-VPCP) only the citizen can judge,
+# in the order asked; the other five are computed from the case (domain.satisfaction).
 INDICATORS: dict[str, str] = {
-    "total_time": "Tổng thời gian giải quyết so với thời gian theo quy định",
-    "unit_time": "Thời gian thực hiện tại từng cơ quan, đơn vị",
     "contacts": "Số lần phải liên hệ để hoàn thiện hồ sơ",
-    "agencies_contacted": "Số cơ quan, đơn vị phải liên hệ để hoàn thiện hồ sơ",
-    "one_stop": "Hồ sơ được tiếp nhận và trả kết quả tại Bộ phận Một cửa",
-    "publicly_posted": "Thủ tục hành chính được công khai đầy đủ",
     "staff_attitude": "Thái độ của cán bộ, công chức",
     "feedback_handling": "Tiếp thu, giải trình ý kiến phản ánh, kiến nghị",
     "online_quality": "Chất lượng dịch vụ công trực tuyến",
@@ -102,10 +98,10 @@ def read_lookup(form: Mapping[str, str]) -> Lookup | dict[str, str]:
         return {_FORM_FIELDS.get(str(e["loc"][0]), CODE_FIELD): reason_for(e) for e in exc.errors()}
 
 
-def read_indicators(form: Mapping[str, str]) -> RatingIndicators | dict[str, str]:
-    """The nine points chosen, or "not chosen" for each indicator left out or not 0, 1 or 2."""
+def read_indicators(form: Mapping[str, str]) -> CitizenAnswers | dict[str, str]:
+    """The four points chosen, or "not chosen" for each indicator left out or not 0, 1 or 2."""
     chosen = {name: form.get(name, "") for name in INDICATORS}
     wrong = {name: "Vui lòng chọn một mức" for name, v in chosen.items() if v not in _POINT_VALUES}
     if wrong:
         return wrong
-    return RatingIndicators(**{name: int(v) for name, v in chosen.items()})
+    return CitizenAnswers(**{name: int(v) for name, v in chosen.items()})
