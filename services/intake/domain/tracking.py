@@ -37,6 +37,8 @@ def step_completed(case: Case, data: StepCompleted) -> None:
     in_effect = case.status_in_effect(data.completed_at)
     status = CaseStatus.IN_PROGRESS if in_effect in _RESUMABLE else None
     case.record(data.completed_at, status, note, "step-completed")
+    # Satisfaction's indicator 2 (time at each unit) scores the slowest hand-over.
+    case.step_timeliness.append(data.timeliness)
 
 
 def supplement_requested(case: Case, data: SupplementRequested) -> None:
