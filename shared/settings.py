@@ -4,7 +4,12 @@ from pathlib import Path
 from typing import Literal, Self
 
 from pydantic import Field, SecretStr, model_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SecretsSettingsSource,
+    SettingsConfigDict,
+)
 
 KafkaSecurityProtocol = Literal["PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL"]
 KafkaSaslMechanism = Literal["SCRAM-SHA-512", "SCRAM-SHA-256", "PLAIN"]
@@ -21,9 +26,22 @@ class ServiceSettings(BaseSettings):
     same name, upper-cased (e.g. ``KAFKA_BOOTSTRAP_SERVERS``).
     """
 
-    model_config = SettingsConfigDict(
-        extra="ignore", secrets_dir=SECRETS_DIR if SECRETS_DIR.is_dir() else None
-    )
+    model_config = SettingsConfigDict(extra="ignore")
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        """Files in /run/secrets whatever the other bases' configs say: pydantic merges every
+        base's ``model_config``, and a mixed-in settings class brings ``secrets_dir=None``."""
+        if SECRETS_DIR.is_dir():
+            file_secret_settings = SecretsSettingsSource(settings_cls, secrets_dir=SECRETS_DIR)
+        return init_settings, env_settings, dotenv_settings, file_secret_settings
 
     service_name: str = "onestop"
     kafka_bootstrap_servers: str = "127.0.0.1:19092"

@@ -7,6 +7,9 @@ import certifi
 import pytest
 from pydantic import ValidationError
 
+from services.intake.settings import IntakeSettings
+from services.notify.settings import NotifySettings
+from services.workflow.settings import WorkflowSettings
 from shared.kafka.connection import client_options
 from shared.mongo.client import credentials
 from shared.settings import ServiceSettings
@@ -145,3 +148,16 @@ def test_passwords_can_come_from_secret_files(tmp_path: Path) -> None:
     assert settings.kafka_sasl_password is not None
     assert settings.kafka_sasl_password.get_secret_value() == "from-a-file"
     assert credentials(settings)["password"] == "also-a-file"
+
+
+def test_every_services_settings_read_the_mounted_secrets(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Settings classes that mix in others (auth, rate limits) still read /run/secrets."""
+    (tmp_path / "kafka_sasl_password").write_text("mounted")
+    monkeypatch.setattr("shared.settings.SECRETS_DIR", tmp_path)
+    monkeypatch.setenv("KAFKA_SECURITY_PROTOCOL", "SASL_SSL")
+    monkeypatch.setenv("KAFKA_SASL_USERNAME", "svc")
+    for settings_type in (IntakeSettings, WorkflowSettings, NotifySettings):
+        password = settings_type().kafka_sasl_password
+        assert password is not None and password.get_secret_value() == "mounted", settings_type
