@@ -11,7 +11,8 @@ mkdir -p secrets
 chmod 0700 secrets
 umask 022
 
-names=(mongo_root_password)
+# notify_hash_key keys the delivery log's recipient hashes.
+names=(mongo_root_password notify_hash_key)
 for user in broker admin intake workflow notify reporting subscriber; do
     names+=("kafka_${user}_password")
 done

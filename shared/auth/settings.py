@@ -39,6 +39,8 @@ class AuthSettings(BaseSettings):
                 raise ValueError("AUTH_JWKS_URL is required in production")
             if self.auth_local_key_file is not None:
                 raise ValueError("AUTH_LOCAL_KEY_FILE (a development key) is refused in production")
-            if self.auth_issuer.endswith("/dev"):
-                raise ValueError("AUTH_ISSUER is the development default; set the provider's")
+            if not self.auth_issuer or self.auth_issuer.endswith("/dev"):
+                raise ValueError(
+                    "AUTH_ISSUER is empty or the development default; set the provider's"
+                )
         return self

@@ -227,15 +227,21 @@ def test_each_service_logs_in_to_kafka_and_mongodb_as_itself(name: str) -> None:
     assert env["MONGODB_AUTH_SOURCE"] == "admin"
     # The settings read /run/secrets/<setting name> (shared/settings.py).
     targets = secret_targets(BUILT[name])
+    # Notify also keys its delivery log's recipient hashes with a secret of its own.
+    own = {"notify_hash_key": "notify_hash_key"} if name == "notify" else {}
     assert targets == {
         "kafka_sasl_password": f"{name}_kafka_password",
         "mongodb_password": f"{name}_mongodb_password",
+        **own,
     }
     files = {source: COMPOSE["secrets"][source]["file"] for source in targets.values()}
     assert files == {
         f"{name}_kafka_password": f"./secrets/kafka_{name}_password",
         f"{name}_mongodb_password": f"./secrets/{name}_mongodb_password",
+        **{source: f"./secrets/{source}" for source in own.values()},
     }
+    # Production mode: no development key or default is taken.
+    assert env["ENVIRONMENT"] == "production"
 
 
 def test_no_credential_is_written_in_the_file() -> None:
