@@ -22,6 +22,7 @@ from dataclasses import dataclass
 import httpx
 from aiokafka.admin import AIOKafkaAdminClient
 
+from shared.auth import mint_token
 from shared.kafka.reader import read_topic
 from shared.settings import ServiceSettings
 from tests.unit.intake_fakes import dossier
@@ -91,7 +92,12 @@ async def load(base: str, body: dict) -> Run:
             latencies.append((time.perf_counter() - sent) * 1000)
 
     limits = httpx.Limits(max_connections=CONCURRENCY)
-    async with httpx.AsyncClient(base_url=base, limits=limits, timeout=30) as client:
+    # The desk's clerk, as the service requires (the ceiling app reads no token, as a bare app).
+    token = mint_token("bench.clerk", ["reception_clerk"], body["agency_code"])
+    headers = {"Authorization": f"Bearer {token}"}
+    async with httpx.AsyncClient(
+        base_url=base, limits=limits, timeout=30, headers=headers
+    ) as client:
         await asyncio.gather(*(worker(client) for _ in range(CONCURRENCY)))
     return Run(len(latencies), time.perf_counter() - started, latencies)
 
