@@ -24,11 +24,11 @@ def _citizen_id(value: str) -> str:
 
 
 # The rules ``_citizen_id`` and ``normalise_mobile`` enforce, as the OpenAPI document states them:
-# surrounding spaces are ignored; a phone number's digits may be separated by a space, dot, hyphen
-# or parenthesis (the service also takes several in a row, which the document leaves out: its
-# generators then draw numbers of a plausible length).
+# surrounding spaces are ignored; a phone number's digits may be separated by up to two spaces,
+# dots, hyphens or parentheses, as in "(091) 240-6813" (the service takes more in a row, which the
+# document leaves out so that generated numbers keep a plausible length).
 CITIZEN_ID_DOC: JsonDict = {"pattern": r"^[0-9]{12}$"}
-_SEP = r"[\s.()-]?"
+_SEP = r"[\s.()-]{0,2}"
 MOBILE_DOC: JsonDict = {
     "pattern": rf"^{_SEP}(?:\+{_SEP}8{_SEP}4|8{_SEP}4|0){_SEP}[35789](?:{_SEP}[0-9]){{8}}{_SEP}$"
 }

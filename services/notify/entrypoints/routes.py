@@ -28,9 +28,9 @@ Services = Annotated[NotifyContainer, Depends(container)]
 
 
 # What ``contacts.normalise`` accepts, as the OpenAPI document states it: a Vietnamese mobile
-# (0… or +84…, digit groups separated by spaces, dots, hyphens or parentheses) for SMS, an
-# e-mail address for e-mail.
-_SEP = r"[\s.()-]?"
+# (0… or +84…, digits separated by up to two spaces, dots, hyphens or parentheses; the service
+# takes more in a row) for SMS, an e-mail address for e-mail.
+_SEP = r"[\s.()-]{0,2}"
 SMS_ADDRESS = rf"^{_SEP}(?:\+{_SEP}8{_SEP}4|0){_SEP}[35789](?:{_SEP}[0-9]){{8}}{_SEP}$"
 # Special-use domains (RFC 6761: .test, .local, ...) take no mail; ``email_validator`` refuses
 # them. Spelled in either case, as domains are.
