@@ -130,6 +130,9 @@ def test_inputs_state_the_rules_the_services_enforce() -> None:
     assert "pattern" in applicant["phone"]
     assert applicant["date_of_birth"]["pattern"].startswith("^(?:19")
     assert applicant["full_name"]["pattern"] == r"\S"
+    dossier = schemas["SubmitDossier"]["properties"]
+    assert {"1.014027", "1.010803"} <= set(dossier["procedure_code"]["enum"])
+    assert {"BICHHAO", "SNV"} <= set(dossier["agency_code"]["enum"])
 
 
 @pytest.mark.parametrize(

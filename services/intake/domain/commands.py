@@ -1,5 +1,7 @@
 """What the desk and the citizen ask of the intake service, validated at the edge."""
 
+from collections.abc import Callable
+from functools import cache
 from typing import Annotated
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, EmailStr, Field, StringConstraints
@@ -73,9 +75,36 @@ class ApplicantInput(Command):
     address: StrippedText
 
 
+@cache
+def _catalogue_codes() -> dict[str, list[str]]:
+    """Every code the service's catalogue files hold, in any version (read as the service does)."""
+    from services.intake.domain.catalogue_loading import load_catalogue  # its data files, once
+
+    catalogue = load_catalogue()
+    return {
+        "procedure": sorted({p.code for p in catalogue.procedures()}),
+        "agency": sorted({a.code for a in catalogue.agencies(None, None, None)}),
+    }
+
+
+def _known(kind: str) -> Callable[[JsonDict], None]:
+    """The OpenAPI document lists the codes of the catalogue (a code not in it is refused)."""
+
+    def extra(schema: JsonDict) -> None:
+        schema["enum"] = list(_catalogue_codes()[kind])
+
+    return extra
+
+
 class SubmitDossier(Command):
-    procedure_code: CodeInput
-    agency_code: CodeInput
+    procedure_code: CodeInput = Field(
+        json_schema_extra=_known("procedure"),
+        description="Mã thủ tục trong danh mục (GET /procedures), có hiệu lực vào ngày nộp.",
+    )
+    agency_code: CodeInput = Field(
+        json_schema_extra=_known("agency"),
+        description="Mã cơ quan (GET /agencies), hoạt động vào ngày nộp và đúng cấp tiếp nhận.",
+    )
     channel: SubmissionChannel
     applicant: ApplicantInput
     documents: list[ProvidedDocument] = Field(max_length=50)
