@@ -18,7 +18,9 @@ from shared.mongo import Document
 MAX_LIMIT = 500
 DEFAULT_LIMIT = 50
 NEWEST_FIRST = [("at", -1), ("sequence", -1)]
-_CURSOR = re.compile(r"(-?\d{1,15})\.(\d{1,18})")
+# What ``PageCursor.encode`` writes: also the query parameter's documented pattern.
+CURSOR_PATTERN = r"^(-?[0-9]{1,15})\.([0-9]{1,18})$"
+_CURSOR = re.compile(CURSOR_PATTERN)
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _MILLISECOND = timedelta(milliseconds=1)
 

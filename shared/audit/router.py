@@ -14,10 +14,18 @@ from pymongo.asynchronous.database import AsyncDatabase
 
 from shared.audit.chain import ChainReport, verify_chain
 from shared.audit.entry import AuditEntry
-from shared.audit.reader import DEFAULT_LIMIT, MAX_LIMIT, AuditQuery, PageCursor, read_audit
+from shared.audit.reader import (
+    CURSOR_PATTERN,
+    DEFAULT_LIMIT,
+    MAX_LIMIT,
+    AuditQuery,
+    PageCursor,
+    read_audit,
+)
 from shared.audit.trail import link_all
 from shared.calendar.working_calendar import LOCAL_TZ
 from shared.http.errors import ErrorBody, field_error
+from shared.http.openapi import IsoDate
 from shared.mongo import Document
 
 FIRST_YEAR, LAST_YEAR = 1900, 2100
@@ -33,14 +41,19 @@ def audit_query(
     case_code: Annotated[str | None, Query(min_length=1, max_length=64)] = None,
     officer_id: Annotated[str | None, Query(min_length=1, max_length=100)] = None,
     first_day: Annotated[
-        date | None, Query(alias="from", description="First local day, YYYY-MM-DD.")
+        IsoDate | None, Query(alias="from", description="First local day, YYYY-MM-DD.")
     ] = None,
     last_day: Annotated[
-        date | None, Query(alias="to", description="Last local day (included), YYYY-MM-DD.")
+        IsoDate | None, Query(alias="to", description="Last local day (included), YYYY-MM-DD.")
     ] = None,
     limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = DEFAULT_LIMIT,
     cursor: Annotated[
-        str | None, Query(max_length=40, description="next_cursor of the previous page.")
+        str | None,
+        Query(
+            max_length=40,
+            pattern=CURSOR_PATTERN,
+            description="next_cursor of the previous page.",
+        ),
     ] = None,
 ) -> AuditQuery:
     """The query parameters as an ``AuditQuery``; days are Vietnam's (Asia/Ho_Chi_Minh)."""

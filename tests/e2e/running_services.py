@@ -20,7 +20,8 @@ from tests.polling import eventually
 
 SERVICES = ("intake", "workflow", "notify", "reporting")
 HOST = "127.0.0.1"
-READY_TIMEOUT_S = 60.0
+# Four services starting at once on a loaded 2-core machine take a while.
+READY_TIMEOUT_S = 120.0
 STOP_TIMEOUT_S = 10.0
 
 

@@ -18,7 +18,6 @@ of each document and loads nothing but the service's own files.
 """
 
 import json
-import re
 import warnings
 from collections.abc import AsyncIterator
 from datetime import UTC, date, datetime
@@ -31,7 +30,7 @@ from fastapi import FastAPI
 from hypothesis import strategies as st
 from schemathesis import Case, HookContext
 from schemathesis.config import SchemathesisConfig
-from schemathesis.core.failures import AcceptedNegativeData, Failure
+from schemathesis.core.failures import Failure
 from schemathesis.core.transport import Response
 from schemathesis.openapi.checks import RejectedPositiveData
 from schemathesis.specs.openapi.schemas import OpenApiSchema
@@ -81,7 +80,7 @@ DATA_RULES: dict[str, list[str]] = {
     "workflow": [
         "POST /cases/{code}/apology",  # the new appointment after the current one
         "POST /cases/{code}/decision",  # the programme's rate at the decision's date
-        "GET /cases/tracking-book",  # `to` not before `from`
+        "GET /cases/tracking-book",  # `to` not before `from`, no form before 21/6/2018
     ],
     "reporting": [
         # `to` not before `from`, `from` not after today; codes that are in the reports' data
@@ -101,39 +100,14 @@ ELSEWHERE = {
         "BeforeValidator(lambda v: int(v) if isinstance(v, float) and v.is_integer() else v) "
         "after Strict() and Field(...) in each Annotated (last, so the bounds stay in the schema)"
     ),
-    "tracking-book-before-2018": (
-        "services/workflow/entrypoints/form_routes.py: GET /cases/tracking-book with `from` before "
-        "2018-06-21 answers 500 (shared.forms.numbering.NumberingError, no form numbering then): "
-        "refuse such a period with 422 naming query.from, and document the first day"
-    ),
-    "audit-dates": (
-        "shared/audit/router.py: `from`/`to` take '0' as 1970-01-01 (pydantic's Unix times): "
-        "type them shared.http.openapi.IsoDate"
-    ),
-    "audit-cursor": (
-        "shared/audit/router.py: a `cursor` PageCursor.decode cannot read is 422 though the "
-        "document allows any string: add pattern=r'^-?[0-9]{1,15}\\.[0-9]{1,18}$' to its Query"
-    ),
 }
 
 
 def found_elsewhere(failure: Failure, case: Case, response: Response) -> str | None:
     """Which ``ELSEWHERE`` entry this failure is, if it is exactly one of them."""
-    label = f"{case.method.upper()} {case.operation.path}"
-    reasons = {(e["field"], e["reason"]) for e in _detail(response)}
-    if isinstance(failure, RejectedPositiveData) and reasons:
-        if all(reason == "Phải là số nguyên" for _, reason in reasons):
-            return "whole-float"
-        if label == "GET /audit" and {field for field, _ in reasons} == {"query.cursor"}:
-            return "audit-cursor"
-    early = str((case.query or {}).get("from", "")) < "2018-06-21"
-    if label == "GET /cases/tracking-book" and response.status_code == 500 and early:
-        return "tracking-book-before-2018"
-    if label == "GET /audit" and isinstance(failure, AcceptedNegativeData):
-        days = [str((case.query or {}).get(name, "")) for name in ("from", "to")]
-        if any(day and not ISO_DAY.fullmatch(day) for day in days):
-            return "audit-dates"
-    return None
+    reasons = {e["reason"] for e in _detail(response)}
+    whole_float = reasons == {"Phải là số nguyên"}
+    return "whole-float" if isinstance(failure, RejectedPositiveData) and whole_float else None
 
 
 def _detail(response: Response) -> list[dict[str, str]]:
@@ -143,8 +117,6 @@ def _detail(response: Response) -> list[dict[str, str]]:
         return []
     return [e for e in detail if isinstance(e, dict)] if isinstance(detail, list) else []
 
-
-ISO_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 # Days and instants drawn within the years the services take (1900-2100, as the documents say):
 # drawing from years 1-9999 and discarding most would starve the generator.

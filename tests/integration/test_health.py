@@ -49,7 +49,7 @@ async def test_a_wrong_database_address_is_not_ready_and_names_the_database(
     wrong = HttpSettings(
         **{**settings.model_dump(), "mongodb_uri": NOWHERE, "readiness_timeout_s": 1.0}
     )
-    app = create_service_app(wrong, title="health test", bootstrap=open_container)
+    app = create_service_app(wrong, title="health test", access={}, bootstrap=open_container)
     async with serving(app) as http:
         ready = await http.get("/readyz")
         alive = await http.get("/healthz")

@@ -4,8 +4,6 @@ from collections.abc import Callable
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query, Response
-from fastapi.concurrency import run_in_threadpool
-from fastapi.responses import HTMLResponse
 
 from services.intake.domain.agencies import Agency
 from services.intake.domain.case import Case
@@ -14,7 +12,8 @@ from services.intake.domain.errors import NotFound
 from services.intake.entrypoints.dependencies import ContainerDep
 from services.intake.entrypoints.forms import receipt_form, refusal_form
 from services.intake.service_layer.cases import UNKNOWN_CASE
-from shared.forms import Form, render_html, render_pdf
+from shared.forms import Form
+from shared.forms.response import printed
 from shared.http.access import CurrentOfficer
 from shared.http.openapi import refusals
 
@@ -32,15 +31,6 @@ REFUSED = refusals(
 )
 
 
-async def printed(form: Form, filename: str, fmt: str) -> Response:
-    """The form as a page or a PDF; drawing a PDF (~2 s of CPU) runs off the event loop."""
-    if fmt == "html":
-        return HTMLResponse(render_html(form))
-    pdf = await run_in_threadpool(render_pdf, form)
-    headers = {"Content-Disposition": f'inline; filename="{filename}.pdf"'}
-    return Response(pdf, media_type="application/pdf", headers=headers)
-
-
 async def case_form(
     container: ContainerDep, code: str, who: CurrentOfficer, build: Builder
 ) -> Form:
@@ -56,24 +46,24 @@ async def receipt(
     container: ContainerDep, code: str, who: CurrentOfficer, format: Format = "html"
 ) -> Response:
     form = await case_form(container, code, who, receipt_form)
-    return await printed(form, f"{code}-mau-01", format)
+    return await printed(form, f"{code}-mau-01", format, "path.code")
 
 
 async def receipt_pdf(container: ContainerDep, code: str, who: CurrentOfficer) -> Response:
     form = await case_form(container, code, who, receipt_form)
-    return await printed(form, code, "pdf")
+    return await printed(form, code, "pdf", "path.code")
 
 
 async def refusal(
     container: ContainerDep, code: str, who: CurrentOfficer, format: Format = "html"
 ) -> Response:
     form = await case_form(container, code, who, refusal_form)
-    return await printed(form, f"{code}-mau-03", format)
+    return await printed(form, f"{code}-mau-03", format, "path.code")
 
 
 async def refusal_pdf(container: ContainerDep, code: str, who: CurrentOfficer) -> Response:
     form = await case_form(container, code, who, refusal_form)
-    return await printed(form, f"{code}-mau-03", "pdf")
+    return await printed(form, f"{code}-mau-03", "pdf", "path.code")
 
 
 PDF_ONLY: dict[int | str, dict[str, Any]] = {200: {"content": {"application/pdf": {}}}}

@@ -8,8 +8,6 @@ from collections.abc import Callable
 from typing import Annotated, Any, Literal, cast
 
 from fastapi import APIRouter, Depends, Query, Request, Response
-from fastapi.concurrency import run_in_threadpool
-from fastapi.responses import HTMLResponse
 
 from services.workflow.adapters.repository import QueueFilter
 from services.workflow.domain.errors import InvalidInput
@@ -17,7 +15,8 @@ from services.workflow.domain.instance import Instance
 from services.workflow.domain.records import Status
 from services.workflow.service_layer import forms
 from services.workflow.service_layer.handlers import Workflow
-from shared.forms import Form, render_html, render_pdf
+from shared.forms import Form
+from shared.forms.response import printed
 from shared.http.access import CurrentOfficer
 from shared.http.openapi import IsoDate, refusals
 
@@ -65,14 +64,6 @@ def workflow(request: Request) -> Workflow:
 WorkflowDep = Annotated[Workflow, Depends(workflow)]
 
 
-async def printed(form: Form, filename: str, fmt: str) -> Response:
-    if fmt == "html":
-        return HTMLResponse(render_html(form))
-    pdf = await run_in_threadpool(render_pdf, form)
-    headers = {"Content-Disposition": f'inline; filename="{filename}.pdf"'}
-    return Response(pdf, media_type="application/pdf", headers=headers)
-
-
 def case_form_route(
     router: APIRouter, name: str, number: str, summary: str, build: Callable[[Instance], Form]
 ) -> None:
@@ -81,10 +72,14 @@ def case_form_route(
     async def page(
         code: str, flow: WorkflowDep, who: CurrentOfficer, format: Format = "html"
     ) -> Response:
-        return await printed(build(await flow.read(code, who)), f"{code}-mau-{number}", format)
+        return await printed(
+            build(await flow.read(code, who)), f"{code}-mau-{number}", format, "path.code"
+        )
 
     async def pdf(code: str, flow: WorkflowDep, who: CurrentOfficer) -> Response:
-        return await printed(build(await flow.read(code, who)), f"{code}-mau-{number}", "pdf")
+        return await printed(
+            build(await flow.read(code, who)), f"{code}-mau-{number}", "pdf", "path.code"
+        )
 
     router.add_api_route(
         f"/{{code}}/{name}",
@@ -137,4 +132,4 @@ async def tracking_book(
         raise InvalidInput("quá nhiều hồ sơ để in một sổ; hãy chọn kỳ ngắn hơn", field="query.from")
     name = mine[0].facts.agency_name if mine else who.agency
     form = forms.tracking_book_form(name, mine, start, end)
-    return await printed(form, f"so-theo-doi-{who.agency}-{start}-{end}", format)
+    return await printed(form, f"so-theo-doi-{who.agency}-{start}-{end}", format, "query.from")
