@@ -27,7 +27,11 @@ class RunningSinks:
         self.url = url
         # Ends when the HTTP server stops (on SIGINT / SIGTERM when run as a program).
         self.server = server
-        self.http = httpx.AsyncClient(base_url=url)
+        # No kept-alive connections: the server closes idle ones after a few seconds, and a
+        # request sent on one it is closing fails with a read error.
+        self.http = httpx.AsyncClient(
+            base_url=url, limits=httpx.Limits(max_keepalive_connections=0)
+        )
 
     async def mail(self) -> list[EmailMessage]:
         """Every message the SMTP sink received, parsed."""
