@@ -7,13 +7,13 @@ data, so it must only read, decide and write through the store (no other side ef
 attempts run out the unit raises ``shared.mongo.Conflict``.
 """
 
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any, Protocol, TypeVar
 
 from services.intake.domain.case import Case
+from shared.audit import ActionLog
 from shared.events.envelope import Envelope
-from shared.officers import Officer, OfficerRole
 
 T = TypeVar("T")
 
@@ -34,8 +34,9 @@ class StoredCase:
     fingerprint: str
 
 
-class CaseStore(Protocol):
-    """The cases as one unit of work sees them: reads at once, writes when the unit commits."""
+class CaseStore(ActionLog, Protocol):
+    """The cases as one unit of work sees them: reads at once, writes when the unit commits; the
+    officer's action goes into the audit trail with them (``record``, from ``ActionLog``)."""
 
     async def get(self, code: str) -> Case | None: ...
 
@@ -53,20 +54,6 @@ class CaseStore(Protocol):
     def save(self, case: Case, events: list[Envelope[Any]]) -> None:
         """``case`` as read in this unit (at ``case.version``) with its events; a change stored
         meanwhile makes the unit run again."""
-        ...
-
-    async def record(
-        self,
-        officer: Officer,
-        role: OfficerRole,
-        action: str,
-        *,
-        case_code: str | None = None,
-        before: Mapping[str, Any] | None = None,
-        after: Mapping[str, Any] | None = None,
-    ) -> None:
-        """The officer's action in the audit trail, committed with this unit
-        (``shared.audit.ActionLog``)."""
         ...
 
 
