@@ -17,7 +17,10 @@ from services.notify.adapters.optouts import MongoOptOuts
 from services.notify.adapters.sms_gateway import HttpSmsGateway
 from services.notify.adapters.smtp import SmtpSender
 from services.notify.adapters.templates import TemplateRenderer
+from services.notify.adapters.zns import HttpZnsSender
+from services.notify.adapters.zns_templates import load_zns_templates
 from services.notify.domain.delivery import RetryPolicy
+from services.notify.domain.milestones import MILESTONE_TEMPLATES
 from services.notify.domain.privacy import DeliveryKeys
 from services.notify.domain.senders import SenderNames
 from services.notify.entrypoints.consumers import notify_consumer
@@ -70,7 +73,12 @@ async def bootstrap(
         dispatcher = dispatcher_for(stack, settings, deliveries, outcomes, clock)
         rules = identity(settings)
         notifier = Notifier(
-            deliveries, template_renderer(settings), outcomes, retention(settings), rules
+            deliveries,
+            template_renderer(settings),
+            outcomes,
+            retention(settings),
+            rules,
+            choices=deliveries,
         )
 
         def planned() -> None:
@@ -102,9 +110,14 @@ async def bootstrap(
 
 
 def template_renderer(settings: NotifySettings) -> TemplateRenderer:
-    """The renderer of the template files, with what they may say about the office."""
+    """The renderer of the template files, with what they may say about the office. Raises
+    ``ZnsTemplatesError`` (the service does not start) when an event it notifies has no ZNS
+    template."""
+    zns = load_zns_templates(settings.zns_templates_file, MILESTONE_TEMPLATES.values())
     return TemplateRenderer(
-        settings.sms_mode, {"office_name": settings.office_name, "lookup_url": settings.lookup_url}
+        settings.sms_mode,
+        {"office_name": settings.office_name, "lookup_url": settings.lookup_url},
+        zns=zns,
     )
 
 
@@ -129,13 +142,14 @@ def dispatcher_for(
     clock: Clock,
 ) -> Dispatcher:
     """A dispatcher with its own providers (closed with the stack) and its own owner name."""
-    email, sms = SmtpSender(settings), HttpSmsGateway(settings)
-    stack.push_async_callback(email.close)
-    stack.push_async_callback(sms.close)
+    email, sms, zns = SmtpSender(settings), HttpSmsGateway(settings), HttpZnsSender(settings)
+    for provider in (email, sms, zns):
+        stack.push_async_callback(provider.close)
     return Dispatcher(
         deliveries,
         email,
         sms,
+        zns=zns,
         lanes=Lanes(
             owner=f"{settings.service_name}-{uuid.uuid4()}",
             lease=timedelta(seconds=settings.notify_claim_lease_s),

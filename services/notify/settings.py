@@ -1,10 +1,12 @@
 """Settings of the notify service, read from its environment."""
 
 import re
+from pathlib import Path
 from typing import Any, Literal, Self
 
 from pydantic import Field, SecretStr, field_validator, model_validator
 
+from services.notify.adapters.zns_templates import ZNS_TEMPLATES_FILE
 from services.notify.domain.privacy import DEVELOPMENT_KEY
 from services.notify.domain.senders import check_brandname
 from services.notify.domain.sms import SmsMode
@@ -59,6 +61,15 @@ class NotifySettings(HttpSettings):
     sms_senders: dict[str, str] = Field(default_factory=dict)
     # Unaccented GSM-7 (160 a segment, cheaper) or Unicode with diacritics (UCS-2, 70).
     sms_mode: SmsMode = SmsMode.UNACCENTED
+
+    # Zalo messages through ZNS (its template API). The access token is the Official Account's
+    # (Zalo issues it for 25 hours; whoever refreshes it updates this setting). Without one ZNS
+    # refuses every message, and citizens who chose Zalo alone get the SMS instead.
+    zns_api_url: str = "http://127.0.0.1:8025/zns"
+    zns_access_token: SecretStr | None = None
+    zns_timeout_s: float = Field(default=10.0, gt=0)
+    # Event -> registered template id and its parameters (checked at startup).
+    zns_templates_file: Path = ZNS_TEMPLATES_FILE
 
     # What the templates say about the office.
     office_name: str = "Bộ phận Một cửa"

@@ -3,7 +3,7 @@
 from enum import StrEnum
 from typing import Annotated, Literal, Self
 
-from pydantic import Field, Strict, model_validator
+from pydantic import AfterValidator, Field, Strict, model_validator
 
 from shared.events.envelope import EventData
 from shared.events.values import (
@@ -27,6 +27,27 @@ Points = Annotated[int, Strict(), Field(ge=0, le=2)]
 # The indicators a case's own record answers (see services/intake/domain/satisfaction.py).
 ComputedIndicator = Literal[
     "total_time", "unit_time", "agencies_contacted", "one_stop", "publicly_posted"
+]
+
+
+class PhoneChannel(StrEnum):
+    """How the applicant chose to be told on the phone number given: SMS, or Zalo (the number's
+    Zalo account, through Zalo Notification Service templates)."""
+
+    SMS = "sms"
+    ZALO = "zalo"
+
+
+def _distinct(channels: list[PhoneChannel]) -> list[PhoneChannel]:
+    if len(set(channels)) != len(channels):
+        raise ValueError("each channel at most once")
+    return channels
+
+
+PhoneChannels = Annotated[
+    list[PhoneChannel],
+    AfterValidator(_distinct),
+    Field(min_length=1, max_length=2, json_schema_extra={"uniqueItems": True}),
 ]
 
 

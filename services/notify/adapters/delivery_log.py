@@ -19,12 +19,15 @@ from services.notify.adapters import optouts
 from services.notify.domain.delivery import RESENDABLE, Delivery, DeliveryStatus, Message
 from services.notify.service_layer.ports import Claimed, Outcome
 from shared.audit import AuditTrail
+from shared.events.intake import PhoneChannel
 from shared.events.values import NotificationChannel
 from shared.mongo import IndexSpec, Transaction, UnitOfWork
 from shared.officers import Officer, OfficerRole
 
 DELIVERIES = "deliveries"
 MESSAGES = "messages"
+# Per case, the phone channels the applicant chose at receipt (later events do not carry them).
+PHONE_CHANNELS = "phone_channels"
 
 Document = dict[str, Any]
 
@@ -36,6 +39,9 @@ INDEXES = [
     # then applies to new entries instead of failing on the index's changed declaration.
     IndexSpec(DELIVERIES, (("expires_at", ASCENDING),), name="deliveries_ttl", expire_after_s=0),
     IndexSpec(MESSAGES, (("expires_at", ASCENDING),), name="messages_ttl", expire_after_s=0),
+    IndexSpec(
+        PHONE_CHANNELS, (("expires_at", ASCENDING),), name="phone_channels_ttl", expire_after_s=0
+    ),
 ]
 
 
@@ -60,6 +66,16 @@ class MongoDeliveryLog:
         tx.insert(DELIVERIES, _document(delivery))
         if message is not None:
             tx.insert(MESSAGES, _document(message))
+
+    async def phone_channels(self, tx: Transaction, case_code: str) -> list[PhoneChannel] | None:
+        doc = await tx.find_one(PHONE_CHANNELS, {"_id": case_code})
+        return None if doc is None else [PhoneChannel(c) for c in doc["channels"]]
+
+    def remember_phone_channels(
+        self, tx: Transaction, case_code: str, channels: list[PhoneChannel], until: datetime
+    ) -> None:
+        chosen = {"channels": [str(c) for c in channels], "expires_at": until}
+        tx.update(PHONE_CHANNELS, {"_id": case_code}, {"$set": chosen}, upsert=True)
 
     # The dispatcher's side.
 
@@ -98,6 +114,12 @@ class MongoDeliveryLog:
                 "$push": {"attempt_log": outcome.attempt.model_dump()},
             }
             tx.update(DELIVERIES, mine, update, must_match=True)
+            if outcome.release is not None:
+                standby = {
+                    "_id": outcome.release.delivery_id,
+                    "status": str(DeliveryStatus.STANDBY),
+                }
+                tx.update(DELIVERIES, standby, {"$set": outcome.release.changes})
             tx.publish_records(*outcome.records)
             return True
 

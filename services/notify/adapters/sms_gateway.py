@@ -4,13 +4,10 @@ from typing import Any
 
 import httpx
 
+from services.notify.adapters.http_provider import post_json
 from services.notify.domain.messages import SmsContent
 from services.notify.domain.sms import SmsEncoding
-from services.notify.service_layer.ports import ProviderError
 from services.notify.settings import NotifySettings
-
-# Statuses a gateway may answer differently a moment later; other 4xx are refusals of the request.
-_TRANSIENT_4XX = {408, 425, 429}
 
 
 class HttpSmsGateway:
@@ -20,19 +17,8 @@ class HttpSmsGateway:
 
     async def send(self, to: str, content: SmsContent, reference: str) -> None:
         body = fill(self._settings.sms_gateway_body, self._values(to, content, reference))
-        try:
-            response = await self._client.post(
-                self._settings.sms_gateway_url, json=body, headers=self._headers(reference)
-            )
-        except httpx.HTTPError as exc:
-            raise ProviderError(f"SMS gateway unreachable: {type(exc).__name__}: {exc}") from exc
-        if response.is_success:
-            return
-        permanent = response.status_code < 500 and response.status_code not in _TRANSIENT_4XX
-        raise ProviderError(
-            f"SMS gateway answered {response.status_code}: {response.text[:300]}",
-            permanent=permanent,
-        )
+        url, headers = self._settings.sms_gateway_url, self._headers(reference)
+        await post_json(self._client, "SMS gateway", url, body, headers)
 
     def _values(self, to: str, content: SmsContent, reference: str) -> dict[str, Any]:
         unicode = content.encoding is SmsEncoding.UCS2

@@ -6,6 +6,7 @@ from typing import Any
 
 import jinja2
 
+from services.notify.adapters.zns_templates import ZnsTemplates
 from services.notify.domain.contacts import redact
 from services.notify.domain.formatting import (
     format_date,
@@ -14,7 +15,7 @@ from services.notify.domain.formatting import (
     lookup_link,
     per_period,
 )
-from services.notify.domain.messages import EmailContent, SmsContent
+from services.notify.domain.messages import EmailContent, SmsContent, ZnsContent
 from services.notify.domain.sms import EncodedSms, SmsMode, encode_sms, excess, shorten
 
 log = logging.getLogger(__name__)
@@ -24,6 +25,8 @@ TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
 # procedure's name. Everything else in an SMS template is bounded by design, and a test renders
 # every template with the longest values the catalogue and the settings allow.
 ELASTIC = "procedure"
+# What a ZNS parameter's value may use besides the filters: the SMS templates' macros.
+ZNS_MACROS = '{% import "_macros.j2" as m %}'
 
 
 class RenderError(ValueError):
@@ -42,9 +45,14 @@ class TemplateRenderer:
     """
 
     def __init__(
-        self, sms_mode: SmsMode, globals_: dict[str, Any], directory: Path = TEMPLATES_DIR
+        self,
+        sms_mode: SmsMode,
+        globals_: dict[str, Any],
+        directory: Path = TEMPLATES_DIR,
+        zns: ZnsTemplates | None = None,
     ) -> None:
         self._sms_mode = sms_mode
+        self._zns = zns or {}
         self._env = jinja2.Environment(
             loader=jinja2.FileSystemLoader(directory),
             undefined=jinja2.StrictUndefined,
@@ -82,9 +90,24 @@ class TemplateRenderer:
             html=self._render(f"{template}.email.html.j2", context).strip() + "\n",
         )
 
-    def _render(self, name: str, context: dict[str, Any]) -> str:
+    def zns(self, template: str, context: dict[str, Any]) -> ZnsContent:
+        """The registered template's id and its parameters' values (``zns_templates``)."""
+        registered = self._zns.get(template)
+        if registered is None:
+            raise RenderError(f"no ZNS template for {template}")
+        params = {
+            name: _one_line(self._render(f"zns:{template}.{name}", context, ZNS_MACROS + source))
+            for name, source in registered.params.items()
+        }
+        return ZnsContent(template_id=registered.template_id, params=params)
+
+    def _render(self, name: str, context: dict[str, Any], source: str | None = None) -> str:
+        """The file ``name``, or ``source`` (named ``name`` in errors), rendered."""
         try:
-            return self._env.get_template(name).render(context)
+            loaded = (
+                self._env.get_template(name) if source is None else self._env.from_string(source)
+            )
+            return loaded.render(context)
         except jinja2.TemplateNotFound:
             raise RenderError(f"no template {name}") from None
         except (jinja2.TemplateError, TypeError, ValueError, KeyError, ArithmeticError) as exc:

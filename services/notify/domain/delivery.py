@@ -15,8 +15,8 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 
 from pydantic import BaseModel, Field
 
-from services.notify.domain.messages import EmailContent, SmsContent
-from shared.events.values import NotificationChannel
+from services.notify.domain.channels import Channel
+from services.notify.domain.messages import EmailContent, SmsContent, ZnsContent
 from shared.kafka.retry import backoff_delay
 
 
@@ -28,12 +28,13 @@ class DeliveryStatus(StrEnum):
     DEAD = "dead"  # every attempt failed
     FAILED = "failed"  # could never be sent: bad address, broken template
     SKIPPED = "skipped"  # nothing to send: no address on this channel, or opted out
+    STANDBY = "standby"  # sent only if the delivery named by another's ``fallback`` fails
 
 
 RESENDABLE = (DeliveryStatus.SENT, DeliveryStatus.DEAD)
 
 
-def delivery_id(case_code: str, trigger_event_id: UUID, channel: NotificationChannel) -> str:
+def delivery_id(case_code: str, trigger_event_id: UUID, channel: Channel) -> str:
     """The same id for the same (case, event, channel) in every replica and every redelivery."""
     return str(uuid5(NAMESPACE_URL, f"onestop:notify:{case_code}:{trigger_event_id}:{channel}"))
 
@@ -67,7 +68,7 @@ class Delivery(BaseModel):
     trigger_event_id: UUID
     trigger_event_type: str
     trigger_topic: str
-    channel: NotificationChannel
+    channel: Channel
     template: str
     params_hash: str
     recipient_masked: str | None = None
@@ -88,6 +89,9 @@ class Delivery(BaseModel):
     updated_at: datetime
     sent_at: datetime | None = None
     resends: int = 0
+    # The standby entry that goes instead if this one dies (Zalo's SMS), released or dropped in
+    # the same transaction as this one's outcome.
+    fallback: str | None = None
     attempt_log: list[AttemptRecord] = Field(default_factory=list)
     # The TTL index deletes the entry then (retention of the delivery log).
     expires_at: datetime
@@ -106,6 +110,7 @@ class Message(BaseModel):
     recipient: str
     sms: SmsContent | None = None
     email: EmailContent | None = None
+    zns: ZnsContent | None = None
     # The triggering event as it arrived, for the dead-letter topic if the message dies.
     trigger_value: str
     expires_at: datetime

@@ -21,6 +21,15 @@ class SmsContent(BaseModel):
     sender: str | None = None
 
 
+class ZnsContent(BaseModel):
+    """A Zalo Notification Service message: a template registered with Zalo and its values."""
+
+    model_config = ConfigDict(frozen=True)
+
+    template_id: str
+    params: dict[str, str]
+
+
 class EmailContent(BaseModel):
     model_config = ConfigDict(frozen=True)
 

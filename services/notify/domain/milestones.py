@@ -4,6 +4,7 @@ import re
 from typing import Any
 
 from shared.events.envelope import Envelope
+from shared.events.intake import PhoneChannel
 from shared.events.values import ApplicantContact
 
 # Catalogue topic -> template set (files services/notify/templates/<name>.*.j2).
@@ -62,6 +63,13 @@ def result_delivery_of(data: object) -> str:
     desk, postal or online); otherwise at the desk, where every result can be collected."""
     said = getattr(data, "result_delivery", None)
     return str(said) if str(said) in RESULT_DELIVERIES else "desk"
+
+
+def phone_channels_of(data: object) -> list[PhoneChannel] | None:
+    """The phone channels chosen at receipt, on the event that carries them (``case-submitted``'s
+    optional ``phone_channels``); None on every other event and on receipts without the choice."""
+    chosen = getattr(data, "phone_channels", None)
+    return [PhoneChannel(c) for c in chosen] if isinstance(chosen, list) and chosen else None
 
 
 def agency_of(event: Envelope[Any]) -> str:

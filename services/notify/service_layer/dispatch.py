@@ -22,6 +22,7 @@ from pymongo.errors import PyMongoError
 
 from services.notify.domain.delivery import AttemptRecord, Delivery, DeliveryStatus, RetryPolicy
 from services.notify.domain.messages import build_email
+from services.notify.service_layer import fallback
 from services.notify.service_layer.metrics import MESSAGES, SMS_SEGMENTS
 from services.notify.service_layer.outcomes import OutcomeEvents
 from services.notify.service_layer.ports import (
@@ -31,6 +32,7 @@ from services.notify.service_layer.ports import (
     Outcome,
     ProviderError,
     SmsGateway,
+    ZnsSender,
 )
 from shared.clock import Clock
 from shared.kafka.retry import backoff_delay
@@ -69,6 +71,7 @@ class Dispatcher(PollingWorker):
         email: EmailSender,
         sms: SmsGateway,
         *,
+        zns: ZnsSender | None = None,
         lanes: Lanes,
         policy: RetryPolicy,
         mail: MailIdentity,
@@ -80,6 +83,8 @@ class Dispatcher(PollingWorker):
         self._queue = queue
         self._email = email
         self._sms = sms
+        # Without one, a Zalo message fails at once (and its SMS, if standing by, goes instead).
+        self._zns = zns
         self._lanes = lanes
         self._policy = policy
         self._mail = mail
@@ -122,6 +127,10 @@ class Dispatcher(PollingWorker):
             raise ProviderError(NO_CONTENT, permanent=True)
         if message.sms is not None:
             await self._sms.send(message.recipient, message.sms, delivery.reference)
+        elif message.zns is not None:
+            if self._zns is None:
+                raise ProviderError("no ZNS sender configured", permanent=True)
+            await self._zns.send(message.recipient, message.zns, delivery.reference)
         elif message.email is not None:
             email = build_email(
                 message.email,
@@ -146,7 +155,10 @@ class Dispatcher(PollingWorker):
         if claimed.message is not None and claimed.message.sms is not None:
             SMS_SEGMENTS.labels(encoding=claimed.message.sms.encoding).inc(delivery.segments or 0)
         log.info("%s message sent after %d attempt(s)", delivery.channel, delivery.attempts)
-        outcome = Outcome(changes, AttemptRecord(at=now), self._outcomes.sent(delivery, now))
+        records = self._outcomes.sent(delivery, now)
+        outcome = Outcome(
+            changes, AttemptRecord(at=now), records, fallback.after_sent(delivery, now)
+        )
         return DeliveryStatus.SENT, outcome
 
     def _failed(self, claimed: Claimed, exc: ProviderError) -> tuple[DeliveryStatus, Outcome]:
@@ -169,6 +181,9 @@ class Dispatcher(PollingWorker):
             "due_at": None,
             "reason": f"gave up: {exc.reason}",
         }
+        release = fallback.after_dead(delivery, now)
+        if release is not None:  # not failed: the standby message goes instead, and says so
+            return DeliveryStatus.DEAD, Outcome(changes, attempt, (), release)
         trigger = claimed.message.trigger_value if claimed.message else None
         records = self._outcomes.failed(delivery, exc.reason, trigger, now)
         return DeliveryStatus.DEAD, Outcome(changes, attempt, records)

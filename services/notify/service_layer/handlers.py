@@ -10,23 +10,35 @@ from datetime import datetime
 from typing import Any
 
 from services.notify.adapters.templates import TemplateRenderer
+from services.notify.domain.channels import (
+    ZALO,
+    Channel,
+    address_kind,
+    channels_for,
+    sms_stands_by,
+)
 from services.notify.domain.contacts import redact
 from services.notify.domain.delivery import DeliveryStatus
-from services.notify.domain.milestones import MILESTONE_TEMPLATES
+from services.notify.domain.milestones import MILESTONE_TEMPLATES, phone_channels_of
 from services.notify.domain.privacy import DeliveryKeys
 from services.notify.domain.senders import SenderNames
 from services.notify.service_layer.outcomes import OutcomeEvents
-from services.notify.service_layer.planning import Identity, Plan, Retention, plan_delivery
-from services.notify.service_layer.ports import PlannedLog
+from services.notify.service_layer.planning import (
+    Identity,
+    Plan,
+    Retention,
+    plan_delivery,
+    with_fallback,
+)
+from services.notify.service_layer.ports import PhoneChoices, PlannedLog
 from shared.events.catalogue import CATALOGUE
 from shared.events.codec import encode
 from shared.events.envelope import Envelope
+from shared.events.intake import PhoneChannel
 from shared.events.values import NotificationChannel
 from shared.kafka import Subscriptions
 from shared.kafka.retry import PermanentFailure
 from shared.mongo import Transaction
-
-CHANNELS = (NotificationChannel.SMS, NotificationChannel.EMAIL)
 
 
 class Notifier:
@@ -37,6 +49,7 @@ class Notifier:
         outcomes: OutcomeEvents,
         retention: Retention,
         identity: Identity | None = None,
+        choices: PhoneChoices | None = None,
     ) -> None:
         self._log = deliveries
         self._renderer = renderer
@@ -44,6 +57,8 @@ class Notifier:
         self._retention = retention
         # Without one (tests): the development key, and every SMS under the gateway's default.
         self._identity = identity or Identity(DeliveryKeys.development(), SenderNames())
+        # Without one, a case's later events go by SMS whatever its receipt chose.
+        self._choices = choices
 
     def subscriptions(self) -> Subscriptions:
         """The handler of each topic this service consumes."""
@@ -53,7 +68,9 @@ class Notifier:
         spec = CATALOGUE.by_type(event.type)
         if spec is None or spec.topic not in MILESTONE_TEMPLATES:
             raise PermanentFailure(f"{event.type} is not a milestone this service notifies")
-        plans = await self._without_opt_outs(tx, self._plans(event, spec.topic, tx.now))
+        phone = await self._phone_channels(tx, event)
+        plans = self._plans(event, spec.topic, tx.now, channels_for(phone))
+        plans = self._linked(await self._without_opt_outs(tx, plans), phone)
         for plan in plans:
             self._log.add(tx, plan.delivery, plan.message)
             if plan.delivery.status is DeliveryStatus.FAILED:
@@ -64,7 +81,21 @@ class Notifier:
                 )
                 tx.publish_records(*records)
 
-    def _plans(self, event: Envelope[Any], topic: str, now: datetime) -> list[Plan]:
+    async def _phone_channels(self, tx: Transaction, event: Envelope[Any]) -> list[PhoneChannel]:
+        """The applicant's choice at receipt, remembered for the case's later events (which do
+        not carry it); SMS for a case received before the choice existed or not seen here."""
+        choices, chosen = self._choices, phone_channels_of(event.data)
+        if chosen is not None:
+            if choices is not None:
+                until = tx.now + self._retention.log
+                choices.remember_phone_channels(tx, event.subject, chosen, until)
+            return chosen
+        remembered = await choices.phone_channels(tx, event.subject) if choices else None
+        return remembered or [PhoneChannel.SMS]
+
+    def _plans(
+        self, event: Envelope[Any], topic: str, now: datetime, channels: tuple[Channel, ...]
+    ) -> list[Plan]:
         """One plan per channel. A value no message can be made of (a date out of any range:
         rendering copes with those, but nothing may crash the consumer) parks the event on its
         dead-letter topic at once, with the reason: retrying would fail alike."""
@@ -80,18 +111,28 @@ class Notifier:
                     retention=self._retention,
                     identity=self._identity,
                 )
-                for channel in CHANNELS
+                for channel in channels
             ]
         except (ArithmeticError, ValueError) as exc:
             reason = redact(f"the event's values cannot be handled: {type(exc).__name__}: {exc}")
             raise PermanentFailure(reason) from exc
 
     async def _without_opt_outs(self, tx: Transaction, plans: list[Plan]) -> list[Plan]:
-        wanted = [(p.delivery.channel, p.message.recipient) for p in plans if p.message]
-        refused = await self._log.opted_out(tx, wanted)
-        return [
-            p.opted_out()
-            if p.message and (p.delivery.channel, p.message.recipient) in refused
-            else p
-            for p in plans
-        ]
+        """An SMS opt-out covers Zalo too: both reach the same phone number."""
+        wanted = {p.delivery.id: _opt_out_key(p) for p in plans}
+        refused = await self._log.opted_out(tx, [key for key in wanted.values() if key])
+        return [p.opted_out() if wanted[p.delivery.id] in refused else p for p in plans]
+
+    @staticmethod
+    def _linked(plans: list[Plan], phone: list[PhoneChannel]) -> list[Plan]:
+        """With Zalo instead of SMS, the SMS (planned right after it) stands by for it."""
+        if plans[0].delivery.channel is not ZALO or not sms_stands_by(phone):
+            return plans
+        zalo, sms, *others = plans
+        return [*with_fallback(zalo, sms), *others]
+
+
+def _opt_out_key(plan: Plan) -> tuple[NotificationChannel, str] | None:
+    if plan.message is None:
+        return None
+    return address_kind(plan.delivery.channel), plan.message.recipient

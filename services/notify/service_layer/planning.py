@@ -5,9 +5,10 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from services.notify.adapters.templates import RenderError, TemplateRenderer
+from services.notify.domain.channels import ZALO, Channel, address_kind
 from services.notify.domain.contacts import InvalidContact, address_of, mask, normalise
 from services.notify.domain.delivery import Delivery, DeliveryStatus, Message, delivery_id
-from services.notify.domain.messages import EmailContent, SmsContent
+from services.notify.domain.messages import EmailContent, SmsContent, ZnsContent
 from services.notify.domain.milestones import agency_of, applicant_of, message_context
 from services.notify.domain.privacy import DeliveryKeys
 from services.notify.domain.senders import SenderNames
@@ -20,6 +21,7 @@ NO_ADDRESS = {
     NotificationChannel.EMAIL: "no e-mail address given",
 }
 OPTED_OUT = "the recipient opted out"
+STANDING_BY = "goes only if the Zalo message cannot be delivered"
 
 
 @dataclass(frozen=True)
@@ -54,12 +56,27 @@ class Plan:
         )
         return replace(self, delivery=skipped, message=None)
 
+    def pending(self) -> bool:
+        return self.delivery.status is DeliveryStatus.PENDING
+
+
+def with_fallback(first: Plan, standby: Plan) -> tuple[Plan, Plan]:
+    """``standby`` held back (not due) until ``first`` dies, which then releases it; as they
+    were unless both are to be sent."""
+    if not (first.pending() and standby.pending()):
+        return first, standby
+    held = standby.delivery.model_copy(
+        update={"status": DeliveryStatus.STANDBY, "reason": STANDING_BY, "due_at": None}
+    )
+    leading = first.delivery.model_copy(update={"fallback": standby.delivery.id})
+    return replace(first, delivery=leading), replace(standby, delivery=held)
+
 
 def plan_delivery(
     event: Envelope[Any],
     topic: str,
     template: str,
-    channel: NotificationChannel,
+    channel: Channel,
     *,
     renderer: TemplateRenderer,
     now: datetime,
@@ -69,10 +86,10 @@ def plan_delivery(
     """A pending entry with its message (due now), or a skipped or failed one with the reason.
     Opt-outs are the caller's to apply (``Plan.opted_out``)."""
     trigger = encode(event).decode()
-    keys = identity.keys
+    keys, kind = identity.keys, address_kind(channel)
 
     def entry(status: DeliveryStatus, written: str | None, **fields: object) -> Delivery:
-        hashed = keys.recipient(channel, _key_form(channel, written)) if written else None
+        hashed = keys.recipient(kind, _key_form(kind, written)) if written else None
         return Delivery.model_validate(
             {
                 "id": delivery_id(event.subject, event.id, channel),
@@ -84,7 +101,7 @@ def plan_delivery(
                 "template": template,
                 # The event's data is exactly what the templates draw on.
                 "params_hash": keys.parameters(event.data.model_dump_json()),
-                "recipient_masked": mask(channel, written) if written else None,
+                "recipient_masked": mask(kind, written) if written else None,
                 "recipient_hash": hashed,
                 "status": status,
                 "created_at": now,
@@ -94,9 +111,9 @@ def plan_delivery(
             }
         )
 
-    written = address_of(applicant_of(event), channel)
+    written = address_of(applicant_of(event), kind)
     if not written:
-        return Plan(entry(DeliveryStatus.SKIPPED, None, reason=NO_ADDRESS[channel]), None)
+        return Plan(entry(DeliveryStatus.SKIPPED, None, reason=NO_ADDRESS[kind]), None)
     try:
         content = _render(renderer, template, channel, event)
     except RenderError as exc:
@@ -106,7 +123,7 @@ def plan_delivery(
         content = content.model_copy(update={"sender": sender})
     segments = content.segments if isinstance(content, SmsContent) else None
     try:
-        address = normalise(channel, written)
+        address = normalise(kind, written)
     except InvalidContact as exc:
         failed = entry(DeliveryStatus.FAILED, written, reason=exc.reason, segments=segments)
         return Plan(failed, None)
@@ -116,6 +133,7 @@ def plan_delivery(
         recipient=address,
         sms=content if isinstance(content, SmsContent) else None,
         email=content if isinstance(content, EmailContent) else None,
+        zns=content if isinstance(content, ZnsContent) else None,
         trigger_value=trigger,
         expires_at=now + retention.message,
     )
@@ -131,9 +149,11 @@ def _key_form(channel: NotificationChannel, written: str) -> str:
 
 
 def _render(
-    renderer: TemplateRenderer, template: str, channel: NotificationChannel, event: Envelope[Any]
-) -> SmsContent | EmailContent:
+    renderer: TemplateRenderer, template: str, channel: Channel, event: Envelope[Any]
+) -> SmsContent | EmailContent | ZnsContent:
     context = message_context(event)
+    if channel is ZALO:
+        return renderer.zns(template, context)
     if channel is NotificationChannel.SMS:
         return renderer.sms(template, context)
     return renderer.email(template, context)

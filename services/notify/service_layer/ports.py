@@ -8,8 +8,9 @@ from typing import Any, Protocol
 
 from services.notify.domain.contacts import redact
 from services.notify.domain.delivery import AttemptRecord, Delivery, Message
-from services.notify.domain.messages import SmsContent
+from services.notify.domain.messages import SmsContent, ZnsContent
 from services.notify.domain.optout import OptOut
+from shared.events.intake import PhoneChannel
 from shared.events.values import NotificationChannel
 from shared.kafka.records import OutboundRecord
 from shared.mongo import Transaction
@@ -35,6 +36,13 @@ class EmailSender(Protocol):
         ...
 
 
+class ZnsSender(Protocol):
+    async def send(self, to: str, content: ZnsContent, reference: str) -> None:
+        """Send the Zalo template message; raise ``ProviderError`` if ZNS does not accept it.
+        ``reference`` is ZNS's ``tracking_id``: the same for a repeat of one send."""
+        ...
+
+
 class SmsGateway(Protocol):
     async def send(self, to: str, content: SmsContent, reference: str) -> None:
         """Hand the SMS to the gateway; raise ``ProviderError`` if it does not accept it.
@@ -54,12 +62,22 @@ class Claimed:
 
 
 @dataclass(frozen=True)
+class Release:
+    """What an outcome changes in the standby entry its delivery names (``fallback``)."""
+
+    delivery_id: str
+    changes: Document
+
+
+@dataclass(frozen=True)
 class Outcome:
     """What one attempt changes in its entry, and the records it publishes."""
 
     changes: Document
     attempt: AttemptRecord
     records: Sequence[OutboundRecord] = ()
+    # Applied in the same transaction, if that entry is still on standby.
+    release: Release | None = None
 
 
 class DeliveryQueue(Protocol):
@@ -83,6 +101,18 @@ class PlannedLog(Protocol):
     ) -> set[tuple[NotificationChannel, str]]: ...
 
     def add(self, tx: Transaction, delivery: Delivery, message: Message | None) -> None: ...
+
+
+class PhoneChoices(Protocol):
+    """Per case, the phone channels chosen at receipt, inside the consumer's unit of work."""
+
+    async def phone_channels(self, tx: Transaction, case_code: str) -> list[PhoneChannel] | None:
+        """The channels the applicant chose for the case, if its receipt was seen."""
+        ...
+
+    def remember_phone_channels(
+        self, tx: Transaction, case_code: str, channels: list[PhoneChannel], until: datetime
+    ) -> None: ...
 
 
 class OfficerLog(Protocol):
