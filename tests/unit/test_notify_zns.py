@@ -165,7 +165,7 @@ class World:
 
 
 def submitted(phone: list[PhoneChannel]) -> Envelope[Any]:
-    data = EXAMPLES[CaseSubmitted].model_dump()
+    data = EXAMPLES[CaseSubmitted].model_dump(exclude={"phone_channels"})
     event = new_event(EXAMPLES[CaseSubmitted])
     return event.model_copy(update={"data": ChoiceAtReceipt(**data, phone_channels=phone)})
 
