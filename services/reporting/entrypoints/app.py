@@ -8,6 +8,7 @@ from fastapi.staticfiles import StaticFiles
 
 from services.reporting.bootstrap import bootstrap
 from services.reporting.entrypoints.access import ACCESS
+from services.reporting.entrypoints.quality import router as quality_router
 from services.reporting.entrypoints.reports import router as reports_router
 from services.reporting.settings import ReportingSettings
 from shared.http import create_service_app
@@ -21,6 +22,7 @@ def create_app(settings: ReportingSettings | None = None) -> FastAPI:
         settings, title="Báo cáo và thống kê", access=ACCESS, bootstrap=bootstrap
     )
     app.include_router(reports_router)
+    app.include_router(quality_router)
     # The dashboard's assets come from the service itself: many government networks are offline.
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
 

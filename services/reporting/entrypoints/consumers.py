@@ -1,18 +1,35 @@
 """The reporting consumer: every catalogue topic, each event applied in the shared unit of work."""
 
+from typing import Any
+
+from services.reporting.adapters.portal_store import MongoPortalBook
+from services.reporting.service_layer.portal_sync import keep_for_portal
 from services.reporting.service_layer.read_models import ReadModels
+from shared.clock import Clock
 from shared.events.catalogue import CATALOGUE
+from shared.events.envelope import Envelope
 from shared.kafka import EventConsumer, EventProducer, Subscriptions
+from shared.mongo import Transaction, UnitOfWork
 from shared.settings import ServiceSettings
 
 
-def subscriptions(read_models: ReadModels) -> Subscriptions:
-    # Reports read every fact of a case, so one handler takes every topic.
-    return Subscriptions(dict.fromkeys(CATALOGUE.topics, read_models.handle))
+def subscriptions(read_models: ReadModels, clock: Clock) -> Subscriptions:
+    # Reports read every fact of a case, so one handler takes every topic: the read models and
+    # the national portal's record of the case, in the same unit of work.
+    async def handle(tx: Transaction, event: Envelope[Any]) -> None:
+        await read_models.handle(tx, event)
+        await keep_for_portal(MongoPortalBook(tx), event, clock)
+
+    return Subscriptions(dict.fromkeys(CATALOGUE.topics, handle))
 
 
 def event_consumer(
-    settings: ServiceSettings, read_models: ReadModels, producer: EventProducer
+    settings: ServiceSettings,
+    read_models: ReadModels,
+    producer: EventProducer,
+    *,
+    clock: Clock,
+    uow: UnitOfWork,
 ) -> EventConsumer:
     """Consumes every catalogue topic (group = service name)."""
-    return EventConsumer(settings, subscriptions(read_models), read_models.uow, producer)
+    return EventConsumer(settings, subscriptions(read_models, clock), uow, producer)
