@@ -41,7 +41,9 @@ acl "${services[@]}" --operation Read --operation Describe --operation Create $(
 # shellcheck disable=SC2046
 acl "${services[@]}" --operation Write --operation Describe --operation Create \
     $(topics "${dead_letters[@]}")
-acl "${services[@]}" --operation IdempotentWrite --cluster
+# DescribeConfigs: ensure_topics reads the brokers' default.replication.factor (3 in the
+# production profile) to create the topics with.
+acl "${services[@]}" --operation IdempotentWrite --operation DescribeConfigs --cluster
 for service in $SERVICES; do
     owned="OWNS_$service"
     if [[ -n "${!owned}" ]]; then

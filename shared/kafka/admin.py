@@ -9,6 +9,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
+from aiokafka.admin.config_resource import ConfigResource, ConfigResourceType
 from aiokafka.errors import TopicAlreadyExistsError, for_code
 
 from shared.kafka.connection import client_options
@@ -16,6 +17,7 @@ from shared.kafka.deadletter import dlq_topic
 from shared.settings import ServiceSettings
 
 READY_TIMEOUT_S = 30.0
+DEFAULT_REPLICATION_FACTOR = "default.replication.factor"
 
 
 async def ensure_topics(
@@ -23,12 +25,14 @@ async def ensure_topics(
     topics: Iterable[str],
     *,
     partitions: int = 3,
-    replication_factor: int = 1,
+    replication_factor: int | None = None,
     with_dead_letters: bool = True,
 ) -> list[str]:
     """Create the catalogue ``topics`` under the settings' prefix if missing; wait until usable.
 
-    Returns the real (prefixed) names. Existing topics are left as they are.
+    Without a ``replication_factor``, the brokers' ``default.replication.factor`` (1 for the
+    local broker, 3 for a cluster). Returns the real (prefixed) names. Existing topics are left
+    as they are.
     """
     names = [settings.topic(t) for t in topics]
     if with_dead_letters:
@@ -37,14 +41,28 @@ async def ensure_topics(
     try:
         # Inside the try: a start that fails half-way still has connections to close.
         await admin.start()
-        response = await admin.create_topics(
-            [NewTopic(name, partitions, replication_factor) for name in names]
-        )
+        factor = replication_factor or await default_replication_factor(admin)
+        response = await admin.create_topics([NewTopic(name, partitions, factor) for name in names])
         raise_creation_errors(response.to_object())
         await wait_until_led(admin, names)
     finally:
         await admin.close()
     return names
+
+
+async def default_replication_factor(admin: AIOKafkaAdminClient) -> int:
+    """The brokers' default.replication.factor: what Kafka's own clients get by asking for -1,
+    which aiokafka's version of CreateTopics cannot send."""
+    broker = (await admin.describe_cluster())["brokers"][0]["node_id"]
+    wanted = ConfigResource(
+        ConfigResourceType.BROKER, str(broker), {DEFAULT_REPLICATION_FACTOR: None}
+    )
+    (response,) = await admin.describe_configs([wanted])
+    (resource,) = response.to_object()["resources"]
+    if resource["error_code"]:
+        raise for_code(resource["error_code"])(resource["error_message"])
+    (entry,) = resource["config_entries"]
+    return int(entry["config_value"])
 
 
 def raise_creation_errors(response: dict[str, Any]) -> None:
