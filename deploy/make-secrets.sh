@@ -19,6 +19,8 @@ done
 for service in intake workflow notify reporting; do
     names+=("${service}_mongodb_password")
 done
+# The Kafka controllers' login to each other, in the production profile (deploy/production/).
+names+=(kafka_controller_password)
 
 for name in "${names[@]}"; do
     [[ -s "secrets/$name" ]] || od -An -N24 -tx1 /dev/urandom | tr -d ' \n' > "secrets/$name"

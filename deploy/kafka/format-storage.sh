@@ -9,6 +9,10 @@ KAFKA_BIN="${KAFKA_BIN:-/opt/kafka/bin}"
 SECRETS_DIR="${SECRETS_DIR:-/run/secrets}"
 DATA_DIR="${DATA_DIR:-/var/lib/kafka/data}"
 CONTROLLER="${CONTROLLER:-localhost:9093}"
+# One node by default; deploy/production/compose.yml formats each of its three with its own id and
+# the three voters.
+NODE_ID="${NODE_ID:-1}"
+VOTERS="${VOTERS:-1@${CONTROLLER}}"
 
 # The broker's own user, the administrator (creates the ACLs) and one principal per service; the
 # read-only principal for external subscribers.
@@ -20,8 +24,8 @@ properties=$(mktemp)
 # broker node but never opens.
 cat > "$properties" <<PROPERTIES
 process.roles=broker,controller
-node.id=1
-controller.quorum.voters=1@${CONTROLLER}
+node.id=${NODE_ID}
+controller.quorum.voters=${VOTERS}
 controller.listener.names=CONTROLLER
 listeners=PLAINTEXT://localhost:0,CONTROLLER://${CONTROLLER}
 listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT

@@ -293,3 +293,166 @@ def test_the_scripts_compose_mounts_exist_and_parse(name: str) -> None:
     if path.suffix == ".sh":
         checked = subprocess.run(["bash", "-n", str(path)], capture_output=True, text=True)
         assert checked.returncode == 0, checked.stderr
+
+
+# --- the production profile: three Kafka nodes, a three-member replica set -------------------
+
+PRODUCTION = yaml.safe_load((DEPLOY / "production" / "compose.yml").read_text(encoding="utf-8"))
+KAFKA_NODES = ("kafka", "kafka-2", "kafka-3")
+MONGO_MEMBERS = ("mongo", "mongo-2", "mongo-3")
+VOTERS = "1@kafka:9093,2@kafka-2:9093,3@kafka-3:9093"
+# Compose replaces these lists when a later file sets them, and joins the others (ports, volumes,
+# secrets, configs).
+REPLACED_LISTS = {"command", "entrypoint", "test"}
+
+
+def merged(base: Any, override: Any, key: str = "") -> Any:
+    """``override`` over ``base``, as compose merges the files given to -f."""
+    if isinstance(base, dict) and isinstance(override, dict):
+        return {
+            k: merged(base[k], override[k], k)
+            if k in base and k in override
+            else override.get(k, base.get(k))
+            for k in base | override
+        }
+    if isinstance(base, list) and isinstance(override, list) and key not in REPLACED_LISTS:
+        return base + [entry for entry in override if entry not in base]
+    return override
+
+
+PRODUCTION_SERVICES = {
+    name: merged(SERVICES.get(name, {}), PRODUCTION["services"].get(name, {}))
+    for name in SERVICES | PRODUCTION["services"]
+}
+
+
+def production_env(name: str) -> dict[str, Any]:
+    return PRODUCTION_SERVICES[name]["environment"]
+
+
+def test_the_production_file_follows_the_compose_specification() -> None:
+    whole = merged(COMPOSE, PRODUCTION)
+    errors = sorted(Draft202012Validator(compose_schema()).iter_errors(whole), key=str)
+    assert not errors, "\n".join(f"{list(e.absolute_path)}: {e.message}" for e in errors)
+
+
+def test_production_runs_three_kafka_nodes_as_one_cluster() -> None:
+    envs = [production_env(node) for node in KAFKA_NODES]
+    assert [env["KAFKA_NODE_ID"] for env in envs] == [1, 2, 3]
+    assert {env["KAFKA_PROCESS_ROLES"] for env in envs} == {"broker,controller"}
+    assert {env["KAFKA_CONTROLLER_QUORUM_VOTERS"] for env in envs} == {VOTERS}
+    assert len({env["CLUSTER_ID"] for env in envs}) == 1
+    for node, env in zip(KAFKA_NODES, envs, strict=True):
+        assert f"INTERNAL://{node}:29092" in env["KAFKA_ADVERTISED_LISTENERS"].split(",")
+    data = [PRODUCTION_SERVICES[node]["volumes"] for node in KAFKA_NODES]
+    assert data == [
+        [f"{volume}:/var/lib/kafka/data"]
+        for volume in ("kafka-data", "kafka-2-data", "kafka-3-data")
+    ]
+    published = [PRODUCTION_SERVICES[node]["ports"] for node in KAFKA_NODES]
+    assert published == [["9092:9092"], ["9192:9092"], ["9292:9092"]]
+
+
+def test_production_keeps_three_replicas_and_writes_to_two() -> None:
+    for node in KAFKA_NODES:
+        env = production_env(node)
+        for setting in (
+            "DEFAULT_REPLICATION_FACTOR",
+            "OFFSETS_TOPIC_REPLICATION_FACTOR",
+            "TRANSACTION_STATE_LOG_REPLICATION_FACTOR",
+            "SHARE_COORDINATOR_STATE_TOPIC_REPLICATION_FACTOR",
+        ):
+            assert env[f"KAFKA_{setting}"] == 3, (node, setting)
+        for setting in ("MIN_INSYNC_REPLICAS", "TRANSACTION_STATE_LOG_MIN_ISR"):
+            assert env[f"KAFKA_{setting}"] == 2, (node, setting)
+        assert env["KAFKA_SHARE_COORDINATOR_STATE_TOPIC_MIN_ISR"] == 2
+
+
+def test_production_formats_each_nodes_storage_with_its_id() -> None:
+    job = PRODUCTION_SERVICES["kafka-format"]
+    assert job["environment"]["VOTERS"] == VOTERS
+    script = " ".join(job["command"])
+    assert "for node in 1 2 3" in script and "NODE_ID=$$node" in script
+    mounted = dict(reversed(volume.split(":")) for volume in job["volumes"])
+    for n, node in enumerate(KAFKA_NODES, start=1):
+        (data,) = PRODUCTION_SERVICES[node]["volumes"]
+        assert mounted[f"/var/lib/kafka/node-{n}"] == data.split(":")[0]
+
+
+def test_production_controllers_log_in_to_each_other() -> None:
+    for node in KAFKA_NODES:
+        env = production_env(node)
+        protocols = dict(
+            pair.split(":") for pair in env["KAFKA_LISTENER_SECURITY_PROTOCOL_MAP"].split(",")
+        )
+        assert protocols["CONTROLLER"] == "SASL_PLAINTEXT", node
+        assert "PLAINTEXT" not in protocols.values(), node
+        assert "User:ANONYMOUS" not in env["KAFKA_SUPER_USERS"].split(";"), node
+        login = env["KAFKA_LISTENER_NAME_CONTROLLER_PLAIN_SASL_JAAS_CONFIG"]
+        assert 'password="$${dir:/run/secrets:kafka_controller_password}"' in login
+        assert "kafka_controller_password" in secret_targets(PRODUCTION_SERVICES[node])
+    assert PRODUCTION["secrets"]["kafka_controller_password"] == {
+        "file": "./secrets/kafka_controller_password"
+    }
+    assert "names+=(kafka_controller_password)" in (DEPLOY / "make-secrets.sh").read_text()
+
+
+def test_production_runs_a_three_member_replica_set_with_key_file_auth() -> None:
+    for member in MONGO_MEMBERS:
+        spec = PRODUCTION_SERVICES[member]
+        assert spec["image"] == "mongo:7"
+        assert spec["command"][:3] == ["mongod", "--replSet", "rs0"]
+        assert "--keyFile" in spec["command"], member
+        assert "mongo_keyfile" in secret_targets(spec), member
+    # Only the first member makes the users; the others copy them in their initial sync.
+    assert [bool(PRODUCTION_SERVICES[m].get("environment")) for m in MONGO_MEMBERS] == [
+        True,
+        False,
+        False,
+    ]
+    init = PRODUCTION_SERVICES["mongo-init"]
+    assert init["restart"] == "no"
+    assert set(init["depends_on"]) == set(MONGO_MEMBERS)
+    script = ROOT / PRODUCTION["configs"]["mongo-replica-set"]["file"]
+    listed = re.search(r"const MEMBERS = \[([^\]]*)\]", script.read_text(encoding="utf-8"))
+    assert listed and re.findall(r'"([\w-]+:\d+)"', listed.group(1)) == [
+        f"{member}:27017" for member in MONGO_MEMBERS
+    ]
+    assert "rs.initiate" not in str(PRODUCTION_SERVICES["mongo"]["healthcheck"])
+
+
+@pytest.mark.parametrize("name", sorted(BUILT))
+def test_production_services_list_every_member(name: str) -> None:
+    env = production_env(name)
+    assert env["KAFKA_BOOTSTRAP_SERVERS"].split(",") == [f"{n}:29092" for n in KAFKA_NODES]
+    members = ",".join(f"{member}:27017" for member in MONGO_MEMBERS)
+    assert f"mongodb://{members}/?replicaSet=rs0" in env["MONGODB_URI"]
+    assert set(PRODUCTION_SERVICES[name]["depends_on"]) == {
+        *KAFKA_NODES,
+        "kafka-acls",
+        *MONGO_MEMBERS[:1],
+        "mongo-init",
+    }
+    acls = production_env("kafka-acls")["KAFKA_BOOTSTRAP_SERVERS"]
+    assert acls == env["KAFKA_BOOTSTRAP_SERVERS"]
+
+
+@pytest.mark.parametrize("name", sorted(PRODUCTION_SERVICES))
+def test_in_production_every_dependency_waits_for_health(name: str) -> None:
+    one_shot = {n for n, spec in PRODUCTION_SERVICES.items() if spec.get("restart") == "no"}
+    assert one_shot == {"kafka-format", "kafka-acls", "mongo-init"}
+    for dependency, condition in PRODUCTION_SERVICES[name].get("depends_on", {}).items():
+        assert dependency in PRODUCTION_SERVICES
+        wanted = "service_completed_successfully" if dependency in one_shot else "service_healthy"
+        assert condition == {"condition": wanted}, (name, dependency)
+
+
+def test_production_declares_the_volumes_and_scripts_it_mounts() -> None:
+    mounted = {
+        volume.split(":")[0]
+        for spec in PRODUCTION_SERVICES.values()
+        for volume in spec.get("volumes", [])
+    }
+    assert mounted <= set(COMPOSE["volumes"]) | set(PRODUCTION["volumes"])
+    for config in PRODUCTION["configs"].values():
+        assert (ROOT / config["file"]).is_file()
