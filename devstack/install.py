@@ -1,13 +1,17 @@
-"""Finding and running the build tools, and knowing when a built artefact is still current."""
+"""Finding and running the build tools, showing what they download, and knowing when a built
+artefact is still current."""
 
 import hashlib
 import os
 import shutil
 import subprocess
-from collections.abc import Mapping, Sequence
+from collections import deque
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from devstack.errors import StackError
+from shared.progress import BYTES, Progress, size
 
 # What to tell a developer whose machine lacks a tool.
 _TOOL_HINTS = {
@@ -24,11 +28,95 @@ def require_tool(name: str) -> str:
     return path
 
 
+@dataclass(frozen=True)
+class Transfer:
+    """A download a build tool reports: the file, and its size in bytes when the tool says it."""
+
+    name: str
+    size: int | None
+    finished: bool  # the tool reports it done (Maven), or only begun (pip)
+
+
+@dataclass(frozen=True)
+class Downloads:
+    """What a build step fetches, and how to read its downloads from the tool's output."""
+
+    title: str  # e.g. "Kafka", the label of its progress lines
+    source: str  # what is fetched and from where, said once at the start
+    parse: Callable[[str], Transfer | None]
+
+
+_UNITS = {"B": 1, "KB": 1000, "MB": 1000**2, "GB": 1000**3}
+
+
+def transfer_size(number: str, unit: str) -> int:
+    """Bytes from a size as Maven and pip print it (decimal units): ``3.9``, ``kB``."""
+    return round(float(number) * _UNITS[unit.upper()])
+
+
+class DownloadMeter:
+    """Adds up a build tool's downloads, from its output, as progress in bytes."""
+
+    def __init__(self, downloads: Downloads) -> None:
+        self.parse = downloads.parse
+        self.progress = Progress(downloads.title, unit=BYTES)
+        self.progress.say(f"fetching {downloads.source}")
+        self.files = 0
+        self._pending: Transfer | None = None  # begun, size known, end not reported (pip)
+
+    def feed(self, line: str) -> None:
+        # A tool that reports only the start of a download prints its next line after the end.
+        self._settle()
+        transfer = self.parse(line)
+        if transfer is None:
+            return
+        if transfer.finished:
+            self._count(transfer)
+            return
+        if transfer.size is not None:
+            self.progress.say(f"fetching {transfer.name} ({size(transfer.size)})")
+            self._pending = transfer
+        self.progress.update(self.progress.done, note=f"{_files(self.files)}, now {transfer.name}")
+
+    def finish(self, *, failed: bool) -> None:
+        self._settle()
+        if failed:
+            note = "failed"
+        elif self.files:
+            note = f"{_files(self.files)} downloaded"
+        else:
+            note = "nothing to download, all was in the cache"
+        self.progress.finish(note)
+
+    def _settle(self) -> None:
+        if self._pending is not None:
+            self._count(self._pending)
+            self._pending = None
+
+    def _count(self, transfer: Transfer) -> None:
+        self.files += 1
+        self.progress.advance(transfer.size or 0, note=_files(self.files))
+
+
+def _files(count: int) -> str:
+    return "1 file" if count == 1 else f"{count} files"
+
+
 def run_tool(
-    argv: Sequence[str], *, what: str, cwd: Path, env: Mapping[str, str] | None = None
+    argv: Sequence[str],
+    *,
+    what: str,
+    cwd: Path,
+    env: Mapping[str, str] | None = None,
+    downloads: Downloads | None = None,
 ) -> None:
-    """Run a build step to completion; on failure raise a StackError with the end of its output."""
-    done = subprocess.run(
+    """Run a build step to completion; on failure raise a StackError with the end of its output.
+
+    With ``downloads``, what the step downloads is shown while it runs and summed up at the end.
+    """
+    meter = DownloadMeter(downloads) if downloads else None
+    tail: deque[str] = deque(maxlen=40)
+    with subprocess.Popen(
         list(argv),
         cwd=cwd,
         env={**os.environ, **(env or {})},
@@ -36,11 +124,18 @@ def run_tool(
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
-        check=False,
-    )
-    if done.returncode != 0:
-        output = "\n".join(done.stdout.splitlines()[-40:])
-        raise StackError(f"{what} failed (exit code {done.returncode}):\n{output}")
+        errors="replace",
+    ) as tool:
+        for line in tool.stdout or ():
+            tail.append(line.rstrip("\n"))
+            if meter:
+                meter.feed(line)
+        code = tool.wait()
+    if meter:
+        meter.finish(failed=code != 0)
+    if code != 0:
+        output = "\n".join(tail)
+        raise StackError(f"{what} failed (exit code {code}):\n{output}")
 
 
 class Stamp:

@@ -7,14 +7,14 @@ cache on first use (a folder of their own, so a running broker's jars are never 
 """
 
 import os
-import shutil
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
 from devstack.config import StackConfig
 from devstack.errors import StackError
-from devstack.install import Stamp, require_tool, run_tool
+from devstack.install import Stamp, require_tool
+from devstack.kafka.maven import fetch_jars
 
 HERE = Path(__file__).resolve().parent
 TOOLS_POM = HERE / "tools-pom.xml"
@@ -47,23 +47,8 @@ def install_tools(config: StackConfig) -> None:
     lib = tools_lib(config)
     if (lib / TOOLS_JAR).is_file() and _stamp(config).is_current():
         return
-    mvn = require_tool("mvn")
-    lib.parent.mkdir(parents=True, exist_ok=True)
-    staging = lib.with_name("tools-lib.partial")
-    shutil.rmtree(staging, ignore_errors=True)
-    print("devstack: downloading Kafka's command-line tools with Maven (once)", file=sys.stderr)
-    run_tool(
-        [
-            mvn,
-            *("-q", "-B", f"-Dmaven.repo.local={config.cache_dir / 'm2'}", "-f", str(TOOLS_POM)),
-            "dependency:copy-dependencies",
-            f"-DoutputDirectory={staging}",
-        ],
-        what="Downloading Kafka's command-line tools with Maven",
-        cwd=lib.parent,
-    )
-    shutil.rmtree(lib, ignore_errors=True)
-    staging.rename(lib)
+    artefact = "org.apache.kafka:kafka-tools:4.4.0"
+    fetch_jars(config, TOOLS_POM, lib, title="Kafka's tools", artefact=artefact)
     _stamp(config).record()
 
 

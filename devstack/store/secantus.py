@@ -17,6 +17,7 @@ intake's counter therefore creates the day's document apart (``$setOnInsert``) a
 without upsert (services/intake/adapters/case_sequences.py).
 """
 
+import re
 import sys
 from pathlib import Path
 from typing import Any
@@ -25,13 +26,16 @@ from pymongo import AsyncMongoClient
 
 from devstack.component import Component
 from devstack.credentials import credentials
-from devstack.install import Stamp, run_tool
+from devstack.install import Downloads, Stamp, Transfer, run_tool, transfer_size
 from devstack.store.users import ADMIN_USER, CLIENT_USER, provision_users
+from shared.progress import say
 
 # A beta with one maintainer: the exact version the checks of ENGINEERING.md were run on.
 REQUIREMENT = "secantusdb==0.7.0b3"
 # Without a --config the server reads ./secantusd.toml or ~/.secantus: an empty file pins defaults.
 _EMPTY_CONFIG = "secantusd.toml"
+# pip's line as a download starts: "  Downloading numpy-2.4.6-cp311-….whl (16.9 MB)".
+_PIP_DOWNLOAD = re.compile(r"^\s*Downloading (\S+) \(([\d.]+) ([kMG]?B)\)")
 
 
 class SecantusDB(Component):
@@ -73,16 +77,18 @@ class SecantusDB(Component):
 
     def install(self) -> None:
         python = sys.executable
+        say(f"{self.title}: creating its virtual environment in {self.venv}")
         run_tool(
             [python, "-m", "venv", "--clear", str(self.venv)],
             what="Creating SecantusDB's venv",
             cwd=self.config.cache_dir,
         )
-        pip = [str(self.venv / "bin" / "python"), "-m", "pip", "install", "--quiet"]
+        pip = [str(self.venv / "bin" / "python"), "-m", "pip", "install", "--progress-bar=off"]
         run_tool(
             [*pip, REQUIREMENT],
             what=f"Installing {REQUIREMENT} from PyPI",
             cwd=self.config.cache_dir,
+            downloads=Downloads(self.title, f"{REQUIREMENT} and its dependencies", pip_transfer),
         )
         self._stamp().record()
 
@@ -132,3 +138,12 @@ class SecantusDB(Component):
 
     def environment(self) -> dict[str, str]:
         return {"MONGODB_URI": self.mongodb_uri}
+
+
+def pip_transfer(line: str) -> Transfer | None:
+    """The download a line of pip's output begins, if any (pip says nothing as it ends)."""
+    found = _PIP_DOWNLOAD.match(line)
+    if found is None:
+        return None
+    name, number, unit = found.groups()
+    return Transfer(name, transfer_size(number, unit), finished=False)
