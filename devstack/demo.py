@@ -18,6 +18,7 @@ import httpx
 from devstack.config import StackConfig
 from devstack.demo_data import DOSSIERS, OFFICER_NAMES, OFFICERS, RATING, DemoDossier, Stage
 from shared.auth import mint_token
+from shared.progress import Progress
 
 Json = dict[str, Any]
 EVENT_DEADLINE_S = 30.0
@@ -297,12 +298,23 @@ def summary(urls: Urls, results: list[tuple[Planned, Json, Json]]) -> str:
     return "\n".join(lines)
 
 
+def load(demo: Demo) -> list[tuple[Planned, Json, Json]]:
+    """Every planned dossier taken to its stage, its progress on standard error."""
+    planned = demo.plan()
+    results = []
+    with Progress("demo", total=len(planned), unit="dossiers") as progress:
+        for dossier in planned:
+            results.append((dossier, *demo.run(dossier)))
+            progress.advance()
+    return results
+
+
 def main() -> int:
     urls = Urls.of(StackConfig.from_env())
     with httpx.Client(timeout=10) as client:
         demo = Demo(urls, client)
         try:
-            results = [(p, *demo.run(p)) for p in demo.plan()]
+            results = load(demo)
         except (DemoError, httpx.HTTPError) as error:
             print(f"demo: error: {error}", file=sys.stderr)
             return 1

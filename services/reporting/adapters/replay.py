@@ -1,6 +1,7 @@
 """Reading every partition of the catalogue topics from offset 0 up to the end offsets captured
 when the replay starts, in batches. No consumer group: partitions are assigned, nothing is
-committed, so the live consumer's group is untouched."""
+committed, so the live consumer's group is untouched. Given a Progress, it shows the offsets read
+of those to read (counting the transaction markers, which are no events)."""
 
 import logging
 from collections.abc import AsyncIterator
@@ -15,6 +16,7 @@ from shared.events.codec import DecodeError
 from shared.events.envelope import Envelope
 from shared.kafka.connection import client_options
 from shared.kafka.provenance import read_event
+from shared.progress import Progress
 from shared.settings import ServiceSettings
 
 log = logging.getLogger(__name__)
@@ -28,10 +30,18 @@ class ReplayStats:
 
 
 class TopicReplay:
-    def __init__(self, settings: ServiceSettings, topics: list[str], batch_size: int) -> None:
+    def __init__(
+        self,
+        settings: ServiceSettings,
+        topics: list[str],
+        batch_size: int,
+        progress: Progress | None = None,
+    ) -> None:
         self._settings = settings
         self._topics = {settings.topic(t): t for t in topics}
         self._batch_size = batch_size
+        self._progress = progress
+        self._spans: dict[TopicPartition, tuple[int, int]] = {}  # first and end offset to read
         self.stats = ReplayStats()
         self._consumer = AIOKafkaConsumer(
             **client_options(settings),
@@ -59,6 +69,7 @@ class TopicReplay:
                     if end is not None:
                         batch += self._decode(tp, [r for r in records if r.offset < end])
                 await self._drop_finished(remaining)
+                await self._show_progress()
                 if batch:
                     yield batch
         finally:
@@ -73,6 +84,14 @@ class TopicReplay:
                 del remaining[tp]
                 self._consumer.pause(tp)
 
+    async def _show_progress(self) -> None:
+        if self._progress is None:
+            return
+        done = 0
+        for tp, (start, end) in self._spans.items():
+            done += min(await self._consumer.position(tp), end) - start
+        self._progress.update(done)
+
     async def _assign(self) -> dict[TopicPartition, int]:
         partitions = await self._partitions()
         if not partitions:
@@ -81,7 +100,10 @@ class TopicReplay:
         await self._consumer.seek_to_beginning(*partitions)
         ends = await self._consumer.end_offsets(partitions)
         starts = await self._consumer.beginning_offsets(partitions)
-        return {tp: end for tp, end in ends.items() if end > starts[tp]}
+        self._spans = {tp: (starts[tp], end) for tp, end in ends.items() if end > starts[tp]}
+        if self._progress is not None:
+            self._progress.total = sum(end - start for start, end in self._spans.values())
+        return {tp: end for tp, (_, end) in self._spans.items()}
 
     async def _partitions(self) -> list[TopicPartition]:
         admin = AIOKafkaAdminClient(**client_options(self._settings))

@@ -1,6 +1,8 @@
 """``python -m services.reporting.entrypoints.rebuild``: rebuild the read models from the topics.
 
-Safe while the service runs and events keep arriving (see ``service_layer/rebuild.py``).
+Safe while the service runs and events keep arriving (see ``service_layer/rebuild.py``). Shows the
+replay's progress (messages read of those to read, rate, time left) on standard error; prints its
+summary as JSON on standard output.
 """
 
 import asyncio
@@ -20,7 +22,9 @@ async def main() -> int:
     configure_logging(f"{settings.service_name}-rebuild", settings.log_level)
     async with mongo_client(settings) as client:
         read_models = ReadModels(service_database(client, settings))
-        summary = await rebuild(settings, read_models, settings.rebuild_batch_size)
+        summary = await rebuild(
+            settings, read_models, settings.rebuild_batch_size, progress_to=sys.stderr
+        )
     print(json.dumps(asdict(summary)))
     return 0
 

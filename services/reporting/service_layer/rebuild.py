@@ -24,8 +24,9 @@
 import asyncio
 import logging
 import re
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import asdict, dataclass
-from typing import Any
+from typing import Any, TextIO
 
 from services.reporting.adapters.generations import CACHE_TTL_S
 from services.reporting.adapters.mongo_store import Collections, MongoReadModelBook
@@ -35,6 +36,7 @@ from services.reporting.service_layer.read_models import ReadModels
 from shared.events.catalogue import CATALOGUE
 from shared.events.envelope import Envelope
 from shared.mongo import UnitOfWork
+from shared.progress import Progress
 from shared.settings import ServiceSettings
 
 log = logging.getLogger(__name__)
@@ -66,8 +68,14 @@ class Totals:
 
 
 async def rebuild(
-    settings: ServiceSettings, read_models: ReadModels, batch_size: int
+    settings: ServiceSettings,
+    read_models: ReadModels,
+    batch_size: int,
+    *,
+    progress_to: TextIO | None = None,
 ) -> RebuildSummary:
+    """Replay into a new generation, then make it the active one; with ``progress_to``, show the
+    replay's progress there."""
     control = read_models.control
     new = await control.next_generation()
     # Nobody writes the generations left over by earlier rebuilds (nor ``new``, unannounced), so
@@ -77,7 +85,9 @@ async def rebuild(
     generations = await control.start_building(new)
     try:
         await asyncio.sleep(2 * CACHE_TTL_S)
-        totals = await replay_topics(settings, read_models.uow, Collections(new), batch_size)
+        totals = await replay_topics(
+            settings, read_models.uow, Collections(new), batch_size, progress_to=progress_to
+        )
         await control.activate(generations)
     except BaseException:
         await control.abandon(generations)
@@ -95,17 +105,33 @@ def replay_phases() -> list[list[str]]:
 
 
 async def replay_topics(
-    settings: ServiceSettings, uow: UnitOfWork, target: Collections, batch_size: int
+    settings: ServiceSettings,
+    uow: UnitOfWork,
+    target: Collections,
+    batch_size: int,
+    *,
+    progress_to: TextIO | None = None,
 ) -> Totals:
     """Every catalogue topic from offset 0 to its end now, into the ``target`` generation."""
     totals = Totals()
     for topics in replay_phases():
-        replay = TopicReplay(settings, topics, batch_size)
-        async for batch in replay.batches():
-            totals.add(await replay_batch(uow, target, sorted(batch, key=lambda e: e.time)))
+        with phase_progress(topics, progress_to) as progress:
+            replay = TopicReplay(settings, topics, batch_size, progress)
+            async for batch in replay.batches():
+                totals.add(await replay_batch(uow, target, sorted(batch, key=lambda e: e.time)))
         totals.messages += replay.stats.messages
         totals.undecodable += replay.stats.undecodable
     return totals
+
+
+def phase_progress(
+    topics: list[str], stream: TextIO | None
+) -> AbstractContextManager[Progress | None]:
+    """The progress of replaying ``topics``, shown on ``stream``; none without one."""
+    if stream is None:
+        return nullcontext()
+    what = topics[0] if len(topics) == 1 else f"{len(topics)} topics"
+    return Progress(f"replay of {what}", unit="messages", stream=stream)
 
 
 async def replay_batch(
