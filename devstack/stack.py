@@ -90,7 +90,7 @@ class Stack:
             try:
                 for component in started:
                     self._start(component)
-                _run(self._wait_ready(timeout_s, log_starts))
+                _run(self._wait_ready(timeout_s, log_starts, started))
             except BaseException:
                 # Half a stack is worse than none: the next `up` starts from a clean slate.
                 self._stop(started)
@@ -150,8 +150,15 @@ class Stack:
         )
         log.info("started %s (pid %d), log: %s", component.title, pid, component.main_log)
 
-    async def _wait_ready(self, timeout_s: float, log_starts: dict[Path, int]) -> None:
-        await asyncio.gather(*(_wait_answering(c, timeout_s, log_starts) for c in self.components))
+    async def _wait_ready(
+        self, timeout_s: float, log_starts: dict[Path, int], started: Collection[Component]
+    ) -> None:
+        if started:
+            titles = ", ".join(c.title for c in started)
+            log.info("waiting for %s to answer (health probes, up to %.0f s)", titles, timeout_s)
+        await asyncio.gather(
+            *(_wait_answering(c, timeout_s, log_starts, c in started) for c in self.components)
+        )
 
     def _stop(self, components: Collection[Component]) -> list[str]:
         stopped = [c.name for c in components if c.process.stop()]
@@ -190,10 +197,11 @@ class Stack:
 
 
 async def _wait_answering(
-    component: Component, timeout_s: float, log_starts: dict[Path, int]
+    component: Component, timeout_s: float, log_starts: dict[Path, int], announce: bool
 ) -> None:
     loop = asyncio.get_running_loop()
-    deadline = loop.time() + timeout_s
+    began = loop.time()
+    deadline = began + timeout_s
     while True:
         if component.process.pid() is None:
             raise StackError(
@@ -201,6 +209,8 @@ async def _wait_answering(
             )
         try:
             await asyncio.wait_for(component.probe(), max(deadline - loop.time(), 0.1))
+            if announce:
+                log.info("%s answers (%.1f s)", component.title, loop.time() - began)
             return
         except Exception as error:  # any failure of the probe means "not yet"
             last_error = error
