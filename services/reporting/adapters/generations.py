@@ -20,12 +20,18 @@ GENERATIONS_ID = "generations"
 # How long a reader may go on using what it last read; a rebuild waits longer than this after
 # announcing a new generation before it trusts that every writer has seen it.
 CACHE_TTL_S = 1.0
+# What a generation's collections hold: 1, day buckets; 2, month buckets beside them. A generation
+# is built at the current layout; one activated before that keeps its own until a rebuild.
+LAYOUT = 2
+# The generation the live consumer starts with; every later one is built by a replay.
+FIRST_GENERATION = 1
 
 
 @dataclass(frozen=True)
 class Generations:
     active: int
     building: int | None = None
+    layout: int = LAYOUT  # the active generation's
 
     @property
     def targets(self) -> list[int]:
@@ -46,13 +52,18 @@ class GenerationControl:
             now = time.monotonic()
             if self._cached is None or now - self._cached[0] > CACHE_TTL_S:
                 doc = await self._read()
-                self._cached = (now, Generations(doc["active"], doc.get("building")))
+                generations = Generations(doc["active"], doc.get("building"), doc.get("layout", 1))
+                self._cached = (now, generations)
             return self._cached[1]
 
     async def _read(self) -> Document:
         doc = await self._control.find_one({"_id": GENERATIONS_ID})
         if doc is None:
-            await ensure_document(self._control, GENERATIONS_ID, {"active": 1, "building": None})
+            await ensure_document(
+                self._control,
+                GENERATIONS_ID,
+                {"active": FIRST_GENERATION, "building": None, "layout": LAYOUT},
+            )
             # Read again rather than trust the upsert's reply: another process may have won.
             doc = await self._control.find_one({"_id": GENERATIONS_ID})
         assert doc is not None
@@ -74,12 +85,12 @@ class GenerationControl:
         if doc is None:
             raise RuntimeError("another rebuild is running (or just finished); try again later")
         self._cached = None
-        return Generations(doc["active"], doc["building"])
+        return Generations(doc["active"], doc["building"], doc.get("layout", 1))
 
     async def activate(self, generations: Generations) -> None:
         result = await self._control.update_one(
             {"_id": GENERATIONS_ID, "active": generations.active, "building": generations.building},
-            {"$set": {"active": generations.building, "building": None}},
+            {"$set": {"active": generations.building, "building": None, "layout": LAYOUT}},
         )
         if result.matched_count != 1:
             raise RuntimeError("the generations changed during the rebuild")

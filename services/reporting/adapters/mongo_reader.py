@@ -1,22 +1,30 @@
-"""Report queries: one ``$group`` over the day buckets of the period, summed by the store.
+"""Report queries: one ``$group`` over the buckets that cover the period, summed by the store.
 
-Months and years are not stored: a year of one province is a few thousand day buckets, which
-the store sums in one pass without sending them over.
+Whole months come from month buckets and the period's ragged edges from day buckets (see
+``spans.py``), so the yearly report of a province sums a few hundred documents, not thousands.
 """
 
+import asyncio
+from datetime import date, timedelta
 from typing import Any
 
 from pymongo.asynchronous.database import AsyncDatabase
 
 from services.reporting.adapters.mongo_store import Collections
 from services.reporting.adapters.serialization import Document
+from services.reporting.adapters.spans import Span
 from services.reporting.domain.contributions import COUNTERS, Counters
 
 
 class MongoAggregateReader:
-    def __init__(self, db: AsyncDatabase[Document], collections: Collections) -> None:
+    """``months`` False: the generation predates month buckets, so only day buckets are read."""
+
+    def __init__(
+        self, db: AsyncDatabase[Document], collections: Collections, *, months: bool = True
+    ) -> None:
         self._aggregates = db[collections.aggregates]
         self._dimensions = db[collections.dimensions]
+        self._months = months
 
     async def sums(
         self,
@@ -26,35 +34,34 @@ class MongoAggregateReader:
         last_day: str,
         group_by: str,
     ) -> dict[str, Counters]:
-        days = {"$lte": last_day} | ({"$gte": first_day} if first_day else {})
-        sums = {name: {"$sum": f"${name}"} for name in COUNTERS[kind]}
-        rows = await self._group(kind, filters, days, f"${group_by}", sums)
-        return {row["_id"]: counters(row, COUNTERS[kind]) for row in rows}
+        first = date.fromisoformat(first_day) if first_day else None
+        return await self._sum(kind, filters, Span(first, date.fromisoformat(last_day)), group_by)
 
     async def sums_around(
         self, kind: str, filters: dict[str, str], first_day: str, last_day: str, group_by: str
     ) -> tuple[dict[str, Counters], dict[str, Counters]]:
-        # One pass over every day up to the last, grouped by value and by which side of
-        # first_day the day lies: one comparison per bucket rather than one per counter.
-        key = {"key": f"${group_by}", "before": {"$lt": ["$day", first_day]}}
-        sums = {name: {"$sum": f"${name}"} for name in COUNTERS[kind]}
-        rows = await self._group(kind, filters, {"$lte": last_day}, key, sums)
-        before: dict[str, Counters] = {}
-        within: dict[str, Counters] = {}
-        for row in rows:
-            side = before if row["_id"]["before"] else within
-            side[row["_id"]["key"]] = counters(row, COUNTERS[kind])
+        first, last = date.fromisoformat(first_day), date.fromisoformat(last_day)
+        before, within = await asyncio.gather(
+            self._sum(kind, filters, Span(None, first - timedelta(days=1)), group_by),
+            self._sum(kind, filters, Span(first, last), group_by),
+        )
         return before, within
 
-    async def _group(
-        self, kind: str, filters: dict[str, str], days: Document, key: Any, sums: Document
-    ) -> list[Document]:
+    async def _sum(
+        self, kind: str, filters: dict[str, str], span: Span, group_by: str
+    ) -> dict[str, Counters]:
+        clauses = span.clauses(self._months)
+        if not clauses:
+            return {}
+        match: Document = {"kind": kind, **filters}
+        match |= clauses[0] if len(clauses) == 1 else {"$or": clauses}
+        sums = {name: {"$sum": f"${name}"} for name in COUNTERS[kind]}
         pipeline: list[dict[str, Any]] = [
-            {"$match": {"kind": kind, **filters, "day": days}},
-            {"$group": {"_id": key, **sums}},
+            {"$match": match},
+            {"$group": {"_id": f"${group_by}", **sums}},
         ]
         cursor = await self._aggregates.aggregate(pipeline)
-        return [row async for row in cursor]
+        return {row["_id"]: counters(row, COUNTERS[kind]) async for row in cursor}
 
     async def names(self, kind: str) -> dict[str, str]:
         cursor = self._dimensions.find({"kind": kind})

@@ -1,16 +1,18 @@
 """The read models in MongoDB, written through a unit of work's ``Transaction``.
 
 Per generation (see ``generations.py``): ``cases_g<n>`` (one document per case, versioned),
-``aggregates_g<n>`` (a few documents per bucket, kind x dimensions x local day, ``$inc`` counters),
+``aggregates_g<n>`` (a few documents per bucket, kind x dimensions x local day and the same per
+local month, ``$inc`` counters),
 ``dimensions_g<n>`` (names) and, used only while the generation is being rebuilt,
 ``seen_g<n>`` (ids of the events it applied, because the replay and the live consumer both
 write to it then).
 """
 
 import random
+from enum import Enum
 
 from services.reporting.adapters.serialization import (
-    bucket_update,
+    bucket_updates,
     case_document,
     case_from_document,
     dimension_id,
@@ -19,6 +21,8 @@ from services.reporting.adapters.serialization import (
 from services.reporting.domain.contributions import Contribution
 from services.reporting.service_layer.ports import Dimension, StoredCase
 from shared.mongo import IndexSpec, Transaction
+
+SCOPES: tuple[tuple[str, ...], ...] = ((), ("agency",), ("procedure",), ("field",))
 
 
 class Collections:
@@ -35,13 +39,14 @@ class Collections:
         return [self.cases, self.aggregates, self.dimensions, self.seen]
 
     def indexes(self) -> list[IndexSpec]:
-        # Reports match a kind, optional agency / field / procedure and a range of days.
+        # Reports match a kind, optional agency / field / procedure and a range of days or months.
         agg = self.aggregates
         return [
-            IndexSpec.on(agg, "kind", "day"),
-            IndexSpec.on(agg, "kind", "agency", "day"),
-            IndexSpec.on(agg, "kind", "procedure", "day"),
-            IndexSpec.on(agg, "kind", "field", "day"),
+            *(
+                IndexSpec.on(agg, "kind", *scope, grain)
+                for grain in ("day", "month")
+                for scope in SCOPES
+            ),
             IndexSpec.on(self.dimensions, "kind"),
         ]
 
@@ -54,24 +59,31 @@ class Collections:
 BUCKET_SLICES = 4
 
 
-class MongoReadModelBook:
-    """One generation as seen by one unit of work. ``marks``: keep ids of applied events
-    (only for a generation being rebuilt)."""
+class Marks(Enum):
+    """What a unit of work does with a generation's ids of applied events (``seen_g<n>``)."""
 
-    def __init__(self, tx: Transaction, collections: Collections, *, marks: bool) -> None:
+    NONE = "none"  # a generation only the live consumer ever wrote
+    CHECK = "check"  # a rebuilt generation, now active: the replay may have run ahead of it
+    KEEP = "keep"  # a generation being rebuilt: the replay and the live consumer both write it
+
+
+class MongoReadModelBook:
+    """One generation as seen by one unit of work."""
+
+    def __init__(self, tx: Transaction, collections: Collections, *, marks: Marks) -> None:
         self._tx = tx
         self._names = collections
         self._marks = marks
         self._slice = random.randrange(BUCKET_SLICES)
 
     async def unseen(self, event_ids: list[str]) -> list[str]:
-        if not self._marks:
+        if self._marks is Marks.NONE:
             return event_ids
         seen = await self._tx.by_ids(self._names.seen, event_ids)
         return [i for i in event_ids if i not in seen]
 
     def mark_seen(self, event_ids: list[str]) -> None:
-        if self._marks:
+        if self._marks is Marks.KEEP:
             for event_id in event_ids:
                 self._tx.insert(self._names.seen, {"_id": event_id})
 
@@ -85,12 +97,9 @@ class MongoReadModelBook:
         self._tx.replace(self._names.cases, case_document(case), version=case.version)
 
     def add(self, delta: Contribution) -> None:
-        for key in sorted(delta):
-            counters = {name: value for name, value in delta[key].items() if value}
-            if counters:
-                update = bucket_update(key, counters)
-                filter_ = {"_id": f"{key.id}|{self._slice}"}
-                self._tx.update(self._names.aggregates, filter_, update, upsert=True)
+        for bucket_id, update in bucket_updates(delta):
+            filter_ = {"_id": f"{bucket_id}|{self._slice}"}
+            self._tx.update(self._names.aggregates, filter_, update, upsert=True)
 
     async def name(self, dimensions: list[Dimension]) -> None:
         # Written only when new or renamed: every reception names the same few documents, and

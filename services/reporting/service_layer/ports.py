@@ -27,9 +27,10 @@ class Dimension:
 
 class ReadModelBook(Protocol):
     async def unseen(self, event_ids: list[str]) -> list[str]:
-        """Those of ``event_ids`` this generation has not applied. All of them for the active
-        generation (the consumer's processed marks already skip redeliveries); a generation
-        being rebuilt also gets events from the replay, so it keeps marks of its own."""
+        """Those of ``event_ids`` this generation has not applied. All of them for a generation
+        only the live consumer wrote (its processed marks already skip redeliveries); a
+        generation being rebuilt also gets events from the replay, so it keeps marks of its own,
+        and still reads them once live (the consumer may reach events the replay applied)."""
         ...
 
     def mark_seen(self, event_ids: list[str]) -> None: ...

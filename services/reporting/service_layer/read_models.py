@@ -2,14 +2,20 @@
 
 import asyncio
 import contextlib
+import logging
 from typing import Any
 
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import CollectionInvalid
 
-from services.reporting.adapters.generations import GenerationControl, Generations
+from services.reporting.adapters.generations import (
+    FIRST_GENERATION,
+    LAYOUT,
+    GenerationControl,
+    Generations,
+)
 from services.reporting.adapters.mongo_reader import MongoAggregateReader
-from services.reporting.adapters.mongo_store import Collections, MongoReadModelBook
+from services.reporting.adapters.mongo_store import Collections, Marks, MongoReadModelBook
 from services.reporting.adapters.serialization import Document
 from services.reporting.service_layer.projector import Outcome, project
 from shared.clock import Clock
@@ -18,6 +24,8 @@ from shared.kafka.retry import PermanentFailure
 from shared.mongo import Transaction, UnitOfWork, ensure_indexes
 from shared.mongo.transaction import INDEXES as TRANSACTION_INDEXES
 from shared.mongo.transaction import PROCESSED
+
+log = logging.getLogger(__name__)
 
 # Every case of an agency received on one day adds to the same bucket, so partitions applied
 # side by side collide on it often; a collision only costs a retry of the unit, so allow many
@@ -32,6 +40,7 @@ class ReadModels:
         self.control = GenerationControl(db)
         self._prepared: set[int] = set()
         self._preparing = asyncio.Lock()
+        self._warned = False
 
     async def prepare(self, generation: int) -> None:
         """Create the generation's collections and indexes (and the unit of work's), once.
@@ -53,7 +62,14 @@ class ReadModels:
 
     async def reader(self) -> MongoAggregateReader:
         generations = await self.control.current()
-        return MongoAggregateReader(self.db, Collections(generations.active))
+        months = generations.layout >= LAYOUT
+        if not months and not self._warned:
+            self._warned = True
+            log.warning(
+                "the read models predate month buckets: reports sum day buckets (slower) until "
+                "they are rebuilt (python -m services.reporting.entrypoints.rebuild)"
+            )
+        return MongoAggregateReader(self.db, Collections(generations.active), months=months)
 
     async def handle(self, tx: Transaction, event: Envelope[Any]) -> None:
         """The consumer's handler: an event that breaks the projection is dead-lettered at once."""
@@ -82,4 +98,12 @@ class ReadModels:
 
 
 def book(tx: Transaction, generations: Generations, generation: int) -> MongoReadModelBook:
-    return MongoReadModelBook(tx, Collections(generation), marks=generation != generations.active)
+    if generation != generations.active:
+        marks = Marks.KEEP
+    elif generation > FIRST_GENERATION:
+        # Built by a replay that may have applied events the live consumer, lagging behind, has
+        # not reached yet when the generation went live: those must not count twice.
+        marks = Marks.CHECK
+    else:
+        marks = Marks.NONE
+    return MongoReadModelBook(tx, Collections(generation), marks=marks)

@@ -29,7 +29,7 @@ from dataclasses import asdict, dataclass
 from typing import Any, TextIO
 
 from services.reporting.adapters.generations import CACHE_TTL_S
-from services.reporting.adapters.mongo_store import Collections, MongoReadModelBook
+from services.reporting.adapters.mongo_store import Collections, Marks, MongoReadModelBook
 from services.reporting.adapters.replay import TopicReplay
 from services.reporting.service_layer.projector import Outcome, project
 from services.reporting.service_layer.read_models import ReadModels
@@ -137,7 +137,9 @@ def phase_progress(
 async def replay_batch(
     uow: UnitOfWork, target: Collections, events: list[Envelope[Any]]
 ) -> Outcome:
-    outcome = await uow.run(lambda tx: project(MongoReadModelBook(tx, target, marks=True), events))
+    outcome = await uow.run(
+        lambda tx: project(MongoReadModelBook(tx, target, marks=Marks.KEEP), events)
+    )
     for event, error in outcome.rejected:
         log.warning("replayed event %s breaks the projection: %s", event.id, error)
     return outcome
