@@ -9,7 +9,13 @@ import sys
 
 import devstack
 
-BENCHMARKS = ("intake_submissions", "workflow_instances", "notify_throughput", "reporting_replay")
+BENCHMARKS = (
+    "intake_submissions",
+    "workflow_instances",
+    "notify_throughput",
+    "reporting_replay",
+    "pipeline",
+)
 
 
 def main(names: list[str]) -> int:
