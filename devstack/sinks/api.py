@@ -5,20 +5,17 @@ from typing import Annotated, Any
 
 from fastapi import FastAPI, Header, HTTPException, Request
 
+from devstack.sinks.faults import Faults
 from devstack.sinks.inbox import Inbox, Item
-
-
-class Faults:
-    """Lets a test make the gateway answer with an error for the next few requests."""
-
-    def __init__(self) -> None:
-        self.remaining = 0
-        self.status = 503
+from devstack.sinks.portal import portal_router
+from devstack.sinks.zns import zns_router
 
 
 def sinks_app(mail: Inbox, sms: Inbox, token: str | None = None) -> FastAPI:
     app = FastAPI(title="Local notification sinks")
-    faults = Faults()
+    app.include_router(portal_router(sms, token))
+    app.include_router(zns_router(sms, token))
+    faults = Faults(503)
 
     @app.post("/sms")
     async def receive_sms(
@@ -28,9 +25,8 @@ def sinks_app(mail: Inbox, sms: Inbox, token: str | None = None) -> FastAPI:
     ) -> dict[str, Any]:
         if token is not None and authorization != f"Bearer {token}":
             raise HTTPException(status_code=401, detail="bad token")
-        if faults.remaining > 0:
-            faults.remaining -= 1
-            raise HTTPException(status_code=faults.status, detail="injected failure")
+        if (status := faults.take()) is not None:
+            raise HTTPException(status_code=status, detail="injected failure")
         body = await request.json()
         # As Vietnamese SMS gateways do with the partner's request id: a repeat is acknowledged
         # and dropped, so a sender that lost the first answer may safely send again.
@@ -47,8 +43,7 @@ def sinks_app(mail: Inbox, sms: Inbox, token: str | None = None) -> FastAPI:
 
     @app.post("/faults")
     async def inject_faults(count: int, status: int = 503) -> dict[str, int]:
-        faults.remaining, faults.status = count, status
-        return {"remaining": faults.remaining, "status": faults.status}
+        return faults.arm(count, status)
 
     @app.get("/sms")
     async def list_sms() -> list[Item]:

@@ -58,11 +58,14 @@ class Sinks(Component):
             (await client.get(f"{self.http_url}/healthz")).raise_for_status()
 
     def environment(self) -> dict[str, str]:
-        """Points the notify service at the sinks (its settings of the same names)."""
+        """Points notify and reporting at the sinks (their settings of the same names)."""
         return {
             "SMTP_HOST": self.config.host,
             "SMTP_PORT": str(self.config.port("SMTP_SINK_PORT")),
             "SMTP_SECURITY": "none",
             "SMS_GATEWAY_URL": f"{self.http_url}/sms",
+            "ZNS_API_URL": f"{self.http_url}/zns",
+            # Reporting's sync to the national public-service portal (devstack/sinks/portal.py).
+            "PORTAL_SYNC_URL": f"{self.http_url}/portal/sync",
             "SINKS_URL": self.http_url,
         }

@@ -22,5 +22,9 @@ class Inbox:
         with self._path.open(encoding="utf-8") as file:
             return [json.loads(line) for line in file if line.strip()]
 
+    def sibling(self, name: str) -> "Inbox":
+        """Another inbox in the same folder (each sink keeps its own file)."""
+        return Inbox(self._path.with_name(name))
+
     def clear(self) -> None:
         self._path.write_text("", encoding="utf-8")

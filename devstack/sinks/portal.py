@@ -12,21 +12,16 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Header, HTTPException, Request
 
+from devstack.sinks.faults import Faults
 from devstack.sinks.inbox import Inbox, Item
 
 INBOX_FILE = "portal.jsonl"
 
 
-class PortalFaults:
-    def __init__(self) -> None:
-        self.remaining = 0
-        self.status = 503
-
-
 def portal_router(beside: Inbox, token: str | None = None) -> APIRouter:
     """The portal sink's routes, keeping what it receives in a file beside ``beside``'s."""
-    inbox = Inbox(beside._path.with_name(INBOX_FILE))  # the Inbox has no public path yet
-    faults = PortalFaults()
+    inbox = beside.sibling(INBOX_FILE)
+    faults = Faults(503)
     router = APIRouter(prefix="/portal", tags=["portal"])
 
     @router.post("/sync")
@@ -37,9 +32,8 @@ def portal_router(beside: Inbox, token: str | None = None) -> APIRouter:
     ) -> dict[str, Any]:
         if token is not None and authorization != f"Bearer {token}":
             raise HTTPException(status_code=401, detail="bad token")
-        if faults.remaining > 0:
-            faults.remaining -= 1
-            raise HTTPException(status_code=faults.status, detail="injected failure")
+        if (status := faults.take()) is not None:
+            raise HTTPException(status_code=status, detail="injected failure")
         if idempotency_key in {item["key"] for item in inbox.items()}:
             return {"status": "accepted", "duplicate": True}
         received = datetime.now(UTC).isoformat()
@@ -48,8 +42,7 @@ def portal_router(beside: Inbox, token: str | None = None) -> APIRouter:
 
     @router.post("/faults")
     async def inject(count: int, status: int = 503) -> dict[str, int]:
-        faults.remaining, faults.status = count, status
-        return {"remaining": faults.remaining, "status": faults.status}
+        return faults.arm(count, status)
 
     @router.get("/sync")
     async def listed() -> list[Item]:

@@ -19,6 +19,7 @@ import httpx
 from fastapi import APIRouter, Header, Request
 from pydantic import BaseModel
 
+from devstack.sinks.faults import Faults
 from devstack.sinks.inbox import Inbox, Item
 
 INBOX_FILE = "zns.jsonl"
@@ -30,21 +31,11 @@ class Phone(BaseModel):
     phone: str
 
 
-class ZnsFaults:
-    def __init__(self) -> None:
-        self.remaining = 0
-        self.error = -100
-        self.no_account: set[str] = set()
-
-    def reset(self) -> None:
-        self.remaining = 0
-        self.no_account.clear()
-
-
 def zns_router(beside: Inbox, token: str | None = None) -> APIRouter:
     """The ZNS sink's routes, keeping what it accepts in a file beside ``beside``'s."""
-    inbox = Inbox(beside._path.with_name(INBOX_FILE))  # the Inbox has no public path yet
-    faults = ZnsFaults()
+    inbox = beside.sibling(INBOX_FILE)
+    faults = Faults(-100)
+    no_zalo: set[str] = set()
     router = APIRouter(prefix="/zns", tags=["zns"])
 
     @router.post("")
@@ -54,10 +45,9 @@ def zns_router(beside: Inbox, token: str | None = None) -> APIRouter:
         body = await request.json()
         if token is not None and access_token != token:
             return BAD_TOKEN
-        if faults.remaining > 0:
-            faults.remaining -= 1
-            return {"error": faults.error, "message": "injected failure"}
-        if body.get("phone") in faults.no_account:
+        if (error := faults.take()) is not None:
+            return {"error": error, "message": "injected failure"}
+        if body.get("phone") in no_zalo:
             return NO_ACCOUNT
         kept = {item["body"].get("tracking_id"): item for item in inbox.items()}
         if body.get("tracking_id") and body["tracking_id"] in kept:
@@ -68,12 +58,11 @@ def zns_router(beside: Inbox, token: str | None = None) -> APIRouter:
 
     @router.post("/no-account", status_code=204)
     async def no_account(number: Phone) -> None:
-        faults.no_account.add(number.phone)
+        no_zalo.add(number.phone)
 
     @router.post("/faults")
     async def inject(count: int, error: int = -100) -> dict[str, int]:
-        faults.remaining, faults.error = count, error
-        return {"remaining": faults.remaining, "error": faults.error}
+        return faults.arm(count, error)
 
     @router.get("")
     async def listed() -> list[Item]:
@@ -82,7 +71,8 @@ def zns_router(beside: Inbox, token: str | None = None) -> APIRouter:
     @router.delete("", status_code=204)
     async def clear() -> None:
         inbox.clear()
-        faults.reset()
+        faults.arm(0, -100)
+        no_zalo.clear()
 
     return router
 
