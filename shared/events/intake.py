@@ -94,6 +94,12 @@ class CaseSubmitted(EventData):
         description="How the applicant chose at receipt to get the result: at the desk, by post "
         "or electronically; absent in events before it was added, which all meant the desk.",
     )
+    phone_channels: PhoneChannels = Field(
+        default_factory=lambda: [PhoneChannel.SMS],
+        description="How the applicant chose at receipt to be told on the phone number: SMS, "
+        "Zalo, or both; with Zalo alone, a message Zalo cannot deliver goes by SMS. Absent in "
+        "events before it was added, which all meant SMS.",
+    )
 
 
 class CaseRefused(EventData):

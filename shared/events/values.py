@@ -84,6 +84,8 @@ class NotificationChannel(StrEnum):
 
     SMS = "sms"
     EMAIL = "email"
+    # A ZNS template message to the Zalo account of the applicant's phone number.
+    ZALO = "zalo"
 
 
 class CopyKind(StrEnum):

@@ -92,7 +92,7 @@ async def planned(
                 retention=RETENTION,
                 identity=identity(settings),
             )
-            for channel in NotificationChannel
+            for channel in (NotificationChannel.SMS, NotificationChannel.EMAIL)
         ]
 
     async def store(tx: Transaction) -> None:

@@ -10,6 +10,7 @@ from pydantic.config import JsonDict
 from services.intake.domain.phone import normalise_mobile
 from services.intake.domain.procedures import ProvidedDocument
 from services.intake.domain.satisfaction import CitizenAnswers
+from shared.events.intake import PhoneChannel, PhoneChannels
 from shared.events.values import (
     BoundedDate,
     DocumentItem,
@@ -112,6 +113,12 @@ class SubmitDossier(Command):
         default=ResultDelivery.DESK,
         description="Cách nhận kết quả, chọn khi nộp hồ sơ: desk (tại Bộ phận Một cửa), "
         "postal (qua bưu chính), online (bản điện tử, qua tài khoản dịch vụ công).",
+    )
+    phone_channels: PhoneChannels = Field(
+        default_factory=lambda: [PhoneChannel.SMS],
+        description="Cách nhận thông báo qua số điện thoại, chọn khi nộp hồ sơ: sms, zalo "
+        "(tài khoản Zalo của số điện thoại) hoặc cả hai; chỉ chọn zalo mà Zalo không gửi được "
+        "thì gửi SMS.",
     )
 
 

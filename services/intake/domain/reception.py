@@ -73,4 +73,5 @@ def case_submitted(
         is_benefit=procedure.is_benefit,
         payment_programme=procedure.payment_programme,
         result_delivery=cmd.result_delivery,
+        phone_channels=cmd.phone_channels,
     )

@@ -1,22 +1,14 @@
-"""The channels a delivery goes by: the contract's SMS and e-mail, and Zalo (ZNS templates).
+"""The channels a delivery goes by: SMS, e-mail and Zalo (ZNS templates).
 
-Zalo is notify's own: a Zalo message goes to the phone number's Zalo account, so it shares the
-SMS channel's address rules (normalising, masking, hashing, opt-outs). The outcome events'
-contract names SMS and e-mail only, so Zalo deliveries publish none (see ``outcomes``).
+A Zalo message goes to the phone number's Zalo account, so it shares the SMS channel's address
+rules (normalising, masking, hashing, opt-outs).
 """
-
-from enum import StrEnum
 
 from shared.events.intake import PhoneChannel
 from shared.events.values import NotificationChannel
 
-
-class ZaloChannel(StrEnum):
-    ZALO = "zalo"
-
-
-ZALO = ZaloChannel.ZALO
-Channel = NotificationChannel | ZaloChannel
+ZALO = NotificationChannel.ZALO
+Channel = NotificationChannel
 
 
 def address_kind(channel: Channel) -> NotificationChannel:

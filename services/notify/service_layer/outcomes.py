@@ -4,7 +4,6 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from services.notify.domain.channels import ZALO
 from services.notify.domain.delivery import Delivery
 from shared.events.catalogue import CATALOGUE
 from shared.events.codec import new_event
@@ -28,8 +27,6 @@ class OutcomeEvents:
         self._group = group
 
     def sent(self, delivery: Delivery, now: datetime) -> list[OutboundRecord]:
-        if delivery.channel is ZALO:
-            return []
         event = new_event(NotificationSent(**_outcome(delivery), sent_at=now), time=now)
         return [record_for(event)]
 
@@ -48,12 +45,7 @@ class OutcomeEvents:
         a delivery outcome, so it is dead-lettered without ``notification-failed``. Without the
         triggering event (its message expired before an officer's resend died) there is nothing
         to park.
-
-        Zalo messages publish nothing: the events' contract names SMS and e-mail only, and the
-        SMS that stands by for a Zalo message (or goes beside it) says what the citizen was told.
         """
-        if delivery.channel is ZALO:
-            return []
         records = []
         if rendered:
             failed = NotificationFailed(**_outcome(delivery), error=error[:2000], failed_at=now)

@@ -68,11 +68,8 @@ class Instance(BaseModel):
     @classmethod
     def open(cls, event: CaseSubmitted, process: Process, calendar: WorkingCalendar) -> "Instance":
         """A new instance at status 2, its steps scheduled over the legal processing time."""
-        facts = CaseFacts.model_validate(
-            event.model_dump(
-                exclude={"case_code", "due_at", "channel", "documents", "procedure_short_name"}
-            )
-        )
+        # Only what the workflow keeps: other services' fields on the event are none of its own.
+        facts = CaseFacts.model_validate(event.model_dump(include=set(CaseFacts.model_fields)))
         due = event.due_at
         desk = AgencyRef(code=event.agency_code, name=event.agency_name)
         return cls(
