@@ -51,6 +51,7 @@ def environment(settings: ServiceSettings, sinks: RunningSinks, service: str) ->
         "SMTP_PORT": str(sinks.smtp.port),
         "SMTP_SECURITY": "none",
         "SMS_GATEWAY_URL": f"{sinks.url}/sms",
+        "ZNS_API_URL": f"{sinks.url}/zns",
         "PORTAL_SYNC_URL": f"{sinks.url}/portal/sync",
         # With diacritics, as a gateway contract for Unicode SMS would have it.
         "SMS_MODE": "unicode",

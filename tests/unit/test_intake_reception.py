@@ -193,3 +193,15 @@ async def test_a_request_overtaken_by_a_retry_of_itself_returns_the_retrys_case(
     assert (slow.created, slow.case.code) == (False, "DAIDONG-250714-0002")
     assert list(cases.docs) == ["DAIDONG-250714-0002"]
     assert len(cases.published) == 1
+
+
+async def test_the_phone_channels_chosen_at_receipt_go_on_the_event() -> None:
+    desk, cases, _ = reception(local(2025, 7, 14, 9))
+    chosen = SubmitDossier.model_validate(dossier(phone_channels=["zalo"]))
+    await desk.submit(chosen, None, DESK_CLERK)
+    await desk.submit(SubmitDossier.model_validate(dossier()), None, DESK_CLERK)
+    zalo, default = (event.data for event in cases.published)
+    assert isinstance(zalo, CaseSubmitted) and isinstance(default, CaseSubmitted)
+    assert (zalo.phone_channels, default.phone_channels) == (["zalo"], ["sms"])
+    with pytest.raises(ValidationError, match="phone_channels"):
+        SubmitDossier.model_validate(dossier(phone_channels=["fax"]))
