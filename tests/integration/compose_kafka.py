@@ -116,7 +116,9 @@ def tls_keystore(folder: Path) -> Path:
 def shims(folder: Path, broker_lib: Path, tools_lib: Path) -> Path:
     """The image's /opt/kafka/bin scripts the deploy scripts call, on the local stack's jars."""
     folder.mkdir()
-    java = f"java -Xmx256m -Dlog4j2.configurationFile={LOG4J_CONFIG}"
+    # The log4j configuration writes under kafka.logs.dir: unset, it makes a literal
+    # "${sys:kafka.logs.dir}" folder wherever the tool runs.
+    java = f"java -Xmx256m -Dlog4j2.configurationFile={LOG4J_CONFIG} -Dkafka.logs.dir={folder}/logs"
     scripts = {
         "kafka-storage.sh": f"exec {java} -cp '{broker_lib}/*' kafka.tools.StorageTool \"$@\"",
         # The JVM directly: devstack/bin/kafka-acls would add a Python start to each of the calls.
