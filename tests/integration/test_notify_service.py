@@ -470,6 +470,20 @@ async def test_an_opt_out_for_a_malformed_address_is_refused(api: httpx.AsyncCli
     assert "not a Vietnamese mobile number" in error["reason"]
 
 
+async def test_a_zalo_address_is_looked_up_and_opted_out_as_the_phone_numbers(
+    api: httpx.AsyncClient,
+) -> None:
+    """Zalo reaches the mobile number's account: its messages are found, and refused, under the
+    SMS channel; asking by ``zalo`` is refused naming the field, whatever the address."""
+    for path in ("/deliveries/search", "/opt-outs"):
+        for address in ("0912 000 115", "ban@example.vn"):
+            body = {"channel": "zalo", "address": address}
+            response = await api.post(path, json=body, headers=OFFICER)
+            assert response.status_code == 422, (path, response.text)
+            [error] = response.json()["detail"]
+            assert error["field"] == "body.channel"
+
+
 async def test_two_replicas_retrying_the_same_messages_send_each_once(
     service: NotifyContainer,
     producer: EventProducer,

@@ -1,5 +1,6 @@
 """HTTP routes: a case's delivery log, an officer's resend, citizens' opt-outs."""
 
+from enum import StrEnum
 from typing import Annotated, cast
 
 from email_validator import SPECIAL_USE_DOMAIN_NAMES
@@ -49,13 +50,25 @@ ADDRESS_OF_CHANNEL: list[JsonValue] = [
 ]
 
 
+class AddressChannel(StrEnum):
+    """The channels an address belongs to. A Zalo message goes to the mobile number's account,
+    so the number is looked up, and opted out, as the SMS channel's (which then covers Zalo)."""
+
+    SMS = "sms"
+    EMAIL = "email"
+
+
 class OptOutRequest(BaseModel):
     """A citizen's address on a channel: a mobile number for SMS, an e-mail address for e-mail."""
 
     model_config = ConfigDict(json_schema_extra={"oneOf": ADDRESS_OF_CHANNEL})
 
-    channel: NotificationChannel
+    channel: AddressChannel
     address: str = Field(min_length=1, max_length=254)
+
+    @property
+    def kind(self) -> NotificationChannel:
+        return NotificationChannel(self.channel)
 
 
 BAD_ADDRESS = refusals({422: "Not a Vietnamese mobile number (SMS) or e-mail address (e-mail)."})
@@ -102,7 +115,7 @@ async def deliveries_to(body: OptOutRequest, app: Services, _: CurrentOfficer) -
     URLs and access logs; the log finds them by their keyed hash)."""
     try:
         return await officers.deliveries_to(
-            app.deliveries, app.identity.keys, body.channel, body.address
+            app.deliveries, app.identity.keys, body.kind, body.address
         )
     except InvalidContact as exc:
         raise field_error(422, "body.address", exc.reason) from None
@@ -113,7 +126,7 @@ async def add_opt_out(body: OptOutRequest, app: Services, officer: CurrentOffice
     """Record a citizen's request to get no more messages at this number or address."""
     try:
         return await officers.opt_out(
-            app.optouts, body.channel, body.address, officer, app.clock.now()
+            app.optouts, body.kind, body.address, officer, app.clock.now()
         )
     except InvalidContact as exc:
         raise field_error(422, "body.address", exc.reason) from None
@@ -124,7 +137,7 @@ async def get_opt_out(body: OptOutRequest, app: Services, _: CurrentOfficer) -> 
     """Whether this number or address gets no messages (by POST: addresses stay out of URLs and
     access logs)."""
     try:
-        return await officers.opt_out_status(app.optouts, body.channel, body.address)
+        return await officers.opt_out_status(app.optouts, body.kind, body.address)
     except InvalidContact as exc:
         raise field_error(422, "body.address", exc.reason) from None
     except officers.NotFound:
@@ -139,7 +152,7 @@ async def get_opt_out(body: OptOutRequest, app: Services, _: CurrentOfficer) -> 
 async def remove_opt_out(body: OptOutRequest, app: Services, officer: CurrentOfficer) -> Response:
     """The citizen wants messages again."""
     try:
-        await officers.opt_in(app.optouts, body.channel, body.address, officer)
+        await officers.opt_in(app.optouts, body.kind, body.address, officer)
     except InvalidContact as exc:
         raise field_error(422, "body.address", exc.reason) from None
     except officers.NotFound:
