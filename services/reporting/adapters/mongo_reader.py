@@ -64,7 +64,11 @@ class MongoAggregateReader:
         return {row["_id"]: counters(row, COUNTERS[kind]) async for row in cursor}
 
     async def names(self, kind: str) -> dict[str, str]:
-        cursor = self._dimensions.find({"kind": kind})
+        # A scan of a few hundred names, never a secondary index: SecantusDB 0.7.0b3 was seen
+        # (once, on a fresh store, a rebuild's generation written by two writers at once) to
+        # leave names out of one while the collection held them, so a report refused an agency
+        # it knew.
+        cursor = self._dimensions.find({"kind": kind}).hint([("$natural", 1)])
         return {doc["code"]: doc["name"] async for doc in cursor}
 
 

@@ -40,14 +40,10 @@ class Collections:
 
     def indexes(self) -> list[IndexSpec]:
         # Reports match a kind, optional agency / field / procedure and a range of days or months.
-        agg = self.aggregates
         return [
-            *(
-                IndexSpec.on(agg, "kind", *scope, grain)
-                for grain in ("day", "month")
-                for scope in SCOPES
-            ),
-            IndexSpec.on(self.dimensions, "kind"),
+            IndexSpec.on(self.aggregates, "kind", *scope, grain)
+            for grain in ("day", "month")
+            for scope in SCOPES
         ]
 
 
