@@ -80,6 +80,15 @@ class KeptService:
         os.kill(pid, signal.SIGKILL)
         return pid
 
+    async def kill_for_good(self) -> None:
+        """SIGKILL the keeper, then its server: nothing brings this replica back."""
+        server = await eventually(
+            lambda: _async(self.server_pid()), what=f"{self.name}'s server process"
+        )
+        self.keeper.kill()
+        await self.keeper.wait()
+        os.kill(server, signal.SIGKILL)
+
 
 async def _async(value: Any) -> Any:
     return value
@@ -103,37 +112,45 @@ def _children(pid: int) -> list[int]:
 
 @asynccontextmanager
 async def kept_services(
-    settings: ServiceSettings, sinks: RunningSinks, logs: Path
+    settings: ServiceSettings, sinks: RunningSinks, logs: Path, replica: str = ""
 ) -> AsyncIterator[dict[str, KeptService]]:
-    """The four services, each under ``devstack.keeper`` as the local stack runs them."""
+    """The four services, each under ``devstack.keeper`` as the local stack runs them; with a
+    ``replica`` name, their logs are that replica's."""
     kept: dict[str, KeptService] = {}
     try:
         for service in SERVICES:
-            port = free_port()
-            with (logs / f"{service}.log").open("ab") as log:
-                keeper = await asyncio.create_subprocess_exec(
-                    sys.executable,
-                    "-m",
-                    "devstack.keeper",
-                    "--",
-                    sys.executable,
-                    "-m",
-                    "uvicorn",
-                    f"services.{service}.entrypoints.app:app",
-                    f"--host={HOST}",
-                    f"--port={port}",
-                    "--no-access-log",
-                    env={**environment(settings, sinks, service), **FAULT_ENVIRONMENT},
-                    stdout=log,
-                    stderr=log,
-                )
-            kept[service] = KeptService(service, f"http://{HOST}:{port}", keeper)
+            kept[service] = await start_kept(settings, sinks, logs, service, replica)
         async with httpx.AsyncClient(timeout=2) as client:
-            for service in kept.values():
-                await until_ready(client, service, logs)
+            for one in kept.values():
+                await until_ready(client, one, logs)
         yield kept
     finally:
-        await asyncio.gather(*(_stop(s.keeper) for s in kept.values()))
+        await asyncio.gather(*(stop_kept(s) for s in kept.values()))
+
+
+async def start_kept(
+    settings: ServiceSettings, sinks: RunningSinks, logs: Path, service: str, replica: str = ""
+) -> KeptService:
+    """One service under its keeper, on a port of its own (not waited for)."""
+    port = free_port()
+    with (logs / f"{service}{replica}.log").open("ab") as log:
+        keeper = await asyncio.create_subprocess_exec(
+            sys.executable,
+            "-m",
+            "devstack.keeper",
+            "--",
+            sys.executable,
+            "-m",
+            "uvicorn",
+            f"services.{service}.entrypoints.app:app",
+            f"--host={HOST}",
+            f"--port={port}",
+            "--no-access-log",
+            env={**environment(settings, sinks, service), **FAULT_ENVIRONMENT},
+            stdout=log,
+            stderr=log,
+        )
+    return KeptService(f"{service}{replica}", f"http://{HOST}:{port}", keeper)
 
 
 async def until_ready(
@@ -153,7 +170,8 @@ async def ready(client: httpx.AsyncClient, url: str) -> bool:
         return False
 
 
-async def _stop(keeper: asyncio.subprocess.Process) -> None:
+async def stop_kept(service: KeptService) -> None:
+    keeper = service.keeper
     if keeper.returncode is not None:
         return
     keeper.terminate()  # the keeper stops its server, then itself
@@ -177,9 +195,15 @@ class FaultSystem:
     agency: str
     procedures: list[Json]
     used: set[str] = field(default_factory=set)
+    # Further replicas of a service, on ports of their own: requests go to each in turn.
+    replicas: dict[str, list[KeptService]] = field(default_factory=dict)
+    turns: Counter[str] = field(default_factory=Counter)
 
     def url(self, service: str, path: str) -> str:
-        return f"{self.services[service].url}{path}"
+        """The service's URL; with replicas, each call the next one's, as behind a balancer."""
+        every = [self.services[service], *self.replicas.get(service, [])]
+        self.turns[service] += 1
+        return f"{every[self.turns[service] % len(every)].url}{path}"
 
     async def all_ready(self) -> bool:
         return all([await ready(self.http, s.url) for s in self.services.values()])
@@ -232,6 +256,11 @@ def dossier(system: FaultSystem, procedure: Json, number: int) -> Json:
 # --- the burst ------------------------------------------------------------------------------
 
 
+def today() -> str:
+    """Today in Viet Nam, as the reports' periods are given."""
+    return local_date(datetime.now(UTC)).isoformat()
+
+
 @dataclass
 class Burst:
     procedure: str
@@ -265,7 +294,7 @@ async def burst(
     token = secrets.token_hex(3)
     base = int.from_bytes(secrets.token_bytes(2)) * 1000
     made = Burst(procedure["code"], [f"fault-{token}-{i}" for i in range(size)])
-    made.first_day = local_date(datetime.now(UTC)).isoformat()
+    made.first_day = today()
     threshold = size // 3 if fault_after is None else fault_after
     done = 0
     reached = asyncio.Event()
@@ -416,7 +445,7 @@ async def count(system: FaultSystem, made: Burst, mongo: AsyncMongoClient) -> Co
             system.url("reporting", "/reports/one-stop"),
             params={
                 "from": made.first_day,
-                "to": local_date(datetime.now(UTC)).isoformat(),
+                "to": today(),
                 "procedure": made.procedure,
             },
         )

@@ -14,7 +14,7 @@ import httpx
 import pytest
 from aiokafka.admin import AIOKafkaAdminClient
 
-from devstack.sinks.running import RunningSinks, running_sinks
+from devstack.sinks.running import RunningSinks
 from shared.calendar import local_date
 from shared.events.codec import decode
 from shared.events.envelope import Envelope
@@ -49,12 +49,6 @@ RATING = {
     "feedback_handling": 1,
     "online_quality": 1,
 }
-
-
-@pytest.fixture(scope="module")
-async def sinks(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[RunningSinks]:
-    async with running_sinks(tmp_path_factory.mktemp("sinks")) as sinks:
-        yield sinks
 
 
 @dataclass

@@ -57,18 +57,6 @@ OUTAGE_TIMEOUT_S = 60.0
 
 
 @pytest.fixture(scope="module")
-async def sinks(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[RunningSinks]:
-    async with running_sinks(tmp_path_factory.mktemp("fault-sinks")) as sinks:
-        yield sinks
-
-
-@pytest.fixture(scope="module")
-async def http() -> AsyncIterator[httpx.AsyncClient]:
-    async with httpx.AsyncClient(timeout=10) as client:
-        yield client
-
-
-@pytest.fixture(scope="module")
 async def system(
     settings: ServiceSettings,
     sinks: RunningSinks,
@@ -78,12 +66,6 @@ async def system(
     logs = tmp_path_factory.mktemp("fault-logs")
     async with kept_services(settings, sinks, logs) as services:
         yield await fault_system(services, settings, sinks, http, logs)
-
-
-@pytest.fixture(scope="module")
-async def mongo(settings: ServiceSettings) -> AsyncIterator[AsyncMongoClient]:
-    async with mongo_client(settings) as client:
-        yield client
 
 
 async def recovered(system: FaultSystem, started: float) -> float:
