@@ -65,12 +65,16 @@ def _previous_month(first_of_month: date) -> date:
 
 
 def _days(first: date | None, last: date) -> Document:
-    bounds = {"$lte": last.isoformat()} | ({"$gte": first.isoformat()} if first else {})
-    return {"day": bounds}
+    return {"day": _range(first.isoformat() if first else None, last.isoformat())}
 
 
 def _months(start: date | None, end: date) -> Document:
-    bounds = {"$lte": month_key(end.isoformat())}
-    if start is not None:
-        bounds["$gte"] = month_key(start.isoformat())
-    return {"month": bounds}
+    first = month_key(start.isoformat()) if start is not None else None
+    return {"month": _range(first, month_key(end.isoformat()))}
+
+
+def _range(first: str | None, last: str) -> Document:
+    # An open start is bounded by the least string all the same: SecantusDB 0.7.0b3 scans an
+    # index from its very first entry for a lone "$lte", through every bucket of the other grain
+    # (which lacks the field): 713 ms against 34 ms for 1,152 month buckets beside 32,000 days.
+    return {"$gte": first or "", "$lte": last}
