@@ -81,7 +81,7 @@ async def running_services(
                     f"--host={HOST}",
                     f"--port={port}",
                     "--no-access-log",
-                    env=environment(settings, sinks, service),
+                    env={**environment(settings, sinks, service), **_links(service, urls)},
                     stdout=log,
                     stderr=log,
                 )
@@ -99,6 +99,11 @@ async def running_services(
     finally:
         # The databases stay (see tests/conftest.py on dropping them).
         await asyncio.gather(*(_stop(process) for process in processes))
+
+
+def _links(service: str, urls: dict[str, str]) -> dict[str, str]:
+    """Notify's messages link to the citizen page of the intake started before it."""
+    return {"LOOKUP_URL": f"{urls['intake']}/tra-cuu"} if service == "notify" else {}
 
 
 async def _ready(client: httpx.AsyncClient, url: str) -> bool:
