@@ -14,11 +14,17 @@ if [ ! -x "$venv/bin/python" ]; then
   python3 -m venv "$venv"
 fi
 if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
-  pip=("$venv/bin/python" -m pip install --quiet --require-hashes)
+  # Not quiet: on a first run this is the biggest download, and pip names each package with its
+  # size as it fetches it (no bars, which would flood a CI log).
+  pip=("$venv/bin/python" -m pip install --progress-bar off --require-hashes)
+  count="$(grep -c '^[a-zA-Z]' "$root/requirements/dev.txt")"
+  echo "bootstrap: installing $count locked Python packages into .venv (cached after the first run)"
   # pip and setuptools first: the project is built with the locked setuptools, not one that
   # pip's build isolation would fetch unchecked.
-  "${pip[@]}" -r "$root/requirements/build.txt"
-  "${pip[@]}" -r "$root/requirements/dev.txt"
+  "${pip[@]}" --quiet -r "$root/requirements/build.txt"
+  # sed (unlike grep) succeeds when nothing matches; pipefail still fails the script with pip.
+  "${pip[@]}" -r "$root/requirements/dev.txt" \
+    | sed -nu -E '/^ *(Downloading|Using cached)/p'
   "$venv/bin/python" -m pip install --quiet --no-deps --no-build-isolation -e "$root"
   echo "$want" >"$stamp"
 fi
