@@ -1,19 +1,25 @@
-"""Statuses 1-10 walked on the real broker and store, intake and workflow running together.
+"""Statuses 1-10 walked on the real broker and store, intake, workflow and reporting running
+together, reporting syncing to the national portal's stand-in (the local sinks).
 
 One case goes 1 -> 2 -> 6 -> 4 -> 5 -> 4 -> 9 -> 10; statuses 3, 7 and 8 end a case, so each has
 its own. For each status: the event that caused it (its envelope dated at the fact), the citizen's
-lookup and a timeline that only moves forward in time.
+lookup and a timeline that only moves forward in time, and from 2 on the portal's record of the
+case at that status (status 1 is the portal's own: online dossiers come from it).
 """
 
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import datetime
 from itertools import groupby
+from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 
+from devstack.sinks.running import RunningSinks, running_sinks
+from services.reporting.entrypoints.app import create_app as create_reporting
+from services.reporting.settings import ReportingSettings
 from services.workflow.entrypoints.app import create_app as create_workflow
 from services.workflow.settings import WorkflowSettings
 from shared.clock import ManualClock
@@ -40,10 +46,25 @@ class Services:
     workflow: httpx.AsyncClient
     clock: ManualClock
     settings: ServiceSettings
+    sinks: RunningSinks
+
+
+def reporting_settings(settings: ServiceSettings, sinks: RunningSinks) -> ReportingSettings:
+    return ReportingSettings(
+        **{
+            **settings.model_dump(),
+            "mongodb_database": f"{settings.mongodb_database}_r",
+            "service_name": "reporting",
+            "portal_sync_url": f"{sinks.url}/portal/sync",
+            "portal_sync_poll_interval_s": 0.1,
+        }
+    )
 
 
 @pytest.fixture(scope="module")
-async def services(settings: ServiceSettings) -> AsyncIterator[Services]:
+async def services(
+    settings: ServiceSettings, tmp_path_factory: pytest.TempPathFactory
+) -> AsyncIterator[Services]:
     clock = ManualClock(july(14, 9))
     # Each service has a database of its own, as deployed.
     base = settings.model_dump()
@@ -57,14 +78,18 @@ async def services(settings: ServiceSettings) -> AsyncIterator[Services]:
         }
     )
     workflow = create_workflow(workflow_settings, clock=clock)
-    async with (
-        intake_client(intake_settings(settings, service_name="intake"), clock) as intake,
-        workflow.router.lifespan_context(workflow),
-        httpx.AsyncClient(
-            transport=httpx.ASGITransport(app=workflow), base_url="http://workflow"
-        ) as flow,
-    ):
-        yield Services(intake, flow, clock, settings)
+    sinks_dir: Path = tmp_path_factory.mktemp("walk-sinks")
+    async with running_sinks(sinks_dir) as sinks:
+        reporting = create_reporting(reporting_settings(settings, sinks))
+        async with (
+            intake_client(intake_settings(settings, service_name="intake"), clock) as intake,
+            workflow.router.lifespan_context(workflow),
+            reporting.router.lifespan_context(reporting),
+            httpx.AsyncClient(
+                transport=httpx.ASGITransport(app=workflow), base_url="http://workflow"
+            ) as flow,
+        ):
+            yield Services(intake, flow, clock, settings, sinks)
 
 
 async def lookup(s: Services, code: str) -> dict[str, Any]:
@@ -82,7 +107,30 @@ async def at_status(s: Services, code: str, status: int) -> dict[str, Any]:
     times = [datetime.fromisoformat(e["at"]) for e in view["timeline"]]
     assert times == sorted(times)
     assert view["timeline"][-1]["status"]["code"] == status
+    if status != 1:
+        record = await on_the_portal(s, code, status)
+        assert record["progress"][-1]["at"] == view["timeline"][-1]["at"].replace("+00:00", "Z")
     return view
+
+
+async def on_the_portal(s: Services, code: str, status: int) -> dict[str, Any]:
+    """The last record of ``code`` the portal received, once it reads ``status``; its progress
+    is in time order."""
+
+    async def last() -> dict[str, Any] | None:
+        listed = (await s.sinks.http.get("/portal/sync")).raise_for_status().json()
+        bodies = [i["body"] for i in listed if i["body"]["case_code"] == code]
+        return bodies[-1] if bodies else None
+
+    record = await eventually(
+        last,
+        until=lambda body: body is not None and body["status"] == status,
+        what=f"status {status} of {code} on the portal",
+    )
+    assert record is not None
+    times = [datetime.fromisoformat(step["at"]) for step in record["progress"]]
+    assert times == sorted(times)
+    return record
 
 
 async def events(s: Services, topic: str, code: str) -> list[Envelope[Any]]:
@@ -182,6 +230,10 @@ async def test_one_case_from_1_to_10(services: Services) -> None:
     # Each status once, in the order it happened: no step shown as a step back.
     shown = [key for key, _ in groupby(e["status"]["code"] for e in view["timeline"])]
     assert shown == [1, 2, 6, 4, 5, 4, 9, 10]
+    record = await on_the_portal(s, code, 10)
+    progress = [key for key, _ in groupby(step["status"] for step in record["progress"])]
+    assert progress == [2, 6, 4, 5, 4, 9, 10]
+    assert record["fees"][0]["amount_vnd"] == 50_000 and record["result"]["decision_number"]
 
 
 async def test_a_refused_online_dossier_ends_at_3_with_its_reasons(services: Services) -> None:
