@@ -68,9 +68,20 @@ def _status(stack: Stack, services: Stack, args: argparse.Namespace) -> int:
 
 def _reset(stack: Stack, services: Stack, args: argparse.Namespace) -> int:
     services.down()
+    _stop_kafka_cluster(stack.config.data_dir / "kafka-cluster")
     stack.reset()
     print(f"data deleted in {stack.config.data_dir} (cache kept)")
     return 0
+
+
+def _stop_kafka_cluster(data_dir: Path) -> None:
+    """A cluster started beside the stack (``devstack.kafka.cluster``) keeps its data inside the
+    stack's: its nodes are stopped before that goes, not left running on deleted files."""
+    size = len([node for node in data_dir.glob("kafka-*") if node.is_dir()])
+    if size:
+        from devstack.kafka.cluster import cluster, ports  # it imports this module
+
+        cluster(data_dir, ports(size), size).down()
 
 
 _COMMANDS = {
