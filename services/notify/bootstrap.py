@@ -8,6 +8,9 @@ from datetime import timedelta
 from email.headerregistry import Address
 from typing import TypeVar
 
+import httpx
+from pymongo.asynchronous.database import AsyncDatabase
+
 import shared.audit
 import shared.mongo.transaction
 import shared.outbox
@@ -17,6 +20,7 @@ from services.notify.adapters.optouts import MongoOptOuts
 from services.notify.adapters.sms_gateway import HttpSmsGateway
 from services.notify.adapters.smtp import SmtpSender
 from services.notify.adapters.templates import TemplateRenderer
+from services.notify.adapters.zalo_oauth import ZaloOaTokens
 from services.notify.adapters.zns import HttpZnsSender
 from services.notify.adapters.zns_templates import load_zns_templates
 from services.notify.domain.delivery import RetryPolicy
@@ -32,7 +36,7 @@ from services.notify.settings import NotifySettings
 from shared.clock import Clock, SystemClock
 from shared.http.container import ServiceContainer, open_container
 from shared.kafka import ensure_topics
-from shared.mongo import UnitOfWork, ensure_indexes
+from shared.mongo import Document, UnitOfWork, ensure_indexes
 from shared.outbox import OutboxRelay
 
 T = TypeVar("T")
@@ -70,7 +74,7 @@ async def bootstrap(
         uow = UnitOfWork(base.db, clock=clock, committed=relay.wake)
         deliveries = MongoDeliveryLog(base.db, uow)
         outcomes = OutcomeEvents(settings.topic, settings.topic(settings.service_name))
-        dispatcher = dispatcher_for(stack, settings, deliveries, outcomes, clock)
+        dispatcher = dispatcher_for(stack, settings, base.db, deliveries, outcomes, clock)
         rules = identity(settings)
         notifier = Notifier(
             deliveries,
@@ -134,15 +138,28 @@ def identity(settings: NotifySettings) -> Identity:
     )
 
 
+def zns_sender(
+    settings: NotifySettings, db: AsyncDatabase[Document], clock: Clock
+) -> HttpZnsSender:
+    """ZNS with the OA token of the settings, or refreshed by the service when it has the app's
+    credentials."""
+    if not settings.zns_refreshes:
+        return HttpZnsSender(settings)
+    client = httpx.AsyncClient(timeout=settings.zns_timeout_s)
+    return HttpZnsSender(settings, ZaloOaTokens(db, settings, clock, client), client)
+
+
 def dispatcher_for(
     stack: AsyncExitStack,
     settings: NotifySettings,
+    db: AsyncDatabase[Document],
     deliveries: MongoDeliveryLog,
     outcomes: OutcomeEvents,
     clock: Clock,
 ) -> Dispatcher:
     """A dispatcher with its own providers (closed with the stack) and its own owner name."""
-    email, sms, zns = SmtpSender(settings), HttpSmsGateway(settings), HttpZnsSender(settings)
+    email, sms = SmtpSender(settings), HttpSmsGateway(settings)
+    zns = zns_sender(settings, db, clock)
     for provider in (email, sms, zns):
         stack.push_async_callback(provider.close)
     return Dispatcher(

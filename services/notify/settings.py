@@ -62,11 +62,17 @@ class NotifySettings(HttpSettings):
     # Unaccented GSM-7 (160 a segment, cheaper) or Unicode with diacritics (UCS-2, 70).
     sms_mode: SmsMode = SmsMode.UNACCENTED
 
-    # Zalo messages through ZNS (its template API). The access token is the Official Account's
-    # (Zalo issues it for 25 hours; whoever refreshes it updates this setting). Without one ZNS
+    # Zalo messages through ZNS (its template API), with the Official Account's access token.
+    # Zalo issues one for 25 hours: either set it here and renew it from outside, or give the
+    # app's id and secret and the refresh token of the OA's authorisation, and the service
+    # refreshes the pair itself (kept in its store, shared by its replicas). Without a token ZNS
     # refuses every message, and citizens who chose Zalo alone get the SMS instead.
     zns_api_url: str = "http://127.0.0.1:8025/zns"
     zns_access_token: SecretStr | None = None
+    zns_app_id: str | None = None
+    zns_app_secret: SecretStr | None = None
+    zns_refresh_token: SecretStr | None = None
+    zns_oauth_url: str = "https://oauth.zaloapp.com/v4/oa/access_token"
     zns_timeout_s: float = Field(default=10.0, gt=0)
     # Event -> registered template id and its parameters (checked at startup).
     zns_templates_file: Path = ZNS_TEMPLATES_FILE
@@ -111,6 +117,20 @@ class NotifySettings(HttpSettings):
                 raise ValueError(f"{agency!r} is no agency code")
             check_brandname(name)
         return value
+
+    @model_validator(mode="after")
+    def _zalo_refresh_is_whole(self) -> Self:
+        given = [self.zns_app_id, self.zns_app_secret, self.zns_refresh_token]
+        if any(given) and not all(given):
+            raise ValueError(
+                "ZNS_APP_ID, ZNS_APP_SECRET and ZNS_REFRESH_TOKEN go together (the service "
+                "refreshes the Zalo OA token with all three)"
+            )
+        return self
+
+    @property
+    def zns_refreshes(self) -> bool:
+        return self.zns_app_id is not None
 
     @model_validator(mode="after")
     def _no_development_key_in_production(self) -> Self:

@@ -104,13 +104,16 @@ async def planned(
 
 
 async def test_twenty_dispatchers_send_two_hundred_deliveries_each_exactly_once(
-    log: MongoDeliveryLog, notify_settings: NotifySettings, sinks: RunningSinks
+    db: AsyncDatabase[Document],
+    log: MongoDeliveryLog,
+    notify_settings: NotifySettings,
+    sinks: RunningSinks,
 ) -> None:
     plans = await planned(log, notify_settings, CASES, datetime.now(UTC))
     outcomes = OutcomeEvents(notify_settings.topic, "notify")
     async with AsyncExitStack() as stack:
         dispatchers = [
-            dispatcher_for(stack, notify_settings, log, outcomes, SystemClock())
+            dispatcher_for(stack, notify_settings, db, log, outcomes, SystemClock())
             for _ in range(DISPATCHERS)
         ]
         await asyncio.gather(*(d.run_once() for d in dispatchers))

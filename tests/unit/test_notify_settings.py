@@ -57,3 +57,21 @@ def test_the_development_hash_key_is_refused_in_production() -> None:
 def test_values_that_would_break_messages_or_dates_are_refused(bad: dict[str, object]) -> None:
     with pytest.raises(ValidationError):
         NotifySettings.model_validate(bad)
+
+
+@pytest.mark.parametrize(
+    "given",
+    [
+        {"zns_app_id": "4312"},
+        {"zns_app_id": "4312", "zns_app_secret": "s"},
+        {"zns_refresh_token": "rt"},
+    ],
+)
+def test_the_zalo_refresh_needs_the_app_id_secret_and_refresh_token_together(
+    given: dict[str, str],
+) -> None:
+    with pytest.raises(ValidationError, match="go together"):
+        NotifySettings.model_validate(given)
+    whole = {"zns_app_id": "4312", "zns_app_secret": "s", "zns_refresh_token": "rt"}
+    assert NotifySettings.model_validate(whole).zns_refreshes
+    assert not NotifySettings().zns_refreshes

@@ -92,7 +92,7 @@ def sender(zns: Zns, token: str | None = "oa-token") -> HttpZnsSender:
         zns_api_url="https://zns.example/message/template",
         zns_access_token=SecretStr(token) if token else None,
     )
-    return HttpZnsSender(settings, httpx.AsyncClient(transport=httpx.MockTransport(zns)))
+    return HttpZnsSender(settings, client=httpx.AsyncClient(transport=httpx.MockTransport(zns)))
 
 
 def answer(body: Any, status: int = 200) -> httpx.Response:

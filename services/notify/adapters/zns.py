@@ -11,18 +11,27 @@ from typing import Any
 import httpx
 
 from services.notify.adapters.http_provider import post_json
+from services.notify.adapters.zalo_oauth import AccessTokens, FixedToken
 from services.notify.domain.messages import ZnsContent
 from services.notify.service_layer.ports import ProviderError
 from services.notify.settings import NotifySettings
 
 # ZNS's "unknown exception": its own trouble, worth another attempt. Every other code refuses
-# this request (the number, the template, the token), so the SMS goes instead at once.
+# this request (the number, the template, the token), so the SMS goes instead at once; but a
+# token the service refreshes itself is renewed, and the message tried again with the new one.
 TRANSIENT_ERRORS = {-100}
+BAD_TOKEN = -124
 
 
 class HttpZnsSender:
-    def __init__(self, settings: NotifySettings, client: httpx.AsyncClient | None = None) -> None:
+    def __init__(
+        self,
+        settings: NotifySettings,
+        tokens: AccessTokens | None = None,
+        client: httpx.AsyncClient | None = None,
+    ) -> None:
         self._settings = settings
+        self._tokens = tokens or FixedToken(settings)
         self._client = client or httpx.AsyncClient(timeout=settings.zns_timeout_s)
 
     async def send(self, to: str, content: ZnsContent, reference: str) -> None:
@@ -33,12 +42,15 @@ class HttpZnsSender:
             "tracking_id": reference,
         }
         url = self._settings.zns_api_url
-        response = await post_json(self._client, "ZNS", url, body, self._headers())
-        check_answer(_json(response))
-
-    def _headers(self) -> dict[str, str]:
-        token = self._settings.zns_access_token
-        return {} if token is None else {"access_token": token.get_secret_value()}
+        token = await self._tokens.current()
+        headers = {} if token is None else {"access_token": token}
+        response = await post_json(self._client, "ZNS", url, body, headers)
+        try:
+            check_answer(_json(response))
+        except ZnsError as exc:
+            if token is not None and exc.code == BAD_TOKEN and await self._tokens.rejected(token):
+                raise ProviderError(exc.reason) from exc  # again, with a fresh token
+            raise
 
     async def close(self) -> None:
         await self._client.aclose()
@@ -52,7 +64,15 @@ def check_answer(answer: Any) -> None:
     if not isinstance(code, int):
         raise ProviderError(f"ZNS answered without an error code: {str(answer)[:300]}")
     message = str(answer.get("message", ""))[:300]
-    raise ProviderError(f"ZNS error {code}: {message}", permanent=code not in TRANSIENT_ERRORS)
+    raise ZnsError(code, f"ZNS error {code}: {message}")
+
+
+class ZnsError(ProviderError):
+    """A ZNS refusal with its code."""
+
+    def __init__(self, code: int, reason: str) -> None:
+        super().__init__(reason, permanent=code not in TRANSIENT_ERRORS)
+        self.code = code
 
 
 def _json(response: httpx.Response) -> Any:
