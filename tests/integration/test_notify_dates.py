@@ -19,6 +19,7 @@ from shared.events.intake import CaseSubmitted
 from shared.kafka import EventProducer, dlq_topic
 from shared.kafka.reader import read_topic
 from shared.settings import ServiceSettings
+from tests.integration.notify_support import notify_settings_on
 from tests.polling import eventually
 
 pytestmark = pytest.mark.integration
@@ -34,12 +35,8 @@ async def sinks(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Runni
 
 @pytest.fixture(scope="module")
 def notify_settings(settings: ServiceSettings, sinks: RunningSinks) -> NotifySettings:
-    connection = settings.model_dump(
-        include={"kafka_bootstrap_servers", "mongodb_uri", "mongodb_database", "topic_prefix"}
-    )
-    fast = {"notify_poll_interval_s": 0.05, "outbox_poll_interval_s": 0.05}
-    return NotifySettings.model_validate(
-        {**connection, **fast, "smtp_port": sinks.smtp.port, "sms_gateway_url": f"{sinks.url}/sms"}
+    return notify_settings_on(
+        settings, sinks, notify_poll_interval_s=0.05, outbox_poll_interval_s=0.05
     )
 
 

@@ -26,6 +26,7 @@ from shared.events.values import NotificationChannel
 from shared.mongo import Document, Transaction, UnitOfWork, ensure_indexes, mongo_client
 from shared.outbox import OUTBOX
 from shared.settings import ServiceSettings
+from tests.integration.notify_support import notify_settings_on
 
 pytestmark = pytest.mark.integration
 
@@ -43,16 +44,10 @@ async def sinks(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Runni
 
 @pytest.fixture(scope="module")
 def notify_settings(settings: ServiceSettings, sinks: RunningSinks) -> NotifySettings:
-    connection = settings.model_dump(
-        include={"kafka_bootstrap_servers", "mongodb_uri", "mongodb_database", "topic_prefix"}
-    )
-    return NotifySettings.model_validate(
-        {
-            **connection,
-            "smtp_port": sinks.smtp.port,
-            "sms_gateway_url": f"{sinks.url}/sms",
-            "notify_dispatch_concurrency": 1,
-        }
+    return notify_settings_on(
+        settings,
+        sinks,
+        notify_dispatch_concurrency=1,
     )
 
 

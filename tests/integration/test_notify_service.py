@@ -27,6 +27,7 @@ from shared.events.values import NotificationChannel
 from shared.kafka import EventProducer, dlq_topic
 from shared.kafka.reader import read_topic
 from shared.settings import ServiceSettings
+from tests.integration.notify_support import notify_settings_on
 from tests.polling import eventually
 from tests.tokens import bearer, officer
 
@@ -51,22 +52,16 @@ async def sms_for(sinks: RunningSinks, reference: str) -> list[dict[str, Any]]:
 
 @pytest.fixture(scope="module")
 def notify_settings(settings: ServiceSettings, sinks: RunningSinks) -> NotifySettings:
-    connection = settings.model_dump(
-        include={"kafka_bootstrap_servers", "mongodb_uri", "mongodb_database", "topic_prefix"}
-    )
-    return NotifySettings.model_validate(
-        {
-            **connection,
-            "smtp_port": sinks.smtp.port,
-            "sms_gateway_url": f"{sinks.url}/sms",
-            "sms_mode": SmsMode.UNICODE,
-            "mail_from_name": "Sở Nội vụ tỉnh Nghệ An",
-            "notify_max_attempts": 6,
-            "notify_backoff_initial_s": 0.2,
-            "notify_backoff_max_s": 0.5,
-            "notify_poll_interval_s": 0.05,
-            "outbox_poll_interval_s": 0.05,
-        }
+    return notify_settings_on(
+        settings,
+        sinks,
+        sms_mode=SmsMode.UNICODE,
+        mail_from_name="Sở Nội vụ tỉnh Nghệ An",
+        notify_max_attempts=6,
+        notify_backoff_initial_s=0.2,
+        notify_backoff_max_s=0.5,
+        notify_poll_interval_s=0.05,
+        outbox_poll_interval_s=0.05,
     )
 
 

@@ -20,6 +20,7 @@ from shared.clock import ManualClock, SystemClock
 from shared.kafka import EventProducer
 from shared.mongo import Document, mongo_client
 from shared.settings import ServiceSettings
+from tests.integration.notify_support import notify_settings_on
 from tests.integration.test_notify_zns import SMS, received, settled, zns_to
 
 pytestmark = pytest.mark.integration
@@ -38,24 +39,18 @@ def zns(sinks: RunningSinks) -> ZnsSinkClient:
 
 @pytest.fixture(scope="module")
 def notify_settings(settings: ServiceSettings, sinks: RunningSinks) -> NotifySettings:
-    connection = settings.model_dump(
-        include={"kafka_bootstrap_servers", "mongodb_uri", "mongodb_database", "topic_prefix"}
-    )
-    return NotifySettings.model_validate(
-        {
-            **connection,
-            "smtp_port": sinks.smtp.port,
-            "sms_gateway_url": f"{sinks.url}/sms",
-            "zns_api_url": f"{sinks.url}/zns",
-            "zns_oauth_url": f"{sinks.url}/zns/oauth",
-            "zns_app_id": "4312000000000000001",
-            "zns_app_secret": "bi-mat-cua-ung-dung",
-            "zns_refresh_token": "zns-rt-from-the-oa-authorisation",
-            "notify_backoff_initial_s": 0.1,
-            "notify_backoff_max_s": 0.2,
-            "notify_poll_interval_s": 0.05,
-            "outbox_poll_interval_s": 0.05,
-        }
+    return notify_settings_on(
+        settings,
+        sinks,
+        zns_api_url=f"{sinks.url}/zns",
+        zns_oauth_url=f"{sinks.url}/zns/oauth",
+        zns_app_id="4312000000000000001",
+        zns_app_secret="bi-mat-cua-ung-dung",
+        zns_refresh_token="zns-rt-from-the-oa-authorisation",
+        notify_backoff_initial_s=0.1,
+        notify_backoff_max_s=0.2,
+        notify_poll_interval_s=0.05,
+        outbox_poll_interval_s=0.05,
     )
 
 

@@ -20,6 +20,7 @@ from shared.events.values import NotificationChannel
 from shared.kafka import EventProducer
 from shared.mongo import Transaction
 from shared.settings import ServiceSettings
+from tests.integration.notify_support import notify_settings_on
 from tests.polling import eventually
 
 pytestmark = pytest.mark.integration
@@ -41,20 +42,14 @@ def zns(sinks: RunningSinks) -> ZnsSinkClient:
 
 @pytest.fixture(scope="module")
 def notify_settings(settings: ServiceSettings, sinks: RunningSinks) -> NotifySettings:
-    connection = settings.model_dump(
-        include={"kafka_bootstrap_servers", "mongodb_uri", "mongodb_database", "topic_prefix"}
-    )
-    return NotifySettings.model_validate(
-        {
-            **connection,
-            "smtp_port": sinks.smtp.port,
-            "sms_gateway_url": f"{sinks.url}/sms",
-            "zns_api_url": f"{sinks.url}/zns",
-            "notify_backoff_initial_s": 0.1,
-            "notify_backoff_max_s": 0.2,
-            "notify_poll_interval_s": 0.05,
-            "outbox_poll_interval_s": 0.05,
-        }
+    return notify_settings_on(
+        settings,
+        sinks,
+        zns_api_url=f"{sinks.url}/zns",
+        notify_backoff_initial_s=0.1,
+        notify_backoff_max_s=0.2,
+        notify_poll_interval_s=0.05,
+        outbox_poll_interval_s=0.05,
     )
 
 
