@@ -12,6 +12,7 @@ import subprocess
 import time
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
+from typing import Any
 
 from devstack.errors import StackError
 
@@ -75,9 +76,9 @@ class ManagedProcess:
         self.pid_file.unlink(missing_ok=True)
         return True
 
-    def _live_record(self) -> dict | None:
+    def _live_record(self) -> dict[str, Any] | None:
         try:
-            record = json.loads(self.pid_file.read_text())
+            record: dict[str, Any] = json.loads(self.pid_file.read_text())
         except (FileNotFoundError, ValueError):
             return None
         if _runs(record.get("pid"), record.get("argv")):
