@@ -18,6 +18,7 @@ import pytest
 from pymongo import AsyncMongoClient
 
 from devstack.sinks.running import RunningSinks
+from services.notify.settings import NotifySettings
 from shared.kafka.reader import read_topic
 from shared.settings import ServiceSettings
 from tests.e2e.fault_support import (
@@ -39,8 +40,10 @@ from tests.tokens import bearer
 pytestmark = pytest.mark.fault
 BURST = 30
 SAME = 20
-# The bound for a survivor to take a killed replica's partitions over and catch up.
-TAKEOVER_LIMIT_S = 60.0
+# The bound for a survivor to take a killed replica's partitions over and catch up; a
+# message the killed notify had claimed waits out its claim's lease besides (so that a send still
+# in flight is never made twice).
+TAKEOVER_LIMIT_S = 60.0 + NotifySettings().notify_claim_lease_s
 
 
 @pytest.fixture(scope="module")
