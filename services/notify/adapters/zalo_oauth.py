@@ -71,15 +71,21 @@ class ZaloOaTokens:
         self._timeout_s = settings.zns_timeout_s
         self._clock = clock
         self._client = client
+        # The token last read or refreshed here, until it is due for a refresh: a send does not
+        # read the store each time.
+        self._known: tuple[str, datetime] | None = None
 
     async def current(self) -> str | None:
+        if self._known is not None and self._known[1] - EARLY > self._clock.now():
+            return self._known[0]
         loop = asyncio.get_running_loop()
         deadline = loop.time() + 2 * LEASE.total_seconds()
         while loop.time() < deadline:
             doc = await self._stored()
             now = self._clock.now()
             if doc.get("access_token") and _aware(doc["expires_at"]) - EARLY > now:
-                return str(doc["access_token"])
+                self._known = (str(doc["access_token"]), _aware(doc["expires_at"]))
+                return self._known[0]
             # Only while the pair is still stale: a replica that read it before another's
             # refresh finished must take the new token, not refresh again.
             stale = {"$or": [{"access_token": None}, {"expires_at": {"$lte": now + EARLY}}]}
@@ -95,6 +101,7 @@ class ZaloOaTokens:
 
     async def rejected(self, token: str) -> bool:
         """Zalo may revoke a token before its time: the next send refreshes the pair."""
+        self._known = None
         await self._tokens.update_one(
             {"_id": self._app_id, "access_token": token}, {"$set": {"expires_at": NEVER}}
         )
@@ -136,7 +143,8 @@ class ZaloOaTokens:
                 }
             },
         )
-        return str(answer["access_token"])
+        self._known = (str(answer["access_token"]), expires_at)
+        return self._known[0]
 
     async def _ask(self, refresh_token: str) -> dict[str, Any]:
         form = {"refresh_token": refresh_token, "app_id": self._app_id}
