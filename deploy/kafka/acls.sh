@@ -3,7 +3,8 @@
 # catalogue (shared/events/catalogue.py) names it the producer of, and dead letters; it reads and
 # creates (at start-up, ensure_topics) the catalogue topics, and reads with its own consumer group.
 # The subscriber principal (external systems) reads the catalogue topics with groups named
-# subscriber-*. Run by the kafka-acls service of docker-compose.yml once the broker is healthy;
+# subscriber-*. Reporting also writes portal-sync.dlq (records the national portal refused).
+# Run by the kafka-acls service of docker-compose.yml once the broker is healthy;
 # adding an ACL that exists is a no-op, so it runs at every `up`.
 set -euo pipefail
 # Where the image keeps things; tests/integration/test_kafka_acls.py points them elsewhere.
@@ -16,6 +17,9 @@ OWNS_workflow="step-completed case-transferred supplement-requested fee-requeste
   deadline-warning"
 OWNS_notify="notification-sent notification-failed"
 OWNS_reporting=""
+# Not an event topic: the records the national portal refused (services/reporting/adapters/
+# portal_refusals.py), which reporting creates at start-up and alone writes.
+PORTAL_DLQ="portal-sync.dlq"
 SERVICES="intake workflow notify reporting"
 PREFIX="${TOPIC_PREFIX:-}"
 
@@ -44,6 +48,9 @@ acl "${services[@]}" --operation Write --operation Describe --operation Create \
 # DescribeConfigs: ensure_topics reads the brokers' default.replication.factor (3 in the
 # production profile) to create the topics with.
 acl "${services[@]}" --operation IdempotentWrite --operation DescribeConfigs --cluster
+# shellcheck disable=SC2046
+acl --allow-principal User:reporting --operation Write --operation Describe --operation Create \
+    $(topics "$PORTAL_DLQ")
 for service in $SERVICES; do
     owned="OWNS_$service"
     if [[ -n "${!owned}" ]]; then

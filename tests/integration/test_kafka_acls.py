@@ -18,11 +18,13 @@ from aiokafka.errors import (
 from pydantic import SecretStr
 from pymongo.asynchronous.database import AsyncDatabase
 
+from services.reporting.adapters.portal_refusals import PORTAL_DLQ
 from shared.events.catalogue import CATALOGUE
 from shared.events.envelope import Envelope
 from shared.events.examples import example_event
 from shared.kafka import EventConsumer, EventProducer, Subscriptions, ensure_topics
 from shared.kafka.reader import read_topic
+from shared.kafka.records import OutboundRecord
 from shared.mongo import Document, Transaction, UnitOfWork, mongo_client, service_database
 from shared.settings import ServiceSettings
 from tests.integration.compose_kafka import ComposeKafka, compose_kafka
@@ -103,6 +105,20 @@ async def test_a_service_cannot_write_another_services_topic(
 ) -> None:
     with pytest.raises(TopicAuthorizationFailedError):
         await publish_as(principal(settings, kafka, service), example(topic))
+
+
+async def test_reporting_alone_parks_the_portal_refusals(
+    settings: ServiceSettings, kafka: ComposeKafka
+) -> None:
+    reporting = principal(settings, kafka, "reporting")
+    await ensure_topics(reporting, [PORTAL_DLQ], with_dead_letters=False)
+    letter = OutboundRecord(PORTAL_DLQ, "SNV.NA-250714-0301", b"{}")
+    async with asyncio.timeout(REFUSAL_TIMEOUT_S), EventProducer(reporting) as producer:
+        await producer.send(letter)
+    with pytest.raises(TopicAuthorizationFailedError):
+        async with asyncio.timeout(REFUSAL_TIMEOUT_S):
+            async with EventProducer(principal(settings, kafka, "intake")) as producer:
+                await producer.send(letter)
 
 
 @pytest.mark.usefixtures("topics")

@@ -3,6 +3,7 @@ case's record with its progress arrives, an outage then recovery delivers each r
 refusal is dead-lettered."""
 
 import asyncio
+import json
 from collections import Counter
 from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
@@ -13,7 +14,8 @@ from pymongo.asynchronous.database import AsyncDatabase
 
 from bench.reporting_feed import publish
 from devstack.sinks.running import RunningSinks, running_sinks
-from services.reporting.adapters.portal_store import DEAD_LETTERS, RECORDS
+from services.reporting.adapters.portal_refusals import PORTAL_DLQ
+from services.reporting.adapters.portal_store import RECORDS
 from services.reporting.entrypoints.app import create_app
 from services.reporting.settings import ReportingSettings
 from shared.events.codec import new_event
@@ -22,7 +24,9 @@ from shared.events.envelope import Envelope, EventData
 from shared.events.examples import EXAMPLES
 from shared.events.intake import CaseSubmitted
 from shared.events.workflow import StepCompleted
+from shared.kafka.reader import read_topic
 from shared.mongo import Document, mongo_client
+from shared.outbox import OUTBOX
 from shared.settings import ServiceSettings
 from tests.tokens import bearer
 
@@ -147,14 +151,34 @@ async def test_a_refusal_is_dead_lettered(
     await fail(sinks, 1, 400)
     refused = event(CaseSubmitted, "SNV.NA-250714-0301")
     await publish(reporting_settings, [refused])
-    letter = await eventually(
-        lambda: db[DEAD_LETTERS].find_one({"case_code": refused.subject}),
-        lambda doc: doc is not None,
+    letters = await eventually(
+        lambda: read_topic(reporting_settings, PORTAL_DLQ),
+        lambda found: any(r.key == refused.subject.encode() for r in found),
     )
-    assert letter["event_id"] == str(refused.id)
-    assert "400" in letter["reason"]
-    assert letter["payload"]["case_code"] == refused.subject
+    [letter] = [r for r in letters if r.key == refused.subject.encode()]
+    body = json.loads(letter.value)
+    assert body["event_id"] == str(refused.id) and body["attempts"] == 1
+    assert "400" in body["reason"] and "400" in dict(letter.headers)["dlq_reason"].decode()
+    assert body["payload"]["case_code"] == refused.subject
     assert refused.subject not in cases(await received(sinks))
+    # Parked once: the outbox it went through is empty again.
+    await eventually(lambda: db[OUTBOX].count_documents({}), is_zero)
+    # Once the cause is fixed, an administrator sends it again, audited.
+    resend = f"/portal/records/{refused.subject}/resend"
+    assert (await reporting.post(resend, headers=bearer("manager", "SNV.NA"))).status_code == 403
+    answer = await reporting.post(resend, headers=bearer("admin", "SNV.NA"))
+    assert answer.status_code == 202, answer.text
+    key = answer.json()["idempotency_key"]
+    items = await eventually(lambda: received(sinks), lambda i: refused.subject in cases(i))
+    assert [i["key"] for i in items if i["body"]["case_code"] == refused.subject] == [key]
+    again = await reporting.post(resend, headers=bearer("admin", "SNV.NA"))
+    assert again.status_code == 409 and again.json()["detail"][0]["field"] == "path.code"
+    unknown = "/portal/records/SNV.NA-250714-9999/resend"
+    assert (await reporting.post(unknown, headers=bearer("admin", "SNV.NA"))).status_code == 404
+    trail = await reporting.get(
+        "/audit", params={"case_code": refused.subject}, headers=bearer("admin", "SNV.NA")
+    )
+    assert [e["action"] for e in trail.json()["entries"]] == ["portal.resend"], trail.text
 
 
 async def test_the_service_quality_route_counts_the_records_the_portal_has(
@@ -168,8 +192,8 @@ async def test_the_service_quality_route_counts_the_records_the_portal_has(
     assert answer.status_code == 200, answer.text
     [row] = answer.json()["rows"]
     publicity = {i["group"]: i for i in row["indicators"]}["Công khai, minh bạch"]
-    # Seven cases received (one refused by the portal): six have their progress there.
-    assert (publicity["numerator"], publicity["denominator"]) == (6, 7)
+    # Seven cases received, each with its progress there (the refused one once sent again).
+    assert (publicity["numerator"], publicity["denominator"]) == (7, 7)
     assert "766/QĐ-TTg" in answer.json()["source"] and answer.json()["not_computed"]
 
 

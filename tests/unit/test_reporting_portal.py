@@ -1,5 +1,6 @@
 """The national portal's record of a case, and its sending, with in-memory fakes of the ports."""
 
+import json
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -7,14 +8,21 @@ import httpx
 import pytest
 
 from services.reporting.adapters.portal_http import HttpPortalEndpoint
+from services.reporting.adapters.portal_refusals import PORTAL_DLQ, refusal_record
 from services.reporting.domain.portal_payload import portal_payload
 from services.reporting.service_layer.portal_ports import (
     Claim,
     PushFailed,
+    Resend,
     Settlement,
     StoredRecord,
 )
-from services.reporting.service_layer.portal_sync import Backoff, PortalSync, keep_for_portal
+from services.reporting.service_layer.portal_sync import (
+    Backoff,
+    PortalSync,
+    keep_for_portal,
+    resend_refused,
+)
 from services.reporting.settings import ReportingSettings
 from shared.clock import ManualClock
 from shared.events.codec import new_event
@@ -32,10 +40,14 @@ from shared.events.workflow import (
     SupplementRequested,
     Wait,
 )
+from shared.officers import Officer, OfficerRole
 
 pytestmark = pytest.mark.unit
 NOW = datetime(2025, 7, 30, 8, tzinfo=UTC)
 CASE = EXAMPLES[CaseSubmitted].case_code
+ADMIN = Officer(
+    id="qtv01", name="Quản trị viên", roles=frozenset({OfficerRole.ADMIN}), agency="SNV.NA"
+)
 
 
 def event(kind: type[EventData], **changes: Any) -> Envelope[Any]:
@@ -80,6 +92,15 @@ class FakeRecords:
         if state.dead and state.error:
             self.dead.append((claim, state.error))
         return True
+
+    async def resend(self, case_code: str, key: str, now: datetime, who: Officer) -> Resend:
+        stored = self.stored.get(case_code)
+        if stored is None:
+            return Resend.UNKNOWN
+        if not stored.sync.refused:
+            return Resend.NOT_REFUSED
+        self.save(StoredRecord(stored.record, stored.sync.resent(key, now), stored.version))
+        return Resend.QUEUED
 
     async def pending(self) -> int:
         return sum(1 for s in self.stored.values() if s.sync.due_at is not None)
@@ -213,6 +234,43 @@ async def test_a_refusal_is_dead_lettered_and_a_later_event_sends_the_record_aga
     await keep(records, clock, step)
     await worker.run_once()
     assert list(portal.received) == [str(step.id)]
+
+
+async def test_an_operator_sends_a_refused_record_again_under_a_new_key() -> None:
+    records, portal, clock = FakeRecords(), FakePortal(), ManualClock(NOW)
+    worker, admin = sync(records, portal, clock), ADMIN
+    assert (await resend_refused(records, CASE, admin, clock))[0] is Resend.UNKNOWN
+    submitted = event(CaseSubmitted)
+    await keep(records, clock, submitted)
+    # Waiting, not refused: nothing to send again.
+    assert (await resend_refused(records, CASE, admin, clock))[0] is Resend.NOT_REFUSED
+    portal.failures = [PushFailed("portal answered 400: bad", permanent=True)]
+    await worker.run_once()
+    outcome, key = await resend_refused(records, CASE, admin, clock)
+    assert outcome is Resend.QUEUED and key != str(submitted.id)
+    await worker.run_once()
+    assert list(portal.received) == [key]
+    assert records.stored[CASE].sync.delivered == key
+    assert records.stored[CASE].sync.last_error is None
+    assert (await resend_refused(records, CASE, admin, clock))[0] is Resend.NOT_REFUSED
+
+
+def test_a_refusal_is_parked_as_json_keyed_by_case_with_its_reason_in_headers() -> None:
+    claim = Claim(CASE, "e-1", "t", {"case_code": CASE, "status": 2}, attempts=0)
+    record = refusal_record(claim, Settlement(NOW, "portal answered 400: thiếu mã"))
+    assert (record.topic, record.key) == (PORTAL_DLQ, CASE)
+    body = json.loads(record.value)
+    assert body == {
+        "case_code": CASE,
+        "event_id": "e-1",
+        "reason": "portal answered 400: thiếu mã",
+        "attempts": 1,
+        "refused_at": NOW.isoformat(),
+        "payload": {"case_code": CASE, "status": 2},
+    }
+    headers = dict(record.headers)
+    assert headers["dlq_reason"].decode() == "portal answered 400: thiếu mã"
+    assert (headers["dlq_event_id"], headers["dlq_attempts"]) == (b"e-1", b"1")
 
 
 async def test_an_event_during_a_send_goes_in_the_next_send() -> None:

@@ -1,5 +1,5 @@
-"""The portal records in MongoDB: ``portal_records`` (one per case, versioned, with its sync
-state) and ``portal_dead_letters`` (records the portal refused, with the reason).
+"""The portal records in MongoDB: ``portal_records``, one per case, versioned, with its sync
+state. Records the portal refused go to the outbox (``portal_refusals``) with their outcome.
 
 Every change goes through the unit of work: the consumer's handler writes on its ``Transaction``
 (``MongoPortalBook``); claims and outcomes of sends are units of their own (``MongoPortalQueue``),
@@ -15,18 +15,24 @@ from pymongo import ASCENDING
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import CollectionInvalid
 
+from services.reporting.adapters.portal_refusals import refusal_record
 from services.reporting.domain.portal import PortalRecord
 from services.reporting.domain.portal_payload import portal_payload
 from services.reporting.domain.portal_sync import SyncState
-from services.reporting.service_layer.portal_ports import Claim, Settlement, StoredRecord
+from services.reporting.service_layer.portal_ports import Claim, Resend, Settlement, StoredRecord
+from shared.audit import INDEXES as AUDIT_INDEXES
+from shared.audit import PENDING as AUDIT_PENDING
+from shared.audit import append_audit
 from shared.mongo import IndexSpec, Transaction, UnitOfWork, ensure_indexes
+from shared.officers import Officer, OfficerRole
+from shared.outbox import INDEXES as OUTBOX_INDEXES
+from shared.outbox import OUTBOX
 
 RECORDS = "portal_records"
-DEAD_LETTERS = "portal_dead_letters"
+RESEND = "portal.resend"
 INDEXES = [
     IndexSpec.on(RECORDS, "due_at"),
     IndexSpec.on(RECORDS, "agency", "received_day"),
-    IndexSpec.on(DEAD_LETTERS, "at"),
 ]
 
 Document = dict[str, Any]
@@ -36,11 +42,11 @@ async def prepare(db: AsyncDatabase[Document]) -> None:
     """Create the collections and indexes before any unit of work writes there (SecantusDB can
     deadlock when a collection is created beside an open transaction writing to it)."""
     existing = set(await db.list_collection_names())
-    for name in (RECORDS, DEAD_LETTERS):
+    for name in (RECORDS, OUTBOX, AUDIT_PENDING):
         if name not in existing:
             with contextlib.suppress(CollectionInvalid):  # another process was first
                 await db.create_collection(name)
-    await ensure_indexes(db, INDEXES)
+    await ensure_indexes(db, [*INDEXES, *OUTBOX_INDEXES, *AUDIT_INDEXES])
 
 
 def to_document(stored: StoredRecord) -> Document:
@@ -108,27 +114,32 @@ class MongoPortalQueue:
             stored.sync = state.apply(stored.sync, claim.event_id)
             tx.replace(RECORDS, to_document(stored), version=stored.version)
             if state.dead:
-                dead_letter(tx, claim, state)
+                tx.publish_records(refusal_record(claim, state))
             return True
+
+        return await self._uow.run(work)
+
+    async def resend(self, case_code: str, key: str, now: datetime, who: Officer) -> Resend:
+        async def work(tx: Transaction) -> Resend:
+            doc = await tx.find_one(RECORDS, {"_id": case_code})
+            if doc is None:
+                return Resend.UNKNOWN
+            stored = from_document(doc)
+            if not stored.sync.refused:
+                return Resend.NOT_REFUSED
+            before = {"last_error": stored.sync.last_error}
+            stored.sync = stored.sync.resent(key, now)
+            tx.replace(RECORDS, to_document(stored), version=stored.version)
+            after = {"pending": key}
+            await append_audit(
+                tx, who, OfficerRole.ADMIN, RESEND, case_code=case_code, before=before, after=after
+            )
+            return Resend.QUEUED
 
         return await self._uow.run(work)
 
     async def pending(self) -> int:
         return await self._db[RECORDS].count_documents({"due_at": {"$ne": None}})
-
-
-def dead_letter(tx: Transaction, claim: Claim, state: Settlement) -> None:
-    """Park the refused record with the reason; a takeover's second refusal changes nothing."""
-    entry = {
-        "case_code": claim.case_code,
-        "event_id": claim.event_id,
-        "reason": state.error,
-        "attempts": claim.attempts + 1,
-        "at": state.now,
-        "payload": claim.payload,
-    }
-    key = {"_id": f"{claim.case_code}/{claim.event_id}"}
-    tx.update(DEAD_LETTERS, key, {"$setOnInsert": entry}, upsert=True)
 
 
 class MongoPortalReader:

@@ -41,6 +41,16 @@ class SyncState:
             delivered=self.delivered if error else sent,
         )
 
+    @property
+    def refused(self) -> bool:
+        """The portal refused the latest send for good and no newer event waits."""
+        return self.pending is None and self.claim is None and self.last_error is not None
+
+    def resent(self, key: str, now: datetime) -> "SyncState":
+        """An operator sends a refused record again once its cause is fixed, under a new key:
+        a receiver may remember the refused key with its refusal."""
+        return replace(self, pending=key, due_at=now, attempts=0, last_error=None)
+
     def failed(self, error: str, retry_at: datetime) -> "SyncState":
         return replace(
             self, claim=None, attempts=self.attempts + 1, last_error=error, due_at=retry_at

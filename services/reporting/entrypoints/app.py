@@ -8,10 +8,13 @@ from fastapi.staticfiles import StaticFiles
 
 from services.reporting.bootstrap import bootstrap
 from services.reporting.entrypoints.access import ACCESS
+from services.reporting.entrypoints.portal import router as portal_router
 from services.reporting.entrypoints.quality import router as quality_router
 from services.reporting.entrypoints.reports import router as reports_router
 from services.reporting.settings import ReportingSettings
+from shared.audit import audit_router
 from shared.http import create_service_app
+from shared.http.container import container_database
 
 STATIC = Path(__file__).resolve().parent.parent / "static"
 
@@ -23,6 +26,8 @@ def create_app(settings: ReportingSettings | None = None) -> FastAPI:
     )
     app.include_router(reports_router)
     app.include_router(quality_router)
+    app.include_router(portal_router)
+    app.include_router(audit_router(container_database))
     # The dashboard's assets come from the service itself: many government networks are offline.
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
 

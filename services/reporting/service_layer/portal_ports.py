@@ -6,10 +6,12 @@ MongoDB in production (``adapters/portal_store.py``), HTTP to the portal
 
 from dataclasses import dataclass
 from datetime import datetime
+from enum import StrEnum
 from typing import Any, Protocol
 
 from services.reporting.domain.portal import PortalRecord
 from services.reporting.domain.portal_sync import SyncState
+from shared.officers import Officer
 
 
 @dataclass
@@ -39,6 +41,14 @@ class PushFailed(Exception):
         self.permanent = permanent
 
 
+class Resend(StrEnum):
+    """What asking to send a refused record again did."""
+
+    QUEUED = "queued"
+    UNKNOWN = "unknown"  # no record of this case
+    NOT_REFUSED = "not_refused"  # delivered, pending or in flight: nothing to send again
+
+
 class PortalBook(Protocol):
     """The records, inside the consumer's unit of work."""
 
@@ -58,6 +68,10 @@ class PortalQueue(Protocol):
 
     async def settle(self, claim: Claim, state: "Settlement") -> bool:
         """Record how the send went, if the claim still holds (False: it lapsed)."""
+        ...
+
+    async def resend(self, case_code: str, key: str, now: datetime, who: Officer) -> Resend:
+        """Queue a refused record under ``key``; who asked goes in the audit trail with it."""
         ...
 
     async def pending(self) -> int:

@@ -26,6 +26,7 @@ from services.reporting.service_layer.portal_ports import (
     PortalEndpoint,
     PortalQueue,
     PushFailed,
+    Resend,
     Settlement,
     StoredRecord,
 )
@@ -33,6 +34,7 @@ from shared.clock import Clock
 from shared.events.envelope import Envelope
 from shared.kafka.retry import backoff_delay
 from shared.observability.logging import log_context
+from shared.officers import Officer
 from shared.polling import PollingWorker
 
 log = logging.getLogger(__name__)
@@ -124,3 +126,11 @@ class PortalSync(PollingWorker):
         )
         log.warning("portal send failed (attempt %d), will retry: %s", attempt, exc.reason)
         return "retrying", Settlement(now, exc.reason, now + timedelta(seconds=delay))
+
+
+async def resend_refused(
+    queue: PortalQueue, case_code: str, who: Officer, clock: Clock
+) -> tuple[Resend, str]:
+    """Queue a record the portal refused once its cause is fixed; what happened and the new key."""
+    key = f"resend-{uuid.uuid4()}"
+    return await queue.resend(case_code, key, clock.now(), who), key
