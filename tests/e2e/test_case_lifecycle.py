@@ -4,7 +4,6 @@ A citizen's benefit dossier goes from the desk through the officers' steps to th
 payment, the messages the citizen gets, the returned result and rating, and the reports.
 """
 
-import re
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import datetime
@@ -22,8 +21,8 @@ from shared.events.envelope import Envelope
 from shared.kafka.connection import client_options
 from shared.kafka.reader import read_topic
 from shared.settings import ServiceSettings
+from tests.e2e.citizen_page import open_the_link, sms_about
 from tests.e2e.running_services import running_services
-from tests.integration.chromium_cdp import chromium_page
 from tests.polling import eventually
 from tests.tokens import bearer
 
@@ -32,8 +31,6 @@ PROCEDURE = "1.014027"  # Thực hiện, điều chỉnh, thôi hưởng trợ c
 PROGRAMME = "TC_HUU_TRI_XH"
 MONTHLY_PENSION_VND = 500_000  # NĐ 176/2025/NĐ-CP, from 1/7/2025, one person
 DECISION = "215/QĐ-UBND"
-# The citizen-page link each SMS ends with (LOOKUP_URL?ma=<code>).
-LINK = re.compile(r"https?://\S+/tra-cuu\?ma=\S+")
 APPLICANT = {
     "full_name": "Nguyễn Thị Hương Giang",
     "citizen_id": "040152406813",
@@ -210,21 +207,11 @@ async def look_up_resolved(system: System, code: str) -> Json:
 async def follow_the_sms_link(system: System, code: str) -> None:
     """The link of the case's first SMS, opened in Chromium at a phone's width: the code is filled
     in, the citizen types the ID number, and the page shows the timeline up to the desk."""
-    texts = [body.get("text", "") for body in await system.sinks.sms()]
-    link = next(m.group() for t in texts if code in t and (m := LINK.search(t)))
-    async with chromium_page() as page:
-        await page.resize(390, 844, mobile=True)
-        await page.goto(link)
-        assert await page.evaluate("document.querySelector('#ma').value") == code
-        citizen_id = APPLICANT["citizen_id"]
-        await page.evaluate(f"document.querySelector('#so_dinh_danh').value = '{citizen_id}'")
-        await page.submit("form button[type=submit]")
-        steps = await page.evaluate(
-            "[...document.querySelectorAll('.timeline .what')].map(e => e.textContent)"
-        )
-        status = await page.evaluate("document.querySelector('.status').textContent")
-    assert status == "Đã giải quyết xong"  # status 9, the result at the desk
-    assert steps[0] and len(steps) >= 2, steps
+    first, *_ = await sms_about(system.sinks, code)
+    seen = await open_the_link(first.link, APPLICANT["citizen_id"])
+    assert seen.code == code
+    assert seen.status == "Đã giải quyết xong"  # status 9, the result at the desk
+    assert seen.steps[0] and len(seen.steps) >= 2, seen.steps
 
 
 async def return_and_rate(system: System, code: str) -> Json:
