@@ -4,7 +4,8 @@ CloudEvents envelope, follow one case by key, keep one schema version, resume wi
 
 The commands below are the README's ("Reading the topics"), run as they are with bash against the
 local broker, on the catalogue's example events (one case's whole life) under the module's topic
-prefix; after `scripts/run.sh` the same commands, with TOPIC_PREFIX empty, print the demo's events.
+prefix. ``tests/e2e/test_demo.py`` runs them on the demo's events, loaded as `scripts/run.sh` loads
+them.
 """
 
 import json
@@ -83,12 +84,13 @@ async def published(settings: ServiceSettings) -> ServiceSettings:
     return settings
 
 
-def run(command: str, settings: ServiceSettings) -> str:
-    """``command`` run by bash as a reader would type it, in the repository; its stdout."""
+def run(command: str, settings: ServiceSettings, case: str = CASE) -> str:
+    """``command`` run by bash as a reader would type it, in the repository, ``case`` being the
+    one to follow; its stdout."""
     environment = os.environ | {
         "KAFKA_BOOTSTRAP_SERVERS": settings.kafka_bootstrap_servers,
         "TOPIC_PREFIX": settings.topic_prefix,
-        "CASE": CASE,
+        "CASE": case,
     }
     done = subprocess.run(
         ["bash", "-c", command],
@@ -103,15 +105,25 @@ def run(command: str, settings: ServiceSettings) -> str:
     return done.stdout
 
 
-@pytest.fixture(scope="module")
-def kcat() -> None:
+def require_kcat() -> None:
     # scripts/test.sh installs the Debian package; a bare machine may lack it.
     if shutil.which("kcat") is None:
         pytest.skip("kcat is not installed (Debian: apt-get install kcat)")
 
 
+@pytest.fixture(scope="module")
+def kcat() -> None:
+    require_kcat()
+
+
 def lines(output: str) -> list[str]:
     return [line for line in output.splitlines() if line.strip()]
+
+
+def followed_topics() -> list[str]:
+    """The topics FOLLOW_ONE_CASE reads, as its loop names them."""
+    loop = FOLLOW_ONE_CASE.split(";", 1)[0].split(" in ", 1)[1]
+    return loop.replace("\\", " ").split()
 
 
 @pytest.mark.usefixtures("kcat")
@@ -139,8 +151,7 @@ def test_jq_decodes_the_envelope(published: ServiceSettings) -> None:
 @pytest.mark.usefixtures("kcat")
 def test_one_case_is_followed_across_the_topics_in_time_order(published: ServiceSettings) -> None:
     followed = [json.loads(line) for line in lines(run(FOLLOW_ONE_CASE, published))]
-    loop = FOLLOW_ONE_CASE.split(";", 1)[0].split(" in ", 1)[1]
-    topics = loop.replace("\\", " ").split()
+    topics = followed_topics()
     expected = sorted(
         (e for e in EVENTS if CATALOGUE.by_type(e.type).topic in topics),  # type: ignore[union-attr]
         key=lambda e: e.time,
