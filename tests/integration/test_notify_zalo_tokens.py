@@ -11,10 +11,11 @@ from pymongo.asynchronous.database import AsyncDatabase
 
 from devstack.sinks.running import RunningSinks, running_sinks
 from devstack.sinks.zns import ZnsSinkClient
-from services.notify.adapters.zalo_oauth import TOKENS, ZaloOaTokens
+from services.notify.adapters.zalo_oauth import NEVER, TOKENS, ZaloOaTokens, token_cipher
 from services.notify.bootstrap import NotifyContainer, bootstrap
 from services.notify.domain.channels import ZALO
 from services.notify.domain.delivery import DeliveryStatus
+from services.notify.service_layer.ports import ProviderError
 from services.notify.settings import NotifySettings
 from shared.clock import ManualClock, SystemClock
 from shared.kafka import EventProducer
@@ -77,7 +78,33 @@ async def test_two_replicas_asking_at_once_refresh_once_and_share_the_token(
     assert renewed != tokens[0]
     assert await zns.refreshes() == before + 2
     stored = await db[TOKENS].find_one({"_id": notify_settings.zns_app_id})
-    assert stored is not None and stored["access_token"] == renewed
+    assert stored is not None
+    # At rest only under the key derived from the app's secret.
+    assert renewed not in str(stored)
+    assert notify_settings.zns_app_secret is not None
+    cipher = token_cipher(notify_settings.zns_app_secret.get_secret_value())
+    assert cipher.decrypt(stored["access_token"].encode()).decode() == renewed
+
+
+async def test_tokens_sealed_under_another_secret_are_refused_plainly(
+    db: AsyncDatabase[Document], notify_settings: NotifySettings
+) -> None:
+    sealed = token_cipher("an earlier app secret").encrypt(b"refresh-token").decode()
+    # The pair refreshed above stays the sink's live one: put it back afterwards.
+    live = await db[TOKENS].find_one({"_id": notify_settings.zns_app_id})
+    await db[TOKENS].delete_many({})
+    await db[TOKENS].insert_one(
+        {"_id": notify_settings.zns_app_id, "refresh_token": sealed, "access_token": None}
+        | {"expires_at": NEVER, "lease_until": NEVER}
+    )
+    async with httpx.AsyncClient() as http:
+        tokens = ZaloOaTokens(db, notify_settings, ManualClock(datetime.now(UTC)), http)
+        with pytest.raises(ProviderError, match="authorise the app again") as refused:
+            await tokens.current()
+    assert refused.value.permanent
+    await db[TOKENS].delete_many({})
+    if live is not None:
+        await db[TOKENS].insert_one(live)
 
 
 @pytest.fixture(scope="module")
