@@ -26,6 +26,9 @@ from shared.events.workflow import (
 )
 
 APPLICANT = ("applicant.full_name", "applicant.citizen_id", "applicant.date_of_birth")
+# An organisation's tax code is not listed: it names a business, published in the business
+# register, not a person.
+REPRESENTATIVE = ("representative.full_name", "representative.citizen_id", "representative.phone")
 CONTACT = ("applicant.full_name", "applicant.phone", "applicant.email")
 NOTIFICATION = ("recipient",)
 
@@ -37,7 +40,14 @@ CATALOGUE = Catalogue(
             CaseSubmitted,
             "intake",
             "A dossier was received and given its case code and appointment date.",
-            (*APPLICANT, "applicant.phone", "applicant.email", "applicant.address", "received_by"),
+            (
+                *APPLICANT,
+                "applicant.phone",
+                "applicant.email",
+                "applicant.address",
+                *REPRESENTATIVE,
+                "received_by",
+            ),
         ),
         EventSpec(
             "case-refused",

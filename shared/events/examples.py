@@ -53,9 +53,10 @@ CASE = "SNV.NA-250714-0007"
 AGENCY = "SNV.NA"
 PROCEDURE = "1.010803"
 PROGRAMME = "TC_THO_CUNG_LS"
+CITIZEN_ID = "040185001234"
 APPLICANT = Applicant(
     full_name="Nguyễn Thị Hoa",
-    citizen_id="040185001234",
+    citizen_id=CITIZEN_ID,
     date_of_birth=date(1985, 3, 12),
     phone="+84912345678",
     email="hoa.nguyen@example.vn",
@@ -220,7 +221,7 @@ EXAMPLES: dict[type[EventData], EventData] = {
     PaymentApproved: PaymentApproved(
         case_code=CASE,
         decision_number="1234/QĐ-SNV",
-        beneficiary=Beneficiary(full_name=APPLICANT.full_name, citizen_id=APPLICANT.citizen_id),
+        beneficiary=Beneficiary(full_name=APPLICANT.full_name, citizen_id=CITIZEN_ID),
         programme_code=PROGRAMME,
         amount_vnd=1_400_000,
         period=PaymentPeriod(start=date(2025, 1, 1), end=date(2025, 12, 31), label="Năm 2025"),

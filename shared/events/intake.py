@@ -10,8 +10,10 @@ from shared.events.values import (
     AgencyCode,
     Applicant,
     ApplicantContact,
+    CitizenId,
     Code,
     DocumentItem,
+    PhoneNumber,
     ResultDelivery,
     StaffId,
     SubmissionChannel,
@@ -51,6 +53,19 @@ PhoneChannels = Annotated[
 ]
 
 
+class Representative(ValueModel):
+    """A person the applicant authorised (người được ủy quyền) to submit the dossier; the
+    authorisation document (giấy ủy quyền) is among the documents received."""
+
+    full_name: Text = Field(description="The representative's full name.")
+    citizen_id: CitizenId = Field(description="The representative's personal ID number.")
+    phone: PhoneNumber | None = Field(
+        default=None,
+        description="The representative's own mobile number, E.164, when given; messages about "
+        "the case go to the applicant's contact number, not to this one.",
+    )
+
+
 class CaseSubmitted(EventData):
     """A dossier was received (national portal status 2) and given its case code and due date."""
 
@@ -70,7 +85,13 @@ class CaseSubmitted(EventData):
         description="Account of the desk officer who received the dossier; none for online "
         "submissions (the portal's) and in events before it was added.",
     )
-    applicant: Applicant = Field(description="The person who submitted the dossier.")
+    applicant: Applicant = Field(description="Whose dossier it is: a person or an organisation.")
+    representative: Representative | None = Field(
+        default=None,
+        description="The authorised person who submitted it for the applicant; none when the "
+        "applicant submitted it (or an organisation's legal representative did), and in events "
+        "before it was added.",
+    )
     documents: list[DocumentItem] = Field(
         min_length=1, description="Documents received, as listed on the receipt (form 01)."
     )

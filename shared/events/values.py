@@ -2,7 +2,7 @@
 
 from datetime import UTC, date, datetime
 from enum import StrEnum
-from typing import Annotated, TypeVar
+from typing import Annotated, Self, TypeVar
 
 from pydantic import (
     AfterValidator,
@@ -13,16 +13,22 @@ from pydantic import (
     Field,
     Strict,
     StringConstraints,
+    model_validator,
 )
 
 AGENCY_CODE_PATTERN = r"^[A-Z0-9][A-Z0-9._]*$"
-CITIZEN_ID_PATTERN = r"^\d{12}$"
+# A person's ID number: the 12-digit personal identification number (số định danh cá nhân, on the
+# CCCD / căn cước card), or the 9 digits of an old identity card (chứng minh nhân dân).
+CITIZEN_ID_PATTERN = r"^(?:\d{12}|\d{9})$"
+# An organisation's tax code (mã số thuế): 10 digits, or 10 + "-" + 3 for a dependent unit (branch).
+TAX_CODE_PATTERN = r"^\d{10}(?:-\d{3})?$"
 PHONE_PATTERN = r"^\+84\d{9}$"
 
 Text = Annotated[str, StringConstraints(min_length=1, max_length=500)]
 Code = Annotated[str, StringConstraints(min_length=1, max_length=64)]
 AgencyCode = Annotated[str, StringConstraints(pattern=AGENCY_CODE_PATTERN, max_length=64)]
 CitizenId = Annotated[str, StringConstraints(pattern=CITIZEN_ID_PATTERN)]
+TaxCode = Annotated[str, StringConstraints(pattern=TAX_CODE_PATTERN)]
 PhoneNumber = Annotated[str, StringConstraints(pattern=PHONE_PATTERN)]
 # A user account of the department's staff; staff are people, so this is personal data too.
 StaffId = Annotated[str, StringConstraints(min_length=1, max_length=100)]
@@ -119,24 +125,105 @@ class Timeliness(StrEnum):
 class ApplicantContact(ValueModel):
     """Who to tell about the case: enough for the notify service to act on one event alone."""
 
-    full_name: Text = Field(description="Applicant's full name as written on the dossier.")
-    phone: PhoneNumber = Field(description="Mobile number in E.164 form, e.g. +84912345678.")
+    full_name: Text = Field(
+        description="Applicant's full name as written on the dossier; an organisation's name."
+    )
+    phone: PhoneNumber = Field(
+        description="Mobile number in E.164 form, e.g. +84912345678: the contact number given at "
+        "receipt, which every message about the case goes to."
+    )
     email: EmailStr | None = Field(default=None, description="E-mail address, when given.")
 
 
-class Applicant(ApplicantContact):
-    """The person who submits the dossier, as identified at reception."""
+class ApplicantKind(StrEnum):
+    """Whose dossier it is: a person's (cá nhân) or an organisation's (tổ chức)."""
 
-    citizen_id: CitizenId = Field(description="12-digit citizen identity number (số định danh).")
-    date_of_birth: date = Field(description="Date of birth.")
-    address: Text = Field(description="Residential address.")
+    INDIVIDUAL = "individual"
+    ORGANISATION = "organisation"
+
+
+ID_NUMBER_DESCRIPTION = (
+    "Personal ID number: the 12-digit personal identification number (số định danh cá nhân) "
+    "or the 9-digit number of an old identity card (CMND)."
+)
+
+
+class Applicant(ApplicantContact):
+    """Whose dossier it is, as identified at reception: a person, or an organisation.
+
+    ``kind`` and ``tax_code`` were added to version 1 as optional fields (absent: a person), and a
+    person's ``citizen_id`` may be a 9-digit CMND number. An organisation has no ID number or date
+    of birth: both are null for it."""
+
+    # The rule of ``identified_as_its_kind``, for readers that validate with the JSON Schema.
+    model_config = ConfigDict(
+        json_schema_extra={
+            "if": {"properties": {"kind": {"const": "organisation"}}, "required": ["kind"]},
+            "then": {
+                "properties": {
+                    "tax_code": {"type": "string"},
+                    "citizen_id": {"type": "null"},
+                    "date_of_birth": {"type": "null"},
+                },
+                "required": ["tax_code"],
+            },
+            "else": {
+                "properties": {
+                    "tax_code": {"type": "null"},
+                    "citizen_id": {"type": "string"},
+                    "date_of_birth": {"type": "string"},
+                },
+                "required": ["citizen_id", "date_of_birth"],
+            },
+        }
+    )
+
+    kind: ApplicantKind = Field(
+        default=ApplicantKind.INDIVIDUAL,
+        description="individual or organisation; absent in events before it was added, which "
+        "were all individuals.",
+    )
+    citizen_id: CitizenId | None = Field(
+        default=None,
+        description=f"{ID_NUMBER_DESCRIPTION} Always given for an individual; null for an "
+        "organisation.",
+    )
+    tax_code: TaxCode | None = Field(
+        default=None,
+        description="An organisation's tax code (mã số thuế): 10 digits, or 10 digits, a hyphen "
+        "and 3 for a branch. Only for an organisation.",
+    )
+    date_of_birth: date | None = Field(
+        default=None,
+        description="Date of birth; always given for an individual, null for an organisation.",
+    )
+    address: Text = Field(
+        description="Residential address; an organisation's head-office address (trụ sở)."
+    )
+
+    @model_validator(mode="after")
+    def identified_as_its_kind(self) -> Self:
+        person = (self.citizen_id, self.date_of_birth)
+        if self.kind is ApplicantKind.INDIVIDUAL:
+            if None in person or self.tax_code is not None:
+                raise ValueError("an individual has citizen_id and date_of_birth, no tax_code")
+        elif self.tax_code is None or person != (None, None):
+            raise ValueError("an organisation has a tax_code, no citizen_id or date_of_birth")
+        return self
+
+    @property
+    def identifier(self) -> str:
+        """The number the applicant is known by: ID number, or an organisation's tax code."""
+        number = self.citizen_id or self.tax_code
+        assert number is not None, "checked by identified_as_its_kind"
+        return number
 
 
 class Beneficiary(ValueModel):
     """The person a payment decision pays."""
 
     full_name: Text = Field(description="Beneficiary's full name.")
-    citizen_id: CitizenId = Field(description="12-digit citizen identity number (số định danh).")
+    citizen_id: CitizenId = Field(description=ID_NUMBER_DESCRIPTION)
 
 
 class DocumentItem(ValueModel):

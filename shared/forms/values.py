@@ -4,7 +4,7 @@ from typing import Annotated
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints
 
-from shared.events.values import CitizenId, CopyKind, Count, Text, Timeliness
+from shared.events.values import CitizenId, CopyKind, Count, TaxCode, Text, Timeliness
 
 # A case code as the intake service issues it ({agency}-{yyMMdd}-{NNNN}); not re-validated here so
 # that a code issued under older rules still prints.
@@ -30,14 +30,44 @@ class IssuingAgency(FormValue):
     locality: Text = Field(description="Place name of the date line (địa danh), e.g. Nghệ An.")
 
 
+def id_label(citizen_id: str) -> str:
+    """What a person's ID number is called on a form: the 9 digits are an old CMND's."""
+    return "Số chứng minh nhân dân" if len(citizen_id) == 9 else "Số định danh cá nhân"
+
+
+class RepresentativeDetails(FormValue):
+    """The person the applicant authorised to submit the dossier (người được ủy quyền)."""
+
+    full_name: Text
+    citizen_id: CitizenId
+    phone: Text | None = None
+
+    @property
+    def id_label(self) -> str:
+        return id_label(self.citizen_id)
+
+
 class ApplicantDetails(FormValue):
     """The person or organisation the dossier belongs to, as the form addresses them."""
 
-    full_name: Text
+    full_name: Text = Field(description="A person's full name, or an organisation's name.")
     citizen_id: CitizenId | None = None
+    tax_code: TaxCode | None = Field(default=None, description="An organisation's tax code.")
     address: Text | None = None
     phone: Text | None = None
     email: Text | None = None
+    representative: RepresentativeDetails | None = Field(
+        default=None, description="Who submitted the dossier for the applicant, if anyone did."
+    )
+
+    @property
+    def id_label(self) -> str | None:
+        return None if self.citizen_id is None else id_label(self.citizen_id)
+
+    @property
+    def signer(self) -> str:
+        """Who signs as the one who submitted: the representative, when there is one."""
+        return self.representative.full_name if self.representative else self.full_name
 
 
 class DocumentLine(FormValue):

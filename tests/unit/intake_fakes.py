@@ -64,9 +64,9 @@ class _FakeUnit:
         doc = self.docs.get(code)
         return None if doc is None else doc[0].model_copy(deep=True)
 
-    async def for_applicant(self, code: str, citizen_id: str) -> Case | None:
+    async def for_applicant(self, code: str, identifier: str) -> Case | None:
         case = await self.get(code)
-        return case if case and case.submitted.applicant.citizen_id == citizen_id else None
+        return case if case and case.submitted.applicant.identifier == identifier else None
 
     async def by_idempotency_key(self, key: str) -> StoredCase | None:
         for case, stored_key in self.docs.values():
@@ -124,7 +124,7 @@ def dossier(**overrides: object) -> dict:
         "channel": "direct",
         "applicant": {
             "full_name": "Nguyễn Thị Hoa",
-            "citizen_id": CITIZEN_ID,
+            "id_number": CITIZEN_ID,
             "date_of_birth": "1958-03-21",
             "phone": "0912 345 678",
             "email": "hoa.nguyen@example.vn",

@@ -49,12 +49,14 @@ def test_points_are_0_1_or_2_and_each_indicator_must_be_chosen() -> None:
 
 def test_a_lookup_form_is_read_or_refused_by_its_own_field_names() -> None:
     assert read_lookup({"ma": " DAIDONG-250714-0001 ", "so_dinh_danh": CITIZEN_ID}) == Lookup(
-        code="DAIDONG-250714-0001", citizen_id=CITIZEN_ID
+        code="DAIDONG-250714-0001", id_number=CITIZEN_ID
     )
-    refused = read_lookup({"ma": "", "so_dinh_danh": "0400850012"})
+    # 10 digits would be a tax code; 11 are nothing.
+    refused = read_lookup({"ma": "", "so_dinh_danh": "04008500123"})
     assert refused == {
         "ma": "Phải có ít nhất 1 ký tự",
-        "so_dinh_danh": "Số định danh cá nhân phải gồm đúng 12 chữ số",
+        "so_dinh_danh": "Số định danh cá nhân phải gồm đúng 12 chữ số, hoặc 9 chữ số nếu là số "
+        "CMND cũ; hồ sơ của tổ chức: nhập mã số thuế",
     }
 
 

@@ -124,12 +124,20 @@ def test_the_idempotent_resend_of_a_dossier_is_documented() -> None:
 
 def test_inputs_state_the_rules_the_services_enforce() -> None:
     schemas = app_of("intake").openapi()["components"]["schemas"]
-    applicant = schemas["ApplicantInput"]["properties"]
-    assert applicant["citizen_id"]["pattern"] == "^[0-9]{12}$"
+    individual, organisation = schemas["ApplicantInput"]["oneOf"]
+    applicant = individual["properties"]
+    assert applicant["id_number"]["pattern"] == "^(?:[0-9]{12}|[0-9]{9})$"
     assert applicant["phone"]["maxLength"] == 32
     assert "pattern" in applicant["phone"]
     assert applicant["date_of_birth"]["pattern"].startswith("^(?:19")
     assert applicant["full_name"]["pattern"] == r"\S"
+    assert individual["required"] == ["full_name", "id_number", "date_of_birth", "phone", "address"]
+    assert organisation["properties"]["tax_code"]["pattern"] == "^[0-9]{10}(?:-[0-9]{3})?$"
+    assert organisation["properties"]["kind"]["const"] == "organisation"
+    assert organisation["required"] == ["kind", "name", "tax_code", "phone", "address"]
+    assert not {"full_name", "id_number", "date_of_birth"} & set(organisation["properties"])
+    lookup = schemas["Lookup"]["properties"]["id_number"]["pattern"]
+    assert lookup == "^(?:[0-9]{12}|[0-9]{9}|[0-9]{10}(?:-[0-9]{3})?)$"
     dossier = schemas["SubmitDossier"]["properties"]
     assert {"1.014027", "1.010803"} <= set(dossier["procedure_code"]["enum"])
     assert {"BICHHAO", "SNV"} <= set(dossier["agency_code"]["enum"])

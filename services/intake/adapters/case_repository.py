@@ -33,6 +33,16 @@ def _document(case: Case, key: ReceptionKey) -> Document:
     }
 
 
+def _applicants_case(code: str, identifier: str) -> Document:
+    """The case, if ``identifier`` is its applicant's ID number or, for an organisation, its tax
+    code (the two never look alike: 12 or 9 digits, against 10 or 10-3)."""
+    applicant = "case.submitted.applicant"
+    return {
+        "_id": code,
+        "$or": [{f"{applicant}.citizen_id": identifier}, {f"{applicant}.tax_code": identifier}],
+    }
+
+
 def _case(doc: Document) -> Case:
     return Case.model_validate({**doc["case"], "version": doc["version"]})
 
@@ -48,9 +58,8 @@ class MongoCaseStore:
     async def get(self, code: str) -> Case | None:
         return self._read(await self._tx.find_one(CASES, {"_id": code}))
 
-    async def for_applicant(self, code: str, citizen_id: str) -> Case | None:
-        filter_ = {"_id": code, "case.submitted.applicant.citizen_id": citizen_id}
-        return self._read(await self._tx.find_one(CASES, filter_))
+    async def for_applicant(self, code: str, identifier: str) -> Case | None:
+        return self._read(await self._tx.find_one(CASES, _applicants_case(code, identifier)))
 
     async def by_idempotency_key(self, key: str) -> StoredCase | None:
         doc = await self._tx.find_one(CASES, {"idempotency_key": key})
@@ -107,9 +116,8 @@ class MongoCaseReader:
     async def get(self, code: str) -> Case | None:
         return _or_none(await self._collection.find_one({"_id": code}))
 
-    async def find_for_applicant(self, code: str, citizen_id: str) -> Case | None:
-        filter_ = {"_id": code, "case.submitted.applicant.citizen_id": citizen_id}
-        return _or_none(await self._collection.find_one(filter_))
+    async def find_for_applicant(self, code: str, identifier: str) -> Case | None:
+        return _or_none(await self._collection.find_one(_applicants_case(code, identifier)))
 
 
 def _or_none(doc: dict[str, Any] | None) -> Case | None:

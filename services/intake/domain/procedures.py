@@ -12,7 +12,7 @@ from services.intake.domain.catalogue_values import (
     ProcedureField,
     Text,
 )
-from shared.events.values import CopyKind, TimeUnit
+from shared.events.values import ApplicantKind, CopyKind, TimeUnit
 
 NATIONAL_CODE_PATTERN = r"^\d\.\d{6}$"
 LOCAL_CODE_PATTERN = r"^LOCAL\.[A-Z]+\.\d{3}$"
@@ -82,6 +82,11 @@ class Procedure(Dated):
     fee_vnd: Annotated[int, Strict(), Field(ge=0)] | None
     is_benefit: bool
     payment_programme: Text | None = None
+    applicant_kinds: tuple[ApplicantKind, ...] = Field(
+        default=(ApplicantKind.INDIVIDUAL,),
+        min_length=1,
+        description="Who may apply: individuals only unless the law lets organisations apply.",
+    )
     legal_basis: tuple[Text, ...] = Field(min_length=1)
     verified: bool
     derived: tuple[DerivedField, ...] = Field(
@@ -109,6 +114,10 @@ class Procedure(Dated):
             raise ValueError("a version with derived fields cannot be verified")
         if self.payment_programme and not self.is_benefit:
             raise ValueError("only a benefit procedure feeds a payment programme")
+        if self.is_benefit and ApplicantKind.ORGANISATION in self.applicant_kinds:
+            # payment-approved names its beneficiary by a person's ID number: an organisation
+            # could not be paid until that event can name one.
+            raise ValueError("a benefit procedure pays a person: organisations cannot apply")
         district = Level.HUYEN in (self.level, *self.receiving_levels)
         if district and not self.ends_before_two_tier():
             raise ValueError("a district-level version must end before 2025-07-01")

@@ -3,11 +3,19 @@
 from datetime import date, datetime
 
 from services.intake.domain.agencies import Agency
-from services.intake.domain.commands import SubmitDossier
+from services.intake.domain.commands import (
+    KIND_NAMES,
+    ApplicantInput,
+    RepresentativeInput,
+    SubmitDossier,
+)
 from services.intake.domain.errors import IncompleteDossier, InvalidInput
 from services.intake.domain.procedures import Procedure, missing_documents
-from shared.events.intake import CaseSubmitted
+from shared.events.intake import CaseSubmitted, Representative
 from shared.events.values import Applicant, DocumentItem
+
+# The paper a representative brings (giấy ủy quyền), listed on the receipt with the dossier's.
+AUTHORISATION = "Giấy ủy quyền nộp hồ sơ"
 
 
 def check_dossier(
@@ -20,8 +28,7 @@ def check_dossier(
             f"Thủ tục này được tiếp nhận tại cơ quan cấp {levels}, không phải cấp {agency.level}"
         )
         raise InvalidInput("agency_code", reason)
-    if cmd.applicant.date_of_birth > today:
-        raise InvalidInput("applicant.date_of_birth", "Ngày sinh không được sau ngày hôm nay")
+    _check_applicant(cmd.applicant, procedure, today)
     required = {document.key: document for document in procedure.documents}
     for index, provided in enumerate(cmd.documents):
         if provided.key not in required:
@@ -35,10 +42,44 @@ def check_dossier(
                 for m in missing
             ]
         )
-    return [
+    received = [
         DocumentItem(name=required[p.key].name, copy_kind=p.kind, count=p.count)
         for p in cmd.documents
     ]
+    if cmd.representative is not None:
+        kind = cmd.representative.authorisation
+        received.append(DocumentItem(name=AUTHORISATION, copy_kind=kind, count=1))
+    return received
+
+
+def _check_applicant(applicant: ApplicantInput, procedure: Procedure, today: date) -> None:
+    if applicant.kind not in procedure.applicant_kinds:
+        kinds = ", ".join(KIND_NAMES[kind] for kind in procedure.applicant_kinds)
+        reason = f"Thủ tục {procedure.code} chỉ tiếp nhận hồ sơ của {kinds}"
+        raise InvalidInput("applicant.kind", reason)
+    if applicant.date_of_birth is not None and applicant.date_of_birth > today:
+        raise InvalidInput("applicant.date_of_birth", "Ngày sinh không được sau ngày hôm nay")
+
+
+def applicant_of(given: ApplicantInput) -> Applicant:
+    """The applicant as the event states it: an organisation's name in ``full_name``, a person's
+    ID number (12 or 9 digits) in ``citizen_id``."""
+    return Applicant(
+        kind=given.kind,
+        full_name=given.name_on_dossier,
+        citizen_id=given.id_number,
+        tax_code=given.tax_code,
+        date_of_birth=given.date_of_birth,
+        phone=given.phone,
+        email=given.email,
+        address=given.address,
+    )
+
+
+def representative_of(given: RepresentativeInput | None) -> Representative | None:
+    if given is None:
+        return None
+    return Representative(full_name=given.full_name, citizen_id=given.id_number, phone=given.phone)
 
 
 def case_submitted(
@@ -63,7 +104,8 @@ def case_submitted(
         agency_name=agency.name,
         channel=cmd.channel,
         received_by=received_by,
-        applicant=Applicant(**cmd.applicant.model_dump()),
+        applicant=applicant_of(cmd.applicant),
+        representative=representative_of(cmd.representative),
         documents=documents,
         received_at=received_at,
         processing_days=procedure.processing_days,

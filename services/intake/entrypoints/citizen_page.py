@@ -82,7 +82,7 @@ async def rate(request: Request, container: ContainerDep, guard: GuardDep) -> HT
         return _case_page(case, asked, 422, rating_errors=chosen, chosen=form)
     try:
         rated = await container.desk.rate(
-            asked.code, asked.citizen_id, RateService(indicators=chosen)
+            asked.code, asked.id_number, RateService(indicators=chosen)
         )
     except IntakeError as exc:
         return _case_page(case, asked, exc.status_code, message=exc.reason)
@@ -111,7 +111,7 @@ async def _find(
     refusal = await guard.admit(request, asked.code)
     if refusal is not None:
         return _refused(refusal, asked.code)
-    case = await container.cases.find_for_applicant(asked.code, asked.citizen_id)
+    case = await container.cases.find_for_applicant(asked.code, asked.id_number)
     if case is None:
         return render("lookup.html", 404, code=asked.code, message=NOT_FOUND)
     return case, asked
@@ -122,7 +122,7 @@ def _case_page(case: Case, asked: Lookup, status_code: int = 200, **context: Any
         "case.html",
         status_code,
         case=CasePage.of(case),
-        citizen_id=asked.citizen_id,
+        citizen_id=asked.id_number,
         indicators=INDICATORS,
         points=POINTS,
         **context,

@@ -19,7 +19,7 @@ from shared.http.validation_messages import reason_for
 # The form's field names, in Vietnamese like the page's address (/tra-cuu?ma=...).
 CODE_FIELD = "ma"
 ID_FIELD = "so_dinh_danh"
-_FORM_FIELDS = {"code": CODE_FIELD, "citizen_id": ID_FIELD}
+_FORM_FIELDS = {"code": CODE_FIELD, "id_number": ID_FIELD}
 
 # The indicators of the satisfaction form (Circular 01/2018/TT-VPCP) only the citizen can judge,
 # in the order asked; the other five are computed from the case (domain.satisfaction).
@@ -93,7 +93,7 @@ def document(item: DocumentItem) -> str:
 def read_lookup(form: Mapping[str, str]) -> Lookup | dict[str, str]:
     """The lookup the form asks for, or the reason for each wrong field (by form field)."""
     try:
-        return Lookup(code=form.get(CODE_FIELD, ""), citizen_id=form.get(ID_FIELD, ""))
+        return Lookup(code=form.get(CODE_FIELD, ""), id_number=form.get(ID_FIELD, ""))
     except ValidationError as exc:
         return {_FORM_FIELDS.get(str(e["loc"][0]), CODE_FIELD): reason_for(e) for e in exc.errors()}
 

@@ -10,7 +10,12 @@ from services.intake.domain.status import CaseStatus
 from shared.calendar import local_date
 from shared.events.intake import CaseSubmitted
 from shared.forms import ReceiptForm, RefusalForm
-from shared.forms.values import ApplicantDetails, DocumentLine, IssuingAgency
+from shared.forms.values import (
+    ApplicantDetails,
+    DocumentLine,
+    IssuingAgency,
+    RepresentativeDetails,
+)
 
 # Every agency of the catalogue is in Nghệ An: the place name of the forms' date line.
 LOCALITY = "Nghệ An"
@@ -23,13 +28,15 @@ def desk_of(agency: Agency) -> IssuingAgency:
 
 
 def applicant_of(s: CaseSubmitted) -> ApplicantDetails:
-    a = s.applicant
+    a, r = s.applicant, s.representative
     return ApplicantDetails(
         full_name=a.full_name,
         citizen_id=a.citizen_id,
+        tax_code=a.tax_code,
         address=a.address,
         phone=a.phone,
         email=a.email,
+        representative=None if r is None else RepresentativeDetails(**r.model_dump()),
     )
 
 

@@ -8,10 +8,11 @@ citizen's page (``/tra-cuu``, in ``citizen_page``) is served with them, from thi
 from typing import Literal
 
 from fastapi import APIRouter, Request, Response
-from pydantic import BaseModel
+from pydantic import AliasChoices, BaseModel, Field
 
-from services.intake.domain.commands import CitizenIdInput, Lookup, RateService
+from services.intake.domain.commands import Lookup, RateService
 from services.intake.domain.errors import NotFound
+from services.intake.domain.identity import IdentifierInput
 from services.intake.entrypoints import citizen_page
 from services.intake.entrypoints.citizen_access import NOT_FOUND, GuardDep, guard_lifespan
 from services.intake.entrypoints.dependencies import ContainerDep
@@ -23,7 +24,10 @@ router = APIRouter(tags=["tra cứu"], lifespan=guard_lifespan)
 router.include_router(citizen_page.router)
 
 _REFUSALS: dict[int | str, dict[str, object]] = {
-    404: {"model": ErrorBody, "description": "Mã hồ sơ và số định danh không khớp"},
+    404: {
+        "model": ErrorBody,
+        "description": "Mã hồ sơ và số định danh (hoặc mã số thuế) không khớp",
+    },
     429: {
         "model": ErrorBody,
         "description": "Quá số lần tra cứu của thiết bị hoặc của hồ sơ",
@@ -44,7 +48,7 @@ async def lookup(
     refusal = await guard.admit(request, body.code)
     if refusal is not None:
         raise refusal.error()
-    case = await container.cases.find_for_applicant(body.code, body.citizen_id)
+    case = await container.cases.find_for_applicant(body.code, body.id_number)
     if case is None:
         raise NotFound("code", NOT_FOUND)
     # Personal to the applicant: no shared cache may keep it.
@@ -53,7 +57,8 @@ async def lookup(
 
 
 class RatingRequest(RateService):
-    citizen_id: CitizenIdInput
+    # ``citizen_id``, its former name, is still read.
+    id_number: IdentifierInput = Field(validation_alias=AliasChoices("id_number", "citizen_id"))
 
 
 class RatingRecorded(BaseModel):
@@ -78,5 +83,5 @@ async def rate(
     if refusal is not None:
         raise refusal.error()
     cmd = RateService(indicators=body.indicators)
-    case = await container.desk.rate(code, body.citizen_id, cmd)
+    case = await container.desk.rate(code, body.id_number, cmd)
     return RatingRecorded(code=case.code)

@@ -93,11 +93,11 @@ class CaseDesk:
             Act(officer, "return_result"),
         )
 
-    async def rate(self, code: str, citizen_id: str, cmd: RateService) -> Case:
-        """Only the applicant rates: another ID number answers like an unknown code."""
+    async def rate(self, code: str, identifier: str, cmd: RateService) -> Case:
+        """Only the applicant rates: another ID number or tax code answers like an unknown code."""
         now = self.clock.now()
         return await self._change(
-            code, lambda case: [case.rate(cmd.indicators, now)], now, citizen_id=citizen_id
+            code, lambda case: [case.rate(cmd.indicators, now)], now, applicant=identifier
         )
 
     async def track(self, cases: CaseStore, event: Envelope[Any]) -> None:
@@ -119,15 +119,15 @@ class CaseDesk:
         now: datetime,
         act: "Act | None" = None,
         *,
-        citizen_id: str | None = None,
+        applicant: str | None = None,
     ) -> Case:
         """``act``: the officer's action, recorded in the audit trail with the change."""
 
         async def work(cases: CaseStore) -> Case:
-            if citizen_id is None:
+            if applicant is None:
                 case = await cases.get(code)
             else:
-                case = await cases.for_applicant(code, citizen_id)
+                case = await cases.for_applicant(code, applicant)
             if case is None:
                 raise NotFound("path.code", UNKNOWN_CASE)
             before = int(case.status)

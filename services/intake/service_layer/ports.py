@@ -40,8 +40,9 @@ class CaseStore(ActionLog, Protocol):
 
     async def get(self, code: str) -> Case | None: ...
 
-    async def for_applicant(self, code: str, citizen_id: str) -> Case | None:
-        """The case only if ``citizen_id`` is its applicant's: one query for every outcome."""
+    async def for_applicant(self, code: str, identifier: str) -> Case | None:
+        """The case only if ``identifier`` is its applicant's ID number or tax code: one query
+        for every outcome."""
         ...
 
     async def by_idempotency_key(self, key: str) -> StoredCase | None: ...

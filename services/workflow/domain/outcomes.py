@@ -93,6 +93,8 @@ def payment_terms(
         on=local_date(now),
     )
     applicant = i.facts.applicant
+    # Intake's catalogue lets only people apply for a benefit: the applicant has an ID number.
+    assert applicant.citizen_id is not None, "an organisation applied for a benefit"
     beneficiary = given.beneficiary or Beneficiary(
         full_name=applicant.full_name, citizen_id=applicant.citizen_id
     )
