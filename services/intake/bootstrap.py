@@ -42,10 +42,11 @@ class IntakeContainer(ServiceContainer[IntakeSettings]):
 
 @asynccontextmanager
 async def bootstrap(
-    settings: IntakeSettings, clock: Clock | None = None
+    settings: IntakeSettings, clock: Clock | None = None, catalogue: Catalogue | None = None
 ) -> AsyncIterator[IntakeContainer]:
+    """``catalogue``: the service's data files unless given (tests give entries of their own)."""
     clock = clock or SystemClock()
-    catalogue = load_catalogue()
+    catalogue = catalogue or load_catalogue()
     async with open_container(settings) as connections:
         db = connections.db
         await ensure_indexes(db, [*INDEXES, *OUTBOX_INDEXES, *PROCESSED_INDEXES, *AUDIT_INDEXES])

@@ -7,6 +7,7 @@ from typing import Any
 
 import httpx
 
+from services.intake.domain.catalogue import Catalogue
 from services.intake.entrypoints.app import create_app
 from services.intake.settings import IntakeSettings
 from shared.clock import Clock
@@ -30,9 +31,12 @@ def intake_settings(settings: ServiceSettings, **changes: Any) -> IntakeSettings
 
 
 @asynccontextmanager
-async def intake_client(settings: IntakeSettings, clock: Clock) -> AsyncIterator[httpx.AsyncClient]:
-    """The service's app, started (container, relay, consumer) and driven in-process."""
-    app = create_app(settings, clock=clock)
+async def intake_client(
+    settings: IntakeSettings, clock: Clock, catalogue: Catalogue | None = None
+) -> AsyncIterator[httpx.AsyncClient]:
+    """The service's app, started (container, relay, consumer) and driven in-process; on its own
+    catalogue data unless ``catalogue`` is given."""
+    app = create_app(settings, clock=clock, catalogue=catalogue)
     async with app.router.lifespan_context(app):
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(
