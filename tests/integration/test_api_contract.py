@@ -74,7 +74,9 @@ AGENCY = "BICHHAO"  # the first commune in the catalogue receiving PROCEDURE
 # catalogue's documents per procedure, the case's state and dates, the programmes' rates.
 DATA_RULES: dict[str, list[str]] = {
     "intake": [
-        "POST /cases",  # the procedure's documents, the agency's level, the date of birth
+        # the procedure's documents, the agency's level, the date of birth, the applicant's kind, a
+        # CMND only before 2025
+        "POST /cases",
         "POST /cases/{code}/supplements",  # only the documents the supplement request named
     ],
     "workflow": [

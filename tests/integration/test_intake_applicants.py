@@ -6,7 +6,7 @@ No receivable procedure of the catalogue takes organisations (see applicant_kind
 services/intake/data/procedures.yaml), so the service runs on its catalogue with one test entry
 changed: 1.001653 opened to organisations."""
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from datetime import datetime
 from typing import Any
 
@@ -24,9 +24,12 @@ from shared.events.envelope import Envelope
 from shared.settings import ServiceSettings
 from tests.integration.intake_support import intake_client, intake_settings, published
 from tests.polling import eventually
+from tests.tokens import bearer
 from tests.unit.intake_fakes import CITIZEN_ID, PROCEDURE, dossier
 from tests.unit.test_intake_applicants import (
     BRANCH_TAX_CODE,
+    CMND_STILL_VALID,
+    COMMUNE_IN_2024,
     OLD_ID,
     ORGANISATION,
     REPRESENTATIVE,
@@ -64,7 +67,9 @@ async def cases(service_settings: IntakeSettings) -> AsyncIterator[Any]:
 
 
 async def submit(client: httpx.AsyncClient, body: dict[str, Any]) -> str:
-    response = await client.post("/cases", json=body)
+    # The desk of the dossier's agency receives it.
+    clerk = bearer("reception_clerk", body["agency_code"])
+    response = await client.post("/cases", json=body, headers=clerk)
     assert response.status_code == 201, response.text
     code: str = response.json()["code"]
     return code
@@ -82,10 +87,28 @@ async def event_of(settings: ServiceSettings, code: str) -> Envelope[Any]:
     return event
 
 
+@pytest.fixture
+def in_2024(clock: ManualClock) -> Iterator[None]:
+    """The desk on the last day an old CMND was valid (it lapsed on 1/1/2025)."""
+    now = clock.now()
+    clock.set(CMND_STILL_VALID)
+    yield
+    clock.set(now)
+
+
+async def test_a_9_digit_cmnd_is_refused_once_it_lapsed(client: httpx.AsyncClient) -> None:
+    response = await client.post("/cases", json=dossier(applicant=person(id_number=OLD_ID)))
+    assert response.status_code == 422
+    [error] = response.json()["detail"]
+    assert error["field"] == "applicant.id_number" and "Điều 46" in error["reason"]
+
+
+@pytest.mark.usefixtures("in_2024")
 async def test_a_person_with_a_9_digit_cmnd_is_received_and_looks_the_case_up(
     client: httpx.AsyncClient, service_settings: IntakeSettings
 ) -> None:
-    code = await submit(client, dossier(applicant=person(id_number=OLD_ID)))
+    body = dossier(applicant=person(id_number=OLD_ID), agency_code=COMMUNE_IN_2024)
+    code = await submit(client, body)
     found = await lookup(client, code, OLD_ID)
     assert found.status_code == 200 and found.json()["code"] == code
     assert (await lookup(client, code, CITIZEN_ID)).status_code == 404
@@ -121,9 +144,10 @@ async def test_a_representative_submits_for_the_applicant_who_alone_looks_it_up(
     assert data.applicant.phone == "+84912345678"
 
 
+@pytest.mark.usefixtures("in_2024")
 async def test_the_former_field_name_still_submits_and_looks_up(client: httpx.AsyncClient) -> None:
     applicant = {k: v for k, v in person().items() if k != "id_number"} | {"citizen_id": OLD_ID}
-    code = await submit(client, dossier(applicant=applicant))
+    code = await submit(client, dossier(applicant=applicant, agency_code=COMMUNE_IN_2024))
     found = await client.post("/lookup", json={"code": code, "citizen_id": OLD_ID})
     assert found.status_code == 200
 

@@ -139,6 +139,12 @@ def test_the_lookup_takes_an_id_number_or_a_tax_code(number: str) -> None:
     assert Lookup(code="DAIDONG-250714-0001", id_number=number).id_number == number
 
 
+# The last day an old chứng minh nhân dân was valid (Law on Identification 2023, art. 46), at a
+# commune desk of that date.
+CMND_STILL_VALID = datetime(2024, 12, 31, 16, tzinfo=LOCAL_TZ)
+COMMUNE_IN_2024 = "TCH.THANHLAM"
+
+
 def open_to_organisations(catalogue: Catalogue, code: str) -> Catalogue:
     """The catalogue with one procedure opened to organisations: a test entry, since no
     receivable procedure of the real data is."""
@@ -149,9 +155,13 @@ def open_to_organisations(catalogue: Catalogue, code: str) -> Catalogue:
     return Catalogue(procedures=procedures, agencies=catalogue.agencies())
 
 
-async def receive(body: dict[str, Any], catalogue: Catalogue = CATALOGUE) -> CaseSubmitted:
+async def receive(
+    body: dict[str, Any],
+    catalogue: Catalogue = CATALOGUE,
+    at: datetime = datetime(2025, 7, 14, 9, tzinfo=LOCAL_TZ),
+) -> CaseSubmitted:
     cases = FakeCases()
-    clock = ManualClock(datetime(2025, 7, 14, 9, tzinfo=LOCAL_TZ))
+    clock = ManualClock(at)
     desk = Reception(catalogue, FakeUnits(cases), FakeSequences(), DEFAULT_CALENDAR, clock)
     await desk.submit(SubmitDossier.model_validate(body), None, DESK_CLERK)
     [event] = cases.published
@@ -180,8 +190,21 @@ async def test_an_organisation_is_received_where_the_procedure_allows_it() -> No
 
 
 async def test_a_9_digit_cmnd_goes_on_the_event_as_the_id_number() -> None:
-    submitted = await receive(dossier(applicant=person(id_number=OLD_ID)))
+    body = dossier(applicant=person(id_number=OLD_ID), agency_code=COMMUNE_IN_2024)
+    submitted = await receive(body, at=CMND_STILL_VALID)
     assert (submitted.applicant.kind, submitted.applicant.citizen_id) == ("individual", OLD_ID)
+
+
+@pytest.mark.parametrize("party", ["applicant", "representative"])
+async def test_a_9_digit_cmnd_is_refused_from_2025_when_it_lapsed(party: str) -> None:
+    old = (
+        person(id_number=OLD_ID) if party == "applicant" else REPRESENTATIVE | {"id_number": OLD_ID}
+    )
+    with pytest.raises(InvalidInput) as refused:
+        body = dossier(agency_code=COMMUNE_IN_2024, **{party: old})
+        await receive(body, at=datetime(2025, 1, 2, 8, tzinfo=LOCAL_TZ))
+    assert refused.value.field == f"{party}.id_number"
+    assert "Luật Căn cước 2023, Điều 46" in refused.value.reason
 
 
 async def test_a_representative_is_on_the_event_and_the_authorisation_among_documents() -> None:
@@ -233,8 +256,12 @@ async def test_the_receipt_prints_an_organisation_with_its_tax_code() -> None:
 
 
 async def test_the_receipt_prints_a_cmnd_and_the_representative_who_signs() -> None:
-    body = dossier(applicant=person(id_number=OLD_ID), representative=REPRESENTATIVE)
-    page = receipt_of(await receive(body))
+    body = dossier(
+        applicant=person(id_number=OLD_ID),
+        representative=REPRESENTATIVE,
+        agency_code=COMMUNE_IN_2024,
+    )
+    page = receipt_of(await receive(body, at=CMND_STILL_VALID))
     assert f"Số chứng minh nhân dân: {OLD_ID}" in page
     assert "Người được ủy quyền nộp hồ sơ: <b>Trần Văn Nam</b>" in page
     assert "số định danh cá nhân: 040090004321" in page

@@ -16,6 +16,13 @@ from shared.events.values import Applicant, DocumentItem
 
 # The paper a representative brings (giấy ủy quyền), listed on the receipt with the dossier's.
 AUTHORISATION = "Giấy ủy quyền nộp hồ sơ"
+# Law on Identification 26/2023/QH15, art. 46 cl. 1: an old chứng minh nhân dân (9 digits) is
+# valid until 31/12/2024 at the latest; cases received before keep it (and are looked up by it).
+CMND_LAST_DAY = date(2024, 12, 31)
+CMND_EXPIRED = (
+    "Chứng minh nhân dân hết giá trị sử dụng từ ngày 01/01/2025 (Luật Căn cước 2023, Điều 46): "
+    "nhập số định danh cá nhân 12 chữ số"
+)
 
 
 def check_dossier(
@@ -29,6 +36,9 @@ def check_dossier(
         )
         raise InvalidInput("agency_code", reason)
     _check_applicant(cmd.applicant, procedure, today)
+    _check_id_in_force("applicant.id_number", cmd.applicant.id_number, today)
+    if cmd.representative is not None:
+        _check_id_in_force("representative.id_number", cmd.representative.id_number, today)
     required = {document.key: document for document in procedure.documents}
     for index, provided in enumerate(cmd.documents):
         if provided.key not in required:
@@ -59,6 +69,11 @@ def _check_applicant(applicant: ApplicantInput, procedure: Procedure, today: dat
         raise InvalidInput("applicant.kind", reason)
     if applicant.date_of_birth is not None and applicant.date_of_birth > today:
         raise InvalidInput("applicant.date_of_birth", "Ngày sinh không được sau ngày hôm nay")
+
+
+def _check_id_in_force(field: str, id_number: str | None, today: date) -> None:
+    if id_number is not None and len(id_number) == 9 and today > CMND_LAST_DAY:
+        raise InvalidInput(field, CMND_EXPIRED)
 
 
 def applicant_of(given: ApplicantInput) -> Applicant:
