@@ -4,7 +4,8 @@ from typing import Annotated
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints
 
-from shared.events.values import CitizenId, CopyKind, Count, TaxCode, Text, Timeliness
+from shared.events.intake import Representative
+from shared.events.values import Applicant, CitizenId, CopyKind, Count, TaxCode, Text, Timeliness
 
 # A case code as the intake service issues it ({agency}-{yyMMdd}-{NNNN}); not re-validated here so
 # that a code issued under older rules still prints.
@@ -59,6 +60,20 @@ class ApplicantDetails(FormValue):
     representative: RepresentativeDetails | None = Field(
         default=None, description="Who submitted the dossier for the applicant, if anyone did."
     )
+
+    @classmethod
+    def of(cls, applicant: Applicant, representative: Representative | None) -> "ApplicantDetails":
+        """As ``case-submitted`` gives them: the one mapping every service's forms print from."""
+        r = representative
+        return cls(
+            full_name=applicant.full_name,
+            citizen_id=applicant.citizen_id,
+            tax_code=applicant.tax_code,
+            address=applicant.address,
+            phone=applicant.phone,
+            email=applicant.email,
+            representative=None if r is None else RepresentativeDetails(**r.model_dump()),
+        )
 
     @property
     def id_label(self) -> str | None:

@@ -8,6 +8,7 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from services.workflow.domain.agencies import AgencyRef
 from shared.events.decisions import Outcome, PaymentPeriod
+from shared.events.intake import Representative
 from shared.events.values import (
     AgencyCode,
     Applicant,
@@ -66,7 +67,11 @@ class CaseFacts(Record):
     field: Text
     agency_code: AgencyCode
     agency_name: Text
+    # A person or an organisation (kind, ID number or tax code); instances stored before
+    # organisations could apply have no kind, and read as individuals.
     applicant: Applicant
+    # Who submitted the dossier for the applicant, printed on the forms; none in older instances.
+    representative: Representative | None = None
     received_at: AwareDatetime
     processing_days: WorkingDays
     # Instances stored before the unit was recorded were all in working days.

@@ -30,10 +30,7 @@ def issuer(i: Instance) -> IssuingAgency:
 
 
 def applicant(i: Instance) -> ApplicantDetails:
-    a = i.facts.applicant
-    return ApplicantDetails(
-        full_name=a.full_name, citizen_id=a.citizen_id, address=a.address, phone=a.phone
-    )
+    return ApplicantDetails.of(i.facts.applicant, i.facts.representative)
 
 
 def last_action(i: Instance, action: str, missing: str) -> ActionRecord:
