@@ -82,7 +82,7 @@ async def bootstrap(
             outcomes,
             retention(settings),
             rules,
-            choices=deliveries,
+            receipts=deliveries,
         )
 
         def planned() -> None:

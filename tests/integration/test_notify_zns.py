@@ -10,6 +10,7 @@ from devstack.sinks.zns import ZnsSinkClient
 from services.notify.bootstrap import NotifyContainer, bootstrap
 from services.notify.domain.channels import ZALO
 from services.notify.domain.delivery import Delivery, DeliveryStatus
+from services.notify.domain.milestones import Receipt
 from services.notify.settings import NotifySettings
 from shared.events.codec import new_event
 from shared.events.decisions import PaymentApproved
@@ -70,7 +71,7 @@ async def received(service: NotifyContainer, case_code: str, phone: str) -> Enve
 
     async def choose(tx: Transaction) -> None:
         until = tx.now.replace(year=tx.now.year + 1)
-        service.deliveries.remember_phone_channels(tx, case_code, [PhoneChannel.ZALO], until)
+        service.deliveries.remember_receipt(tx, case_code, Receipt([PhoneChannel.ZALO]), until)
 
     await service.uow.run(choose)
     applicant = APPLICANT.model_copy(update={"phone": phone, "email": None})

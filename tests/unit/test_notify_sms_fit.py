@@ -2,6 +2,7 @@
 one segment unaccented (GSM-7), at most two with diacritics (UCS-2), with the longest values the
 catalogue and the settings allow."""
 
+import itertools
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -10,6 +11,7 @@ import pytest
 import yaml
 
 from services.notify.adapters.templates import TemplateRenderer
+from services.notify.domain.contacts import Addressee
 from services.notify.domain.milestones import (
     MILESTONE_TOPICS,
     RESULT_DELIVERIES,
@@ -23,6 +25,7 @@ from shared.events.codec import new_event
 from shared.events.decisions import PaymentPeriod
 from shared.events.examples import EXAMPLES
 from shared.events.intake import CaseSubmitted
+from shared.events.values import ApplicantKind
 
 pytestmark = pytest.mark.unit
 
@@ -35,6 +38,8 @@ DEFAULT_URL = NotifySettings.model_fields["lookup_url"].default
 LATE = datetime(2099, 12, 28, 9, 30, tzinfo=UTC)
 AMOUNT = 9_999_999_999
 PERIODS = ("Hằng tháng", "Một lần", "Hằng năm", None)
+# A person's messages and an organisation's: whose case it is must not change what fits.
+ADDRESSEES = tuple(Addressee(kind) for kind in ApplicantKind)
 
 
 def catalogue() -> list[dict[str, Any]]:
@@ -117,7 +122,8 @@ def test_every_template_and_procedure_fits_one_gsm7_or_two_ucs2_segments(
     )
     link = f"{lookup_url}?ma={CASE}"
     for procedure in procedures:
-        for context in contexts(topic, procedure):
+        for variant, addressee in itertools.product(contexts(topic, procedure), ADDRESSEES):
+            context = {**variant, "addressee": addressee}
             plain = unaccented.sms(topic, context)
             assert (plain.encoding, plain.segments) == (SmsEncoding.GSM7, 1), plain.text
             accented = unicode.sms(topic, context)

@@ -15,7 +15,7 @@ from services.notify.adapters.zns_templates import ZNS_TEMPLATES_FILE, load_zns_
 from services.notify.domain.channels import ZALO
 from services.notify.domain.delivery import Delivery, DeliveryStatus, Message, RetryPolicy
 from services.notify.domain.messages import SmsContent, ZnsContent
-from services.notify.domain.milestones import MILESTONE_TEMPLATES, phone_channels_of
+from services.notify.domain.milestones import MILESTONE_TEMPLATES, Receipt, phone_channels_of
 from services.notify.domain.privacy import DeliveryKeys
 from services.notify.domain.senders import SenderNames
 from services.notify.domain.sms import SmsMode
@@ -56,12 +56,12 @@ class ChoiceAtReceipt(CaseSubmitted):
 
 
 class Log:
-    """The delivery log in memory: the handler's side, the dispatcher's, and the choices."""
+    """The delivery log in memory: the handler's side, the dispatcher's, and the receipts."""
 
     def __init__(self) -> None:
         self.entries: dict[str, Delivery] = {}
         self.messages: dict[str, Message] = {}
-        self.chosen: dict[str, list[PhoneChannel]] = {}
+        self.receipts: dict[str, Receipt] = {}
         self.opted: set[tuple[NotificationChannel, str]] = set()
         self.published: list[OutboundRecord] = []
         self._tokens = itertools.count()
@@ -74,13 +74,13 @@ class Log:
         if message is not None:
             self.messages[message.id] = message
 
-    async def phone_channels(self, tx: object, case_code: str) -> list[PhoneChannel] | None:
-        return self.chosen.get(case_code)
+    async def receipt(self, tx: object, case_code: str) -> Receipt | None:
+        return self.receipts.get(case_code)
 
-    def remember_phone_channels(
-        self, tx: object, case_code: str, channels: list[PhoneChannel], until: datetime
+    def remember_receipt(
+        self, tx: object, case_code: str, receipt: Receipt, until: datetime
     ) -> None:
-        self.chosen[case_code] = channels
+        self.receipts[case_code] = receipt
 
     async def claim(self, owner: str, now: datetime, until: datetime) -> Claimed | None:
         due = [d for d in self.entries.values() if d.due_at is not None and d.due_at <= now]
@@ -216,7 +216,7 @@ async def test_without_a_choice_nothing_goes_by_zalo() -> None:
 
 async def test_later_events_of_the_case_use_the_choice_made_at_receipt() -> None:
     world = World()
-    world.log.chosen[EXAMPLES[PaymentApproved].case_code] = ZALO_ONLY
+    world.log.receipts[EXAMPLES[PaymentApproved].case_code] = Receipt(ZALO_ONLY)
     log = await world.receive(payment())
     assert log[SMS].status is DeliveryStatus.STANDBY
     zns, sms = world.log.messages[log[ZALO].id].zns, world.log.messages[log[SMS].id].sms
@@ -228,7 +228,7 @@ async def test_receipt_remembers_the_choice_for_the_case() -> None:
     world = World()
     event = submitted(BOTH)
     await world.receive(event)
-    assert world.log.chosen == {event.subject: BOTH}
+    assert world.log.receipts == {event.subject: Receipt(BOTH)}
 
 
 async def test_an_sms_opt_out_also_stops_the_zalo_message() -> None:

@@ -17,17 +17,19 @@ from pymongo.asynchronous.database import AsyncDatabase
 
 from services.notify.adapters import optouts
 from services.notify.domain.delivery import RESENDABLE, Delivery, DeliveryStatus, Message
+from services.notify.domain.milestones import Receipt
 from services.notify.service_layer.ports import Claimed, Outcome
 from shared.audit import AuditTrail
 from shared.events.intake import PhoneChannel
-from shared.events.values import NotificationChannel
+from shared.events.values import ApplicantKind, NotificationChannel
 from shared.mongo import IndexSpec, Transaction, UnitOfWork
 from shared.officers import Officer, OfficerRole
 
 DELIVERIES = "deliveries"
 MESSAGES = "messages"
-# Per case, the phone channels the applicant chose at receipt (later events do not carry them).
-PHONE_CHANNELS = "phone_channels"
+# Per case, what its receipt said that later events do not carry: the phone channels chosen and
+# the applicant's kind. Named for what it first kept; documents from then have no kind.
+RECEIPTS = "phone_channels"
 
 Document = dict[str, Any]
 
@@ -39,9 +41,7 @@ INDEXES = [
     # then applies to new entries instead of failing on the index's changed declaration.
     IndexSpec(DELIVERIES, (("expires_at", ASCENDING),), name="deliveries_ttl", expire_after_s=0),
     IndexSpec(MESSAGES, (("expires_at", ASCENDING),), name="messages_ttl", expire_after_s=0),
-    IndexSpec(
-        PHONE_CHANNELS, (("expires_at", ASCENDING),), name="phone_channels_ttl", expire_after_s=0
-    ),
+    IndexSpec(RECEIPTS, (("expires_at", ASCENDING),), name="phone_channels_ttl", expire_after_s=0),
 ]
 
 
@@ -67,15 +67,22 @@ class MongoDeliveryLog:
         if message is not None:
             tx.insert(MESSAGES, _document(message))
 
-    async def phone_channels(self, tx: Transaction, case_code: str) -> list[PhoneChannel] | None:
-        doc = await tx.find_one(PHONE_CHANNELS, {"_id": case_code})
-        return None if doc is None else [PhoneChannel(c) for c in doc["channels"]]
+    async def receipt(self, tx: Transaction, case_code: str) -> Receipt | None:
+        doc = await tx.find_one(RECEIPTS, {"_id": case_code})
+        if doc is None:
+            return None
+        kind = ApplicantKind(doc.get("applicant_kind", ApplicantKind.INDIVIDUAL))
+        return Receipt([PhoneChannel(c) for c in doc["channels"]], kind)
 
-    def remember_phone_channels(
-        self, tx: Transaction, case_code: str, channels: list[PhoneChannel], until: datetime
+    def remember_receipt(
+        self, tx: Transaction, case_code: str, receipt: Receipt, until: datetime
     ) -> None:
-        chosen = {"channels": [str(c) for c in channels], "expires_at": until}
-        tx.update(PHONE_CHANNELS, {"_id": case_code}, {"$set": chosen}, upsert=True)
+        said = {
+            "channels": [str(c) for c in receipt.phone_channels],
+            "applicant_kind": str(receipt.applicant_kind),
+            "expires_at": until,
+        }
+        tx.update(RECEIPTS, {"_id": case_code}, {"$set": said}, upsert=True)
 
     # The dispatcher's side.
 

@@ -1,10 +1,11 @@
 """Who a message goes to on each channel, and why it may go to no one."""
 
 import re
+from dataclasses import dataclass
 
 from email_validator import EmailNotValidError, validate_email
 
-from shared.events.values import ApplicantContact, NotificationChannel
+from shared.events.values import ApplicantContact, ApplicantKind, NotificationChannel
 
 # Vietnamese mobile numbers since the 2018 renumbering: 03x, 05x, 07x, 08x, 09x.
 VN_MOBILE = re.compile(r"^\+84[35789]\d{8}$")
@@ -16,6 +17,32 @@ class InvalidContact(ValueError):
     def __init__(self, reason: str) -> None:
         super().__init__(reason)
         self.reason = reason
+
+
+@dataclass(frozen=True)
+class Addressee:
+    """How an e-mail speaks to the applicant: a person as ông/bà, an organisation by its name alone
+    and then as Quý tổ chức. A case whose kind notify does not know is a person's: every case
+    before organisations could apply was."""
+
+    kind: ApplicantKind = ApplicantKind.INDIVIDUAL
+
+    @property
+    def honorific(self) -> str:
+        """What stands between "Kính gửi" and the name, its space included: none for a name of
+        an organisation, which is addressed as it is written."""
+        return "ông/bà " if self.kind is ApplicantKind.INDIVIDUAL else ""
+
+    @property
+    def you(self) -> str:
+        """The applicant in a sentence ("hồ sơ của ông/bà"). Lower case but for Quý, which is
+        capitalised anywhere: Jinja's ``capitalize`` begins a sentence with either unchanged."""
+        return "ông/bà" if self.kind is ApplicantKind.INDIVIDUAL else "Quý tổ chức"
+
+    @property
+    def lookup_number(self) -> str:
+        """The number the lookup page asks for besides the case code."""
+        return "số định danh cá nhân" if self.kind is ApplicantKind.INDIVIDUAL else "mã số thuế"
 
 
 def address_of(contact: ApplicantContact, channel: NotificationChannel) -> str | None:

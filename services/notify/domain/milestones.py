@@ -1,11 +1,13 @@
 """Which events a citizen is told about, and what their messages may draw on."""
 
 import re
+from dataclasses import dataclass, field
 from typing import Any
 
+from services.notify.domain.contacts import Addressee
 from shared.events.envelope import Envelope
 from shared.events.intake import PhoneChannel
-from shared.events.values import ApplicantContact
+from shared.events.values import Applicant, ApplicantContact, ApplicantKind
 
 # Catalogue topic -> template set (files services/notify/templates/<name>.*.j2).
 MILESTONE_TEMPLATES: dict[str, str] = {
@@ -35,11 +37,16 @@ RESULT_DELIVERIES = ("desk", "postal", "online")
 _PARENTHESES = re.compile(r"\s*\([^)]*\)")
 
 
-def message_context(event: Envelope[Any]) -> dict[str, Any]:
+def message_context(event: Envelope[Any], kind: ApplicantKind | None = None) -> dict[str, Any]:
+    """What the templates draw on. ``kind`` is the applicant's as the case's receipt said, for
+    the events that do not say it themselves; a person's when not known."""
+    told = receipt_of(event.data)
+    kind = told.applicant_kind if told else kind
     return {
         "case_code": event.subject,
         "data": event.data,
         "applicant": applicant_of(event),
+        "addressee": Addressee(kind or ApplicantKind.INDIVIDUAL),
         "event_time": event.time,
         "procedure": procedure_for_sms(event.data),
         "result_delivery": result_delivery_of(event.data),
@@ -70,6 +77,25 @@ def phone_channels_of(data: object) -> list[PhoneChannel] | None:
     optional ``phone_channels``); None on every other event and on receipts without the choice."""
     chosen = getattr(data, "phone_channels", None)
     return [PhoneChannel(c) for c in chosen] if isinstance(chosen, list) and chosen else None
+
+
+@dataclass(frozen=True)
+class Receipt:
+    """What a case's receipt (``case-submitted``) says that its later events do not carry, kept
+    per case: the phone channels chosen, and whether the applicant is a person or an
+    organisation. The defaults are what a case received before either existed had."""
+
+    phone_channels: list[PhoneChannel] = field(default_factory=lambda: [PhoneChannel.SMS])
+    applicant_kind: ApplicantKind = ApplicantKind.INDIVIDUAL
+
+
+def receipt_of(data: object) -> Receipt | None:
+    """The receipt an event tells of: only ``case-submitted`` does, its applicant being a whole
+    ``Applicant`` (the other events carry a contact only); None for every other event."""
+    applicant = getattr(data, "applicant", None)
+    if not isinstance(applicant, Applicant):
+        return None
+    return Receipt(phone_channels_of(data) or [PhoneChannel.SMS], applicant.kind)
 
 
 def agency_of(event: Envelope[Any]) -> str:

@@ -12,14 +12,13 @@ from typing import Any
 from services.notify.adapters.templates import TemplateRenderer
 from services.notify.domain.channels import (
     ZALO,
-    Channel,
     address_kind,
     channels_for,
     sms_stands_by,
 )
 from services.notify.domain.contacts import redact
 from services.notify.domain.delivery import DeliveryStatus
-from services.notify.domain.milestones import MILESTONE_TEMPLATES, phone_channels_of
+from services.notify.domain.milestones import MILESTONE_TEMPLATES, Receipt, receipt_of
 from services.notify.domain.privacy import DeliveryKeys
 from services.notify.domain.senders import SenderNames
 from services.notify.service_layer.outcomes import OutcomeEvents
@@ -30,7 +29,7 @@ from services.notify.service_layer.planning import (
     plan_delivery,
     with_fallback,
 )
-from services.notify.service_layer.ports import PhoneChoices, PlannedLog
+from services.notify.service_layer.ports import PlannedLog, Receipts
 from shared.events.catalogue import CATALOGUE
 from shared.events.codec import encode
 from shared.events.envelope import Envelope
@@ -49,7 +48,7 @@ class Notifier:
         outcomes: OutcomeEvents,
         retention: Retention,
         identity: Identity | None = None,
-        choices: PhoneChoices | None = None,
+        receipts: Receipts | None = None,
     ) -> None:
         self._log = deliveries
         self._renderer = renderer
@@ -57,8 +56,8 @@ class Notifier:
         self._retention = retention
         # Without one (tests): the development key, and every SMS under the gateway's default.
         self._identity = identity or Identity(DeliveryKeys.development(), SenderNames())
-        # Without one, a case's later events go by SMS whatever its receipt chose.
-        self._choices = choices
+        # Without one, a case's later events go by SMS to a person whatever its receipt said.
+        self._receipts = receipts
 
     def subscriptions(self) -> Subscriptions:
         """The handler of each topic this service consumes."""
@@ -68,9 +67,9 @@ class Notifier:
         spec = CATALOGUE.by_type(event.type)
         if spec is None or spec.topic not in MILESTONE_TEMPLATES:
             raise PermanentFailure(f"{event.type} is not a milestone this service notifies")
-        phone = await self._phone_channels(tx, event)
-        plans = self._plans(event, spec.topic, tx.now, channels_for(phone))
-        plans = self._linked(await self._without_opt_outs(tx, plans), phone)
+        receipt = await self._receipt(tx, event)
+        plans = self._plans(event, spec.topic, tx.now, receipt)
+        plans = self._linked(await self._without_opt_outs(tx, plans), receipt.phone_channels)
         for plan in plans:
             self._log.add(tx, plan.delivery, plan.message)
             if plan.delivery.status is DeliveryStatus.FAILED:
@@ -81,20 +80,21 @@ class Notifier:
                 )
                 tx.publish_records(*records)
 
-    async def _phone_channels(self, tx: Transaction, event: Envelope[Any]) -> list[PhoneChannel]:
-        """The applicant's choice at receipt, remembered for the case's later events (which do
-        not carry it); SMS for a case received before the choice existed or not seen here."""
-        choices, chosen = self._choices, phone_channels_of(event.data)
-        if chosen is not None:
-            if choices is not None:
+    async def _receipt(self, tx: Transaction, event: Envelope[Any]) -> Receipt:
+        """What the case's receipt said (phone channels, a person or an organisation), remembered
+        for the case's later events, which do not say it; SMS to a person for a case received
+        before either was said, or whose receipt notify did not see (a refused online dossier)."""
+        receipts, told = self._receipts, receipt_of(event.data)
+        if told is not None:
+            if receipts is not None:
                 until = tx.now + self._retention.log
-                choices.remember_phone_channels(tx, event.subject, chosen, until)
-            return chosen
-        remembered = await choices.phone_channels(tx, event.subject) if choices else None
-        return remembered or [PhoneChannel.SMS]
+                receipts.remember_receipt(tx, event.subject, told, until)
+            return told
+        remembered = await receipts.receipt(tx, event.subject) if receipts else None
+        return remembered or Receipt()
 
     def _plans(
-        self, event: Envelope[Any], topic: str, now: datetime, channels: tuple[Channel, ...]
+        self, event: Envelope[Any], topic: str, now: datetime, receipt: Receipt
     ) -> list[Plan]:
         """One plan per channel. A value no message can be made of (a date out of any range:
         rendering copes with those, but nothing may crash the consumer) parks the event on its
@@ -110,8 +110,9 @@ class Notifier:
                     now=now,
                     retention=self._retention,
                     identity=self._identity,
+                    applicant_kind=receipt.applicant_kind,
                 )
-                for channel in channels
+                for channel in channels_for(receipt.phone_channels)
             ]
         except (ArithmeticError, ValueError) as exc:
             reason = redact(f"the event's values cannot be handled: {type(exc).__name__}: {exc}")

@@ -14,7 +14,7 @@ from services.notify.domain.privacy import DeliveryKeys
 from services.notify.domain.senders import SenderNames
 from shared.events.codec import encode
 from shared.events.envelope import Envelope
-from shared.events.values import NotificationChannel
+from shared.events.values import ApplicantKind, NotificationChannel
 
 NO_ADDRESS = {
     NotificationChannel.SMS: "no phone number given",
@@ -82,8 +82,10 @@ def plan_delivery(
     now: datetime,
     retention: Retention,
     identity: Identity,
+    applicant_kind: ApplicantKind = ApplicantKind.INDIVIDUAL,
 ) -> Plan:
     """A pending entry with its message (due now), or a skipped or failed one with the reason.
+    ``applicant_kind`` is the one the case's receipt said, for events that do not say it.
     Opt-outs are the caller's to apply (``Plan.opted_out``)."""
     trigger = encode(event).decode()
     keys, kind = identity.keys, address_kind(channel)
@@ -99,7 +101,7 @@ def plan_delivery(
                 "trigger_topic": topic,
                 "channel": channel,
                 "template": template,
-                # The event's data is exactly what the templates draw on.
+                # The event's data: what the templates draw on, besides the kind the receipt said.
                 "params_hash": keys.parameters(event.data.model_dump_json()),
                 "recipient_masked": mask(kind, written) if written else None,
                 "recipient_hash": hashed,
@@ -115,7 +117,7 @@ def plan_delivery(
     if not written:
         return Plan(entry(DeliveryStatus.SKIPPED, None, reason=NO_ADDRESS[kind]), None)
     try:
-        content = _render(renderer, template, channel, event)
+        content = _render(renderer, template, channel, message_context(event, applicant_kind))
     except RenderError as exc:
         return Plan(entry(DeliveryStatus.FAILED, written, reason=exc.reason), None, rendered=False)
     if isinstance(content, SmsContent):
@@ -149,9 +151,8 @@ def _key_form(channel: NotificationChannel, written: str) -> str:
 
 
 def _render(
-    renderer: TemplateRenderer, template: str, channel: Channel, event: Envelope[Any]
+    renderer: TemplateRenderer, template: str, channel: Channel, context: dict[str, Any]
 ) -> SmsContent | EmailContent | ZnsContent:
-    context = message_context(event)
     if channel is ZALO:
         return renderer.zns(template, context)
     if channel is NotificationChannel.SMS:

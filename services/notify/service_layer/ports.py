@@ -9,8 +9,8 @@ from typing import Any, Protocol
 from services.notify.domain.contacts import redact
 from services.notify.domain.delivery import AttemptRecord, Delivery, Message
 from services.notify.domain.messages import SmsContent, ZnsContent
+from services.notify.domain.milestones import Receipt
 from services.notify.domain.optout import OptOut
-from shared.events.intake import PhoneChannel
 from shared.events.values import NotificationChannel
 from shared.kafka.records import OutboundRecord
 from shared.mongo import Transaction
@@ -103,15 +103,16 @@ class PlannedLog(Protocol):
     def add(self, tx: Transaction, delivery: Delivery, message: Message | None) -> None: ...
 
 
-class PhoneChoices(Protocol):
-    """Per case, the phone channels chosen at receipt, inside the consumer's unit of work."""
+class Receipts(Protocol):
+    """Per case, what its receipt said that later events do not carry (``milestones.Receipt``),
+    inside the consumer's unit of work."""
 
-    async def phone_channels(self, tx: Transaction, case_code: str) -> list[PhoneChannel] | None:
-        """The channels the applicant chose for the case, if its receipt was seen."""
+    async def receipt(self, tx: Transaction, case_code: str) -> Receipt | None:
+        """What the case's receipt said, if notify saw it."""
         ...
 
-    def remember_phone_channels(
-        self, tx: Transaction, case_code: str, channels: list[PhoneChannel], until: datetime
+    def remember_receipt(
+        self, tx: Transaction, case_code: str, receipt: Receipt, until: datetime
     ) -> None: ...
 
 
