@@ -23,6 +23,26 @@ SERVICE_PORTS = {
 }
 
 
+def uvicorn_command(service: str, host: str, port: int) -> list[str]:
+    """A service's server: uvicorn serving its app from the repository."""
+    app = f"services.{service}.entrypoints.app:app"
+    return [
+        sys.executable,
+        "-m",
+        "uvicorn",
+        app,
+        f"--host={host}",
+        f"--port={port}",
+        "--no-access-log",
+    ]
+
+
+def kept_command(service: str, host: str, port: int) -> list[str]:
+    """The server under a keeper: a service that dies (kill -9, or a worker it could not recover)
+    is started again without anyone running `up`."""
+    return [sys.executable, "-m", "devstack.keeper", "--", *uvicorn_command(service, host, port)]
+
+
 class ServiceApp(Component):
     """One service's uvicorn process."""
 
@@ -46,21 +66,7 @@ class ServiceApp(Component):
         """Its data lives in its own database, not in a folder."""
 
     def command(self) -> list[str]:
-        # Under a keeper: a service that dies (kill -9, or a worker it could not recover) is
-        # started again without anyone running `up`.
-        return [
-            sys.executable,
-            "-m",
-            "devstack.keeper",
-            "--",
-            sys.executable,
-            "-m",
-            "uvicorn",
-            f"services.{self.service}.entrypoints.app:app",
-            f"--host={self.config.host}",
-            f"--port={self.config.port(self.port_settings[0])}",
-            "--no-access-log",
-        ]
+        return kept_command(self.service, self.config.host, self.config.port(self.port_settings[0]))
 
     def process_environment(self) -> dict[str, str]:
         try:

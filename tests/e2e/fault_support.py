@@ -13,7 +13,6 @@ import contextlib
 import os
 import secrets
 import signal
-import sys
 from collections import Counter
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
 from contextlib import asynccontextmanager
@@ -28,6 +27,7 @@ from aiokafka.admin import AIOKafkaAdminClient
 from pymongo import AsyncMongoClient
 
 from devstack.demo import receivable
+from devstack.services import kept_command
 from devstack.sinks.running import RunningSinks
 from shared.calendar import local_date
 from shared.kafka.connection import client_options
@@ -135,17 +135,7 @@ async def start_kept(
     port = free_port()
     with (logs / f"{service}{replica}.log").open("ab") as log:
         keeper = await asyncio.create_subprocess_exec(
-            sys.executable,
-            "-m",
-            "devstack.keeper",
-            "--",
-            sys.executable,
-            "-m",
-            "uvicorn",
-            f"services.{service}.entrypoints.app:app",
-            f"--host={HOST}",
-            f"--port={port}",
-            "--no-access-log",
+            *kept_command(service, HOST, port),
             env={**environment(settings, sinks, service), **FAULT_ENVIRONMENT},
             stdout=log,
             stderr=log,

@@ -7,13 +7,13 @@ the module's topic prefix so that they hear each other, and notify sends to the 
 import asyncio
 import os
 import socket
-import sys
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
 import httpx
 
+from devstack.services import uvicorn_command
 from devstack.sinks.running import RunningSinks
 from shared.settings import ServiceSettings
 from tests.polling import eventually
@@ -74,13 +74,7 @@ async def running_services(
             log = (logs / f"{service}.log").open("wb")
             processes.append(
                 await asyncio.create_subprocess_exec(
-                    sys.executable,
-                    "-m",
-                    "uvicorn",
-                    f"services.{service}.entrypoints.app:app",
-                    f"--host={HOST}",
-                    f"--port={port}",
-                    "--no-access-log",
+                    *uvicorn_command(service, HOST, port),
                     env={**environment(settings, sinks, service), **_links(service, urls)},
                     stdout=log,
                     stderr=log,
