@@ -1,6 +1,7 @@
 """Forms 01-07 printed by the services, over HTTP, as PDF (read back for their mandatory fields)
 and as HTML; only the case's agency prints them."""
 
+import re
 from io import BytesIO
 
 import httpx
@@ -19,7 +20,8 @@ from tests.integration.test_statuses_walk import (
     services,
 )
 from tests.tokens import bearer
-from tests.unit.intake_fakes import MISSING, july
+from tests.unit.intake_fakes import MISSING, dossier, july
+from tests.unit.test_intake_applicants import REPRESENTATIVE
 
 pytestmark = pytest.mark.integration
 __all__ = ["services"]  # the fixture, shared with the walk through statuses
@@ -94,3 +96,27 @@ async def test_the_workflow_prints_forms_02_04_05_06_and_07(services: Services) 
         "/cases/tracking-book?from=2025-07-31&to=2025-07-01", headers=CLERK
     )
     assert backwards.status_code == 422
+
+
+async def test_form_02_names_the_representative_who_submitted_the_dossier(
+    services: Services,
+) -> None:
+    """Received at the desk with a representative: the workflow's record keeps them from
+    case-submitted, and its form 02 prints them as the receipt (form 01) does."""
+    s = services
+    s.clock.set(july(14, 9))
+    body = dossier(representative=REPRESENTATIVE)
+    code = str((await post(s, s.intake, "/cases", CLERK, body))["code"])
+    await in_workflow(s, code)
+    await post(s, s.workflow, f"/cases/{code}/claim", SPECIALIST)
+    s.clock.set(july(15, 9))
+    supplement = {"reasons": ["Thiếu bản chính"], "missing_documents": [MISSING.model_dump()]}
+    await post(s, s.workflow, f"/cases/{code}/supplement-requests", SPECIALIST, supplement)
+    page = await s.workflow.get(f"/cases/{code}/supplement-request", headers=SPECIALIST)
+    assert page.status_code == 200, page.text
+    text = " ".join(re.sub(r"<[^>]+>", "", page.text).split())
+    assert "Hồ sơ của: Nguyễn Thị Hoa" in text
+    assert (
+        f"Người được ủy quyền nộp hồ sơ: {REPRESENTATIVE['full_name']}, số định danh cá nhân: "
+        f"{REPRESENTATIVE['id_number']}" in text
+    )

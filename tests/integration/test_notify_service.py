@@ -19,11 +19,11 @@ from services.notify.service_layer.handlers import Notifier
 from services.notify.service_layer.outcomes import OutcomeEvents
 from services.notify.settings import NotifySettings
 from shared.events.codec import decode, encode, new_event
-from shared.events.decisions import PaymentApproved
+from shared.events.decisions import CaseResolved, PaymentApproved
 from shared.events.envelope import Envelope
 from shared.events.examples import APPLICANT, EXAMPLES
 from shared.events.intake import CaseSubmitted
-from shared.events.values import NotificationChannel
+from shared.events.values import Applicant, ApplicantContact, ApplicantKind, NotificationChannel
 from shared.kafka import EventProducer, dlq_topic
 from shared.kafka.reader import read_topic
 from shared.settings import ServiceSettings
@@ -44,6 +44,13 @@ async def sinks(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Runni
 
 async def mail_for(sinks: RunningSinks, delivery_id: str) -> list[EmailMessage]:
     return [m for m in await sinks.mail() if delivery_id in (m["Message-ID"] or "")]
+
+
+async def mail_text(service: NotifyContainer, sinks: RunningSinks, event: Envelope) -> str:
+    """The plain text of the e-mail ``event`` sent."""
+    mail_id = (await settled(service, event))[EMAIL].id
+    [mail] = await eventually(lambda: mail_for(sinks, mail_id), what="the e-mail")
+    return str(mail.get_body(preferencelist=("plain",)).get_content())
 
 
 async def sms_for(sinks: RunningSinks, reference: str) -> list[dict[str, Any]]:
@@ -159,6 +166,33 @@ async def test_an_event_sends_an_email_and_an_sms_in_vietnamese(
         (EMAIL, event.id),
     }
     assert {e.data.recipient for e in sent} == {"+8491*****78", "h***@example.vn"}
+
+
+async def test_an_organisation_is_greeted_by_its_name_also_when_its_case_is_resolved(
+    service: NotifyContainer, producer: EventProducer, sinks: RunningSinks
+) -> None:
+    name, code = "Công ty TNHH Cơ khí Hưng Nguyên", "SNV.NA-250714-0121"
+    organisation = Applicant(
+        kind=ApplicantKind.ORGANISATION,
+        full_name=name,
+        tax_code="2900325117",
+        address="Số 8 đường Lê Hồng Phong, thành phố Vinh, Nghệ An",
+        phone=APPLICANT.phone,
+        email=APPLICANT.email,
+    )
+    receipt = new_event(
+        EXAMPLES[CaseSubmitted].model_copy(update={"case_code": code, "applicant": organisation})
+    )
+    # case-resolved carries a contact only: the kind is the one notify kept from the receipt.
+    contact = ApplicantContact(full_name=name, phone=APPLICANT.phone, email=APPLICANT.email)
+    resolved = new_event(
+        EXAMPLES[CaseResolved].model_copy(update={"case_code": code, "applicant": contact})
+    )
+    for event in (receipt, resolved):
+        await producer.publish(event)
+        text = await mail_text(service, sinks, event)
+        assert text.startswith(f"Kính gửi {name},"), event.type
+        assert "Quý tổ chức" in text and "ông/bà" not in text.lower(), event.type
 
 
 async def test_the_same_event_delivered_twice_sends_one_email_and_one_sms(
