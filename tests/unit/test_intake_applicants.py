@@ -14,7 +14,6 @@ from services.intake.domain.commands import ApplicantInput, Lookup, SubmitDossie
 from services.intake.domain.errors import InvalidInput
 from services.intake.domain.procedures import Procedure
 from services.intake.domain.reception import AUTHORISATION
-from services.intake.entrypoints.forms import applicant_of
 from services.intake.service_layer.reception import Reception
 from shared.calendar import DEFAULT_CALENDAR, LOCAL_TZ
 from shared.clock import ManualClock
@@ -27,6 +26,7 @@ from shared.forms import ReceiptForm
 from shared.forms.examples import example_forms
 from shared.forms.html import render_fragment
 from shared.forms.numbering import FormKind
+from shared.forms.values import ApplicantDetails
 from tests.unit.intake_fakes import (
     CITIZEN_ID,
     DESK_CLERK,
@@ -245,7 +245,8 @@ def test_the_event_refuses_an_applicant_not_identified_as_its_kind(
 def receipt_of(submitted: CaseSubmitted) -> str:
     form = example_forms(date(2025, 7, 14))[FormKind.RECEIPT]
     assert isinstance(form, ReceiptForm)
-    return render_fragment(form.model_copy(update={"applicant": applicant_of(submitted)}))
+    applicant = ApplicantDetails.of(submitted.applicant, submitted.representative)
+    return render_fragment(form.model_copy(update={"applicant": applicant}))
 
 
 async def test_the_receipt_prints_an_organisation_with_its_tax_code() -> None:

@@ -8,13 +8,11 @@ from services.intake.domain.case import Case
 from services.intake.domain.errors import Conflict
 from services.intake.domain.status import CaseStatus
 from shared.calendar import local_date
-from shared.events.intake import CaseSubmitted
 from shared.forms import ReceiptForm, RefusalForm
 from shared.forms.values import (
     ApplicantDetails,
     DocumentLine,
     IssuingAgency,
-    RepresentativeDetails,
 )
 
 # Every agency of the catalogue is in Nghệ An: the place name of the forms' date line.
@@ -27,19 +25,6 @@ def desk_of(agency: Agency) -> IssuingAgency:
     return IssuingAgency(governing_body=agency.name, name=DESK, locality=LOCALITY)
 
 
-def applicant_of(s: CaseSubmitted) -> ApplicantDetails:
-    a, r = s.applicant, s.representative
-    return ApplicantDetails(
-        full_name=a.full_name,
-        citizen_id=a.citizen_id,
-        tax_code=a.tax_code,
-        address=a.address,
-        phone=a.phone,
-        email=a.email,
-        representative=None if r is None else RepresentativeDetails(**r.model_dump()),
-    )
-
-
 def receipt_form(case: Case, agency: Agency) -> ReceiptForm:
     """Form 01; only once the desk has received the dossier (not for an online one awaiting it)."""
     if case.status in (CaseStatus.NEWLY_REGISTERED, CaseStatus.NOT_RECEIVED):
@@ -47,7 +32,7 @@ def receipt_form(case: Case, agency: Agency) -> ReceiptForm:
     s = case.submitted
     return ReceiptForm(
         agency=desk_of(agency),
-        applicant=applicant_of(s),
+        applicant=ApplicantDetails.of(s.applicant, s.representative),
         procedure_name=s.procedure_name,
         case_code=case.code,
         procedure_code=s.procedure_code,
@@ -72,7 +57,7 @@ def refusal_form(case: Case, agency: Agency) -> RefusalForm:
     return RefusalForm(
         agency=desk_of(agency),
         case_code=case.code,
-        applicant=applicant_of(s),
+        applicant=ApplicantDetails.of(s.applicant, s.representative),
         procedure_name=s.procedure_name,
         reasons=tuple(refusal.reasons),
         officer_name=refusal.refused_by,
