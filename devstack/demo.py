@@ -238,7 +238,7 @@ class Demo:
             clerk = self.officer("reception_clerk", code)
             self.call("POST", f"{self.urls.intake}/cases/{code}/result-returned", clerk)
         if case["rating"] is None:
-            body = {"citizen_id": dossier.citizen.citizen_id, "indicators": RATING}
+            body = {"id_number": dossier.citizen.citizen_id, "indicators": RATING}
             self.call("POST", f"{self.urls.intake}/cases/{code}/rating", json=body)
 
 
@@ -292,7 +292,7 @@ def summary(urls: Urls, results: list[tuple[Planned, Json, Json]]) -> str:
     lines += [
         "",
         f"Citizen lookup: POST {urls.intake}/lookup "
-        f'{{"code": "{first[1]["code"]}", "citizen_id": "{first[0].dossier.citizen.citizen_id}"}}',
+        f'{{"code": "{first[1]["code"]}", "id_number": "{first[0].dossier.citizen.citizen_id}"}}',
         f"Dashboard: {urls.reporting}/dashboard   Mail: {urls.sinks}/mail   SMS: {urls.sinks}/sms",
     ]
     return "\n".join(lines)

@@ -46,7 +46,7 @@ class Citizen:
         """The applicant as intake's ``POST /cases`` takes it."""
         return {
             "full_name": self.full_name,
-            "citizen_id": self.citizen_id,
+            "id_number": self.citizen_id,
             "date_of_birth": self.date_of_birth.isoformat(),
             "phone": self.phone,
             "email": self.email,

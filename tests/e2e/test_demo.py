@@ -132,7 +132,7 @@ async def test_a_demo_citizen_follows_the_sms_link_to_the_cases_timeline(
     # The case the summary offers for a lookup: the first dossier's, taken to the end.
     code, citizen = demo.codes[0], DOSSIERS[0].citizen
     assert DOSSIERS[0].stage is Stage.RETURNED
-    assert demo.lookup == {"code": code, "citizen_id": citizen.citizen_id}
+    assert demo.lookup == {"code": code, "id_number": citizen.citizen_id}
     first, *_ = await sms_about(sinks, code)
     assert digits(first.to).removeprefix("84") == digits(citizen.phone).removeprefix("0")
 
