@@ -1,5 +1,5 @@
 """The portal records in MongoDB: ``portal_records``, one per case, versioned, with its sync
-state. Records the portal refused go to the outbox (``portal_refusals``) with their outcome.
+state. Records the portal refused go on the outbox with their outcome (see ``portal_refusals``).
 
 Every change goes through the unit of work: the consumer's handler writes on its ``Transaction``
 (``MongoPortalBook``); claims and outcomes of sends are units of their own (``MongoPortalQueue``),
