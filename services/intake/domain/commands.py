@@ -242,10 +242,16 @@ class RateService(Command):
     )
 
 
+# The applicant's number a citizen proves the case is theirs with; ``citizen_id``, its former
+# name, is still read.
+ApplicantNumber = Annotated[
+    IdentifierInput, Field(validation_alias=AliasChoices("id_number", "citizen_id"))
+]
+
+
 class Lookup(Command):
     code: CodeInput
-    # ``citizen_id``, its former name, is still read.
-    id_number: IdentifierInput = Field(validation_alias=AliasChoices("id_number", "citizen_id"))
+    id_number: ApplicantNumber
 
 
 class RefuseDossier(Command):

@@ -122,7 +122,7 @@ def _case_page(case: Case, asked: Lookup, status_code: int = 200, **context: Any
         "case.html",
         status_code,
         case=CasePage.of(case),
-        citizen_id=asked.id_number,
+        id_number=asked.id_number,
         indicators=INDICATORS,
         points=POINTS,
         **context,

@@ -8,11 +8,10 @@ citizen's page (``/tra-cuu``, in ``citizen_page``) is served with them, from thi
 from typing import Literal
 
 from fastapi import APIRouter, Request, Response
-from pydantic import AliasChoices, BaseModel, Field
+from pydantic import BaseModel
 
-from services.intake.domain.commands import Lookup, RateService
+from services.intake.domain.commands import ApplicantNumber, Lookup, RateService
 from services.intake.domain.errors import NotFound
-from services.intake.domain.identity import IdentifierInput
 from services.intake.entrypoints import citizen_page
 from services.intake.entrypoints.citizen_access import NOT_FOUND, GuardDep, guard_lifespan
 from services.intake.entrypoints.dependencies import ContainerDep
@@ -57,8 +56,7 @@ async def lookup(
 
 
 class RatingRequest(RateService):
-    # ``citizen_id``, its former name, is still read.
-    id_number: IdentifierInput = Field(validation_alias=AliasChoices("id_number", "citizen_id"))
+    id_number: ApplicantNumber
 
 
 class RatingRecorded(BaseModel):
