@@ -11,7 +11,7 @@ set -euo pipefail
 KAFKA_BIN="${KAFKA_BIN:-/opt/kafka/bin}"
 
 # Topic owners, as in the event catalogue (tests/unit/test_compose.py checks they agree).
-OWNS_intake="case-submitted case-refused supplement-received result-returned case-rated"
+OWNS_intake="case-submitted case-refused supplement-received result-returned case-rated case-recorded"
 OWNS_workflow="step-completed case-transferred supplement-requested fee-requested processing-resumed
   appointment-rescheduled processing-stopped case-withdrawn case-resolved payment-approved
   deadline-warning"

@@ -9,6 +9,7 @@ from shared.events.decisions import (
 )
 from shared.events.intake import (
     CaseRated,
+    CaseRecorded,
     CaseRefused,
     CaseSubmitted,
     ResultReturned,
@@ -74,6 +75,15 @@ CATALOGUE = Catalogue(
             ("returned_by",),
         ),
         EventSpec("case-rated", 1, CaseRated, "intake", "The applicant rated the service."),
+        EventSpec(
+            "case-recorded",
+            1,
+            CaseRecorded,
+            "intake",
+            "A dossier handled before the system, entered from the paper register: its history "
+            "at once, reported at its own dates, never processed or notified.",
+            ("recorded_by",),
+        ),
         EventSpec(
             "step-completed",
             1,

@@ -17,9 +17,11 @@ from shared.events.decisions import (
 from shared.events.envelope import Envelope, EventData
 from shared.events.intake import (
     CaseRated,
+    CaseRecorded,
     CaseRefused,
     CaseSubmitted,
     RatingIndicators,
+    RecordedPayment,
     ResultReturned,
     Satisfaction,
     SupplementReceived,
@@ -131,6 +133,26 @@ EXAMPLES: dict[type[EventData], EventData] = {
         overall=Satisfaction.VERY_SATISFIED,
         agency_code=AGENCY,
         rated_at=at(29, 9),
+    ),
+    CaseRecorded: CaseRecorded(
+        case_code="TCH-180605-0042",
+        register_entry="2018/1187",
+        procedure_code="LOCAL.NCC.003",
+        procedure_name="Hỗ trợ người có công với cách mạng về nhà ở",
+        field="Người có công",
+        agency_code="TCH",
+        agency_name="Phòng Lao động - Thương binh và Xã hội huyện Thanh Chương",
+        received_at=datetime(2018, 6, 5, 2, 30, tzinfo=UTC),
+        due_at=datetime(2018, 6, 19, 10, 0, tzinfo=UTC),
+        outcome=Outcome.APPROVED,
+        resolved_at=datetime(2018, 6, 14, 8, 0, tzinfo=UTC),
+        timeliness=Timeliness.EARLY,
+        returned_at=datetime(2018, 6, 15, 3, 0, tzinfo=UTC),
+        payment=RecordedPayment(
+            programme_code="HO_TRO_NHA_O_NCC", amount_vnd=40_000_000, decision_number="215/QĐ-UBND"
+        ),
+        recorded_by="admin.thu",
+        recorded_at=at(30, 2),
     ),
     StepCompleted: StepCompleted(
         case_code=CASE,

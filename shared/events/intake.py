@@ -5,6 +5,7 @@ from typing import Annotated, Literal, Self
 
 from pydantic import AfterValidator, Field, Strict, model_validator
 
+from shared.events.decisions import Outcome
 from shared.events.envelope import EventData
 from shared.events.values import (
     AgencyCode,
@@ -18,6 +19,7 @@ from shared.events.values import (
     StaffId,
     SubmissionChannel,
     Text,
+    Timeliness,
     TimeUnit,
     UtcDatetime,
     ValueModel,
@@ -199,4 +201,56 @@ class CaseRated(EventData):
     def total_is_the_sum(self) -> Self:
         if self.total_points != sum(self.indicators.model_dump().values()):
             raise ValueError("total_points must equal the sum of the nine indicators")
+        return self
+
+
+class RecordedPayment(ValueModel):
+    """A payment the paper register records as decided for the case."""
+
+    programme_code: Code = Field(description="Code of the payment programme.")
+    amount_vnd: Annotated[int, Strict(), Field(gt=0)] = Field(
+        description="Amount decided, in whole VND."
+    )
+    decision_number: Text = Field(description="Number of the payment decision.")
+
+
+class CaseRecorded(EventData):
+    """A dossier handled before the system, entered from the desk's paper register (sổ theo dõi
+    hồ sơ): its whole history at once. Nothing is processed or notified for it; it counts in the
+    reports of its own dates. No personal data: the register keeps the applicant's."""
+
+    register_entry: Annotated[str, Field(min_length=1, max_length=40)] = Field(
+        description="The entry's reference in the paper register, e.g. 2018/0001."
+    )
+    procedure_code: Code = Field(description="Code of the procedure, in force when received.")
+    procedure_name: Text = Field(description="Name of the procedure, in Vietnamese.")
+    field: Text = Field(description="Field of the procedure (lĩnh vực), in Vietnamese.")
+    agency_code: AgencyCode = Field(description="Code of the agency that received the dossier.")
+    agency_name: Text = Field(description="Name of that agency, in Vietnamese.")
+    received_at: UtcDatetime = Field(description="When the desk received the dossier.")
+    due_at: UtcDatetime = Field(description="The appointment written on the receipt.")
+    outcome: Outcome = Field(description="Approved or rejected.")
+    resolved_at: UtcDatetime = Field(description="When the decision was signed.")
+    timeliness: Timeliness = Field(description="Resolution compared with the due date.")
+    returned_at: UtcDatetime | None = Field(
+        default=None, description="When the result was handed over, if the register says."
+    )
+    payment: RecordedPayment | None = Field(
+        default=None, description="The payment decided, for an approved benefit case."
+    )
+    recorded_by: StaffId = Field(description="Account of the administrator who entered it.")
+    recorded_at: UtcDatetime = Field(description="When the entry was recorded in the system.")
+
+    @model_validator(mode="after")
+    def history_in_order(self) -> Self:
+        if not self.received_at <= self.resolved_at <= self.recorded_at:
+            raise ValueError("received_at <= resolved_at <= recorded_at must hold")
+        if self.due_at < self.received_at:
+            raise ValueError("due_at must not be before received_at")
+        if self.returned_at is not None and not (
+            self.resolved_at <= self.returned_at <= self.recorded_at
+        ):
+            raise ValueError("returned_at must be between resolved_at and recorded_at")
+        if self.payment is not None and self.outcome is not Outcome.APPROVED:
+            raise ValueError("only an approved case decides a payment")
         return self

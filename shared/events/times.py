@@ -17,6 +17,7 @@ FACT_TIME_FIELDS: dict[str, str] = {
     "SupplementReceived": "received_at",
     "ResultReturned": "returned_at",
     "CaseRated": "rated_at",
+    "CaseRecorded": "recorded_at",
     "StepCompleted": "completed_at",
     "CaseTransferred": "transferred_at",
     "SupplementRequested": "requested_at",

@@ -53,7 +53,7 @@ def test_the_topics_named_by_the_design_exist() -> None:
 
 def test_each_topic_carries_exactly_one_event_type() -> None:
     assert all(len(CATALOGUE.for_topic(topic)) == 1 for topic in CATALOGUE.topics)
-    assert len(CATALOGUE.topics) == len(SPECS) == 18
+    assert len(CATALOGUE.topics) == len(SPECS) == 19
 
 
 def test_producers_are_the_services_that_own_the_facts() -> None:
