@@ -24,8 +24,11 @@ from services.reporting.service_layer.queries import (
     payments_report,
     satisfaction_report,
 )
+from shared.events.catalogue import CATALOGUE
 from shared.events.codec import new_event
 from shared.events.envelope import Envelope
+from shared.events.examples import example_event
+from shared.events.intake import CaseRecorded, CaseSubmitted
 from shared.events.values import SubmissionChannel, Timeliness
 from shared.events.workflow import ProcessingResumed, Wait
 
@@ -264,3 +267,39 @@ def test_a_period_reaching_into_the_future_reports_as_of_today() -> None:
     with pytest.raises(PeriodError) as caught:
         Period(date(2027, 1, 1), date(2027, 12, 31)).as_of(today)
     assert caught.value.field == "from"
+
+
+async def test_a_register_entry_counts_as_received_resolved_returned_and_paid() -> None:
+    recorded = example_event(CATALOGUE.for_model(CaseRecorded))
+    store = FakeStore()
+    outcome = await store.apply([recorded])
+    assert (outcome.applied, outcome.rejected) == (1, [])
+    report = await one_stop_report(store, YEAR_2018, Scope(agency="TCH"), "agency")
+    total = report.total.as_dict()
+    assert total["received"] == {
+        "total": 1,
+        "carried_over": 0,
+        "new": 1,
+        "online": 0,
+        "direct_or_postal": 1,
+        "online_pct": 0.0,
+    }
+    assert (total["resolved"]["total"], total["resolved"]["early"]) == (1, 1)
+    assert total["in_progress"]["total"] == 0
+    [paid] = await payments_report(store, YEAR_2018, "TCH", {HOUSING: "Nhà ở"})
+    assert (paid.programme, paid.beneficiaries, paid.amount_vnd) == (HOUSING, 1, 40_000_000)
+    assert store.cases[recorded.subject].projection.status == 10
+
+
+async def test_a_register_entry_of_a_case_already_received_is_rejected() -> None:
+    recorded = example_event(CATALOGUE.for_model(CaseRecorded))
+    submitted = next(e for e in thanh_chuong_2018() if isinstance(e.data, CaseSubmitted))
+    twin = new_event(
+        recorded.data.model_copy(update={"case_code": submitted.subject}), time=recorded.time
+    )
+    store = FakeStore()
+    await store.apply([submitted])
+    outcome = await store.apply([twin])
+    assert [str(error) for _, error in outcome.rejected] == [
+        f"case {submitted.subject} was already submitted"
+    ]

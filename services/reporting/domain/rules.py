@@ -29,11 +29,13 @@ from shared.events.decisions import (
 from shared.events.envelope import Envelope, EventData
 from shared.events.intake import (
     CaseRated,
+    CaseRecorded,
     CaseRefused,
     CaseSubmitted,
     ResultReturned,
     SupplementReceived,
 )
+from shared.events.values import SubmissionChannel
 from shared.events.workflow import (
     DeadlineWarning,
     FeeRequested,
@@ -60,10 +62,36 @@ def apply_event(case: CaseProjection, event: Envelope[Any]) -> CaseProjection:
 
 
 def submitted(case: CaseProjection, data: CaseSubmitted, event_id: str) -> None:
-    if case.submitted_event is not None:
-        raise ProjectionError(f"case {case.case_code} was already submitted")
     if data.due_at < data.received_at:
         raise ProjectionError("due_at is before received_at")
+    receive(case, data, event_id, data.channel)
+    if case.status < RECEIVED:
+        case.status = RECEIVED
+
+
+def recorded(case: CaseProjection, data: CaseRecorded, event_id: str) -> None:
+    """A dossier of the paper register: received at the desk, decided and perhaps paid, all in
+    one event, counted as the live events of such a case would be."""
+    receive(case, data, event_id, SubmissionChannel.DIRECT)
+    close(case, Closure("resolved", data.resolved_at, event_id, data.timeliness.value))
+    if data.payment is not None:
+        paid, at = data.payment, data.resolved_at
+        case.payments.append(
+            Payment(event_id, paid.programme_code, data.agency_code, paid.amount_vnd, at)
+        )
+    case.result_returned_at = data.returned_at
+    case.status = RESOLVED if data.returned_at is None else RETURNED
+
+
+def receive(
+    case: CaseProjection,
+    data: CaseSubmitted | CaseRecorded,
+    event_id: str,
+    channel: SubmissionChannel,
+) -> None:
+    """The reception's facts, known once per case."""
+    if case.submitted_event is not None:
+        raise ProjectionError(f"case {case.case_code} was already submitted")
     case.submitted_event = event_id
     case.reception = Reception(
         agency=data.agency_code,
@@ -71,12 +99,10 @@ def submitted(case: CaseProjection, data: CaseSubmitted, event_id: str) -> None:
         field=data.field,
         procedure=data.procedure_code,
         procedure_name=data.procedure_name,
-        channel=data.channel.value,
+        channel=channel.value,
         received_at=data.received_at,
     )
     set_due(case, data.due_at, data.received_at)
-    if case.status < RECEIVED:
-        case.status = RECEIVED
 
 
 def resolved(case: CaseProjection, data: CaseResolved, event_id: str) -> None:
@@ -183,6 +209,7 @@ def check_consistent(case: CaseProjection) -> None:
 
 RULES: dict[type[EventData], Rule] = {
     CaseSubmitted: submitted,
+    CaseRecorded: recorded,
     CaseResolved: resolved,
     ProcessingStopped: stopped,
     CaseWithdrawn: withdrawn,

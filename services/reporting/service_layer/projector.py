@@ -17,7 +17,7 @@ from services.reporting.domain.contributions import Contribution, contribution, 
 from services.reporting.domain.rules import apply_event
 from services.reporting.service_layer.ports import Dimension, ReadModelBook, StoredCase
 from shared.events.envelope import Envelope
-from shared.events.intake import CaseSubmitted
+from shared.events.intake import CaseRecorded, CaseSubmitted
 
 
 @dataclass
@@ -74,7 +74,7 @@ def dimensions(events: list[Envelope[Any]]) -> list[Dimension]:
     found: dict[tuple[str, str], Dimension] = {}
     for event in events:
         data = event.data
-        if isinstance(data, CaseSubmitted):
+        if isinstance(data, CaseSubmitted | CaseRecorded):
             for dim in (
                 Dimension("agency", data.agency_code, data.agency_name),
                 Dimension("field", data.field, data.field),
