@@ -11,11 +11,13 @@ from services.intake.adapters.case_repository import (
     MongoCaseUnits,
 )
 from services.intake.adapters.case_sequences import SEQUENCES, MongoCaseSequences
+from services.intake.adapters.register_store import REGISTER_INDEXES, MongoRegisterUnits
 from services.intake.domain.catalogue import Catalogue
 from services.intake.domain.catalogue_loading import load_catalogue
 from services.intake.entrypoints.consumers import subscriptions
 from services.intake.service_layer.cases import CaseDesk
 from services.intake.service_layer.reception import Reception
+from services.intake.service_layer.register import RegisterImport
 from services.intake.settings import IntakeSettings
 from shared.audit import INDEXES as AUDIT_INDEXES
 from shared.audit import AuditLinker
@@ -36,6 +38,7 @@ PRODUCED_TOPICS = tuple(spec.topic for spec in CATALOGUE if spec.producer == "in
 class IntakeContainer(ServiceContainer[IntakeSettings]):
     catalogue: Catalogue
     reception: Reception
+    register: RegisterImport
     desk: CaseDesk
     cases: MongoCaseReader
 
@@ -49,7 +52,9 @@ async def bootstrap(
     catalogue = catalogue or load_catalogue()
     async with open_container(settings) as connections:
         db = connections.db
-        await ensure_indexes(db, [*INDEXES, *OUTBOX_INDEXES, *PROCESSED_INDEXES, *AUDIT_INDEXES])
+        await ensure_indexes(
+            db, [*INDEXES, *REGISTER_INDEXES, *OUTBOX_INDEXES, *PROCESSED_INDEXES, *AUDIT_INDEXES]
+        )
         relay = OutboxRelay(db, connections.producer, settings)
         # Infrastructure keeps wall-clock time (outbox order, processed marks' expiry); the
         # domain reads ``clock``, which tests set to the dates of their cases.
@@ -57,6 +62,7 @@ async def bootstrap(
         units = MongoCaseUnits(uow)
         sequences = MongoCaseSequences(db[SEQUENCES])
         reception = Reception(catalogue, units, sequences, DEFAULT_CALENDAR, clock)
+        register = RegisterImport(catalogue, MongoRegisterUnits(uow), DEFAULT_CALENDAR, clock)
         desk = CaseDesk(units, clock)
         if settings.workers_enabled:
             tracked = subscriptions(desk)
@@ -67,4 +73,6 @@ async def bootstrap(
             workers.add(
                 "consumer", lambda: EventConsumer(settings, tracked, uow, connections.producer)
             )
-        yield IntakeContainer(connections, catalogue, reception, desk, MongoCaseReader(db[CASES]))
+        yield IntakeContainer(
+            connections, catalogue, reception, register, desk, MongoCaseReader(db[CASES])
+        )

@@ -23,6 +23,8 @@ ACCESS: Rules = {
     ("GET", "/cases/{code}/refusal"): officers(R.RECEPTION_CLERK, R.MANAGER),
     ("GET", "/cases/{code}/refusal.pdf"): officers(R.RECEPTION_CLERK, R.MANAGER),
     ("POST", "/cases/{code}/result-returned"): officers(R.RECEPTION_CLERK),
+    # Dossiers handled on paper before the system: a data migration, the administrator's job.
+    ("POST", "/register-entries"): officers(R.ADMIN),
     ("POST", "/lookup"): CITIZEN,
     ("POST", "/cases/{code}/rating"): CITIZEN,
     # The citizen page: the same lookup and rating as HTML forms.

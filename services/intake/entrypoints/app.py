@@ -7,7 +7,12 @@ from fastapi import FastAPI
 from services.intake.bootstrap import bootstrap
 from services.intake.domain.catalogue import Catalogue
 from services.intake.domain.errors import IntakeError
-from services.intake.entrypoints import case_routes, catalogue_routes, lookup_routes
+from services.intake.entrypoints import (
+    case_routes,
+    catalogue_routes,
+    lookup_routes,
+    register_routes,
+)
 from services.intake.entrypoints.access import ACCESS
 from services.intake.entrypoints.errors import intake_error
 from services.intake.settings import IntakeSettings
@@ -30,7 +35,7 @@ def create_app(
         bootstrap=partial(bootstrap, clock=clock, catalogue=catalogue),
     )
     app.add_exception_handler(IntakeError, intake_error)
-    for module in (catalogue_routes, case_routes, lookup_routes):
+    for module in (catalogue_routes, case_routes, lookup_routes, register_routes):
         app.include_router(module.router)
     app.include_router(audit_router(container_database))
     return app

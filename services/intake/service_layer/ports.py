@@ -69,3 +69,36 @@ class CaseSequences(Protocol):
         """The next number of the daily sequence ``key`` (1 for its first case); atomic, so
         concurrent draws never share a number."""
         ...
+
+
+@dataclass(frozen=True)
+class StoredEntry:
+    """A register entry already recorded: its case code and the hash of what was sent for it."""
+
+    case_code: str
+    fingerprint: str
+
+
+class RegisterBook(Protocol):
+    """The register entries recorded, as one unit of work sees them, with the audit trail."""
+
+    @property
+    def audit(self) -> ActionLog: ...
+
+    async def entries(self, keys: list[str]) -> dict[str, StoredEntry]:
+        """Those of ``keys`` already recorded, in one read."""
+        ...
+
+    async def reserve(self, counts: dict[str, int]) -> dict[str, int]:
+        """``counts[key]`` consecutive numbers of each daily sequence, as the first of each,
+        taken when the unit commits (see ``CaseSequences``)."""
+        ...
+
+    def add(self, key: str, entry: StoredEntry, event: Envelope[Any]) -> None:
+        """A new entry with its event; one recorded meanwhile under ``key`` makes the unit run
+        again."""
+        ...
+
+
+class RegisterUnits(Protocol):
+    async def run(self, work: Callable[[RegisterBook], Awaitable[T]]) -> T: ...
