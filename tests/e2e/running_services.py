@@ -19,6 +19,14 @@ from shared.settings import ServiceSettings
 from tests.polling import eventually
 
 SERVICES = ("intake", "workflow", "notify", "reporting")
+ROOT = Path(__file__).resolve().parents[2]
+# Where run.sh's URLs and its clients find each service (devstack/config.py's port settings).
+PORT_SETTINGS = {
+    "intake": "INTAKE_PORT",
+    "workflow": "WORKFLOW_PORT",
+    "notify": "NOTIFY_PORT",
+    "reporting": "REPORTING_PORT",
+}
 HOST = "127.0.0.1"
 # Four services starting at once on a loaded 2-core machine take a while.
 READY_TIMEOUT_S = 120.0
@@ -116,3 +124,33 @@ async def _stop(process: asyncio.subprocess.Process) -> None:
     except TimeoutError:
         process.kill()
         await process.wait()
+
+
+def run_sh_line(marker: str) -> str:
+    """The one line of scripts/run.sh containing ``marker``."""
+    script = (ROOT / "scripts" / "run.sh").read_text(encoding="utf-8")
+    [line] = [line for line in script.splitlines() if marker in line]
+    return line
+
+
+async def run_line(
+    line: str, urls: dict[str, str], sinks: RunningSinks, timeout_s: float
+) -> tuple[str, str]:
+    """``line`` run by bash in the repository, aimed at ``urls`` by the port settings it reads;
+    its standard output and error once it succeeded."""
+    ports = {PORT_SETTINGS[name]: url.rpartition(":")[2] for name, url in urls.items()}
+    ports["SINKS_HTTP_PORT"] = sinks.url.rpartition(":")[2]
+    # Not subprocess.run: the sinks the services send to run in the caller's event loop.
+    process = await asyncio.create_subprocess_exec(
+        "bash",
+        "-c",
+        line,
+        cwd=ROOT,
+        env=os.environ | ports,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    async with asyncio.timeout(timeout_s):
+        out, err = await process.communicate()
+    assert process.returncode == 0, err.decode()
+    return out.decode(), err.decode()

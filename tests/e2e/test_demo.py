@@ -6,7 +6,6 @@ rebuild replaying them with its progress.
 
 import asyncio
 import json
-import os
 import re
 import time
 from collections.abc import AsyncIterator
@@ -24,7 +23,7 @@ from shared.events.codec import decode
 from shared.kafka.reader import read_topic
 from shared.settings import ServiceSettings
 from tests.e2e.citizen_page import open_the_link, sms_about
-from tests.e2e.running_services import environment, running_services
+from tests.e2e.running_services import environment, run_line, run_sh_line, running_services
 from tests.integration.test_reading_the_topics import (
     CONSOLE_CONSUMER,
     FOLLOW_ONE_CASE,
@@ -40,13 +39,6 @@ ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "artifacts"
 DEMO_TIMEOUT_S = 300
 REBUILD_TIMEOUT_S = 120
-# Where run.sh's URLs and the demo find each service (devstack/config.py's port settings).
-PORT_SETTINGS = {
-    "intake": "INTAKE_PORT",
-    "workflow": "WORKFLOW_PORT",
-    "notify": "NOTIFY_PORT",
-    "reporting": "REPORTING_PORT",
-}
 # Progress's last line: "demo: 12/12 dossiers (100%) in 21 s (0.6 dossiers/s)".
 DEMO_DONE = re.compile(r"^demo: (\d+)/(\d+) dossiers \(100%\) in (\d+) s \(.+ dossiers/s\)$", re.M)
 # Progress lines go out every 5 s in a log; a load longer than that shows one at least.
@@ -67,30 +59,12 @@ class Demo:
 
 def demo_command() -> str:
     """The line of scripts/run.sh that loads the demo."""
-    script = (ROOT / "scripts" / "run.sh").read_text(encoding="utf-8")
-    [line] = [line for line in script.splitlines() if "-m devstack.demo" in line]
-    return line
+    return run_sh_line("-m devstack.demo")
 
 
 async def load_demo(urls: dict[str, str], sinks: RunningSinks) -> tuple[str, str]:
-    """run.sh's demo line, run by bash in the repository, aimed at ``urls`` by the port settings
-    it reads; its standard output and error."""
-    ports = {PORT_SETTINGS[name]: url.rpartition(":")[2] for name, url in urls.items()}
-    ports["SINKS_HTTP_PORT"] = sinks.url.rpartition(":")[2]
-    # Not subprocess.run: the sinks the services send to run in this event loop.
-    process = await asyncio.create_subprocess_exec(
-        "bash",
-        "-c",
-        demo_command(),
-        cwd=ROOT,
-        env=os.environ | ports,
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE,
-    )
-    async with asyncio.timeout(DEMO_TIMEOUT_S):
-        out, err = await process.communicate()
-    assert process.returncode == 0, err.decode()
-    return out.decode(), err.decode()
+    """run.sh's demo line, run by bash in the repository; its standard output and error."""
+    return await run_line(demo_command(), urls, sinks, DEMO_TIMEOUT_S)
 
 
 def codes_in(summary: str) -> list[str]:
