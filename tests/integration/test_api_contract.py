@@ -78,6 +78,9 @@ DATA_RULES: dict[str, list[str]] = {
         # CMND only before 2025
         "POST /cases",
         "POST /cases/{code}/supplements",  # only the documents the supplement request named
+        # the catalogue, agencies and calendar of each entry's date, its legal time, the entries
+        # already recorded
+        "POST /register-entries",
     ],
     "workflow": [
         "POST /cases/{code}/apology",  # the new appointment after the current one

@@ -189,7 +189,7 @@ def _catalogue_codes() -> dict[str, list[str]]:
     }
 
 
-def _known(kind: str) -> Callable[[JsonDict], None]:
+def known(kind: str) -> Callable[[JsonDict], None]:
     """The OpenAPI document lists the codes of the catalogue (a code not in it is refused)."""
 
     def extra(schema: JsonDict) -> None:
@@ -200,11 +200,11 @@ def _known(kind: str) -> Callable[[JsonDict], None]:
 
 class SubmitDossier(Command):
     procedure_code: CodeInput = Field(
-        json_schema_extra=_known("procedure"),
+        json_schema_extra=known("procedure"),
         description="Mã thủ tục trong danh mục (GET /procedures), có hiệu lực vào ngày nộp.",
     )
     agency_code: CodeInput = Field(
-        json_schema_extra=_known("agency"),
+        json_schema_extra=known("agency"),
         description="Mã cơ quan (GET /agencies), hoạt động vào ngày nộp và đúng cấp tiếp nhận.",
     )
     channel: SubmissionChannel

@@ -11,18 +11,18 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Annotated, Self
 
-from pydantic import AwareDatetime, Field, StringConstraints, model_validator
+from pydantic import Field, StringConstraints, model_validator
 
 from services.intake.domain.agencies import Agency
 from services.intake.domain.catalogue import Catalogue
 from services.intake.domain.catalogue_errors import NotInEffect, UnknownCode
-from services.intake.domain.commands import CodeInput, Command, StrippedText
+from services.intake.domain.commands import CodeInput, Command, StrippedText, known
 from services.intake.domain.errors import InvalidInput
 from services.intake.domain.procedures import Procedure
 from shared.calendar import WorkingCalendar, classify_timeliness, local_date
 from shared.events.decisions import Outcome
 from shared.events.intake import CaseRecorded, RecordedPayment
-from shared.events.values import MAX_VND
+from shared.events.values import PositiveVnd, UtcDatetime
 
 # One page of the register per request: a year of a district's desk is a few thousand entries.
 MAX_ENTRIES = 500
@@ -32,9 +32,7 @@ EntryReference = Annotated[
 
 
 class PaymentInput(Command):
-    amount_vnd: Annotated[int, Field(gt=0, le=MAX_VND, strict=True)] = Field(
-        description="Số tiền đã quyết định chi trả, đồng."
-    )
+    amount_vnd: PositiveVnd = Field(description="Số tiền đã quyết định chi trả, đồng.")
     decision_number: StrippedText = Field(description="Số quyết định chi trả.")
 
 
@@ -42,15 +40,19 @@ class RegisterEntryInput(Command):
     register_entry: EntryReference = Field(
         description="Số thứ tự trong sổ theo dõi hồ sơ của cơ quan, ví dụ 2018/0001."
     )
-    procedure_code: CodeInput = Field(description="Mã thủ tục có hiệu lực vào ngày nhận.")
-    agency_code: CodeInput = Field(description="Cơ quan tiếp nhận, hoạt động vào ngày nhận.")
-    received_at: AwareDatetime = Field(description="Ngày giờ nhận hồ sơ, có múi giờ.")
-    due_at: AwareDatetime = Field(description="Ngày hẹn trả kết quả ghi trên phiếu hẹn.")
+    procedure_code: CodeInput = Field(
+        json_schema_extra=known("procedure"), description="Mã thủ tục có hiệu lực vào ngày nhận."
+    )
+    agency_code: CodeInput = Field(
+        json_schema_extra=known("agency"), description="Cơ quan tiếp nhận, hoạt động vào ngày nhận."
+    )
+    received_at: UtcDatetime = Field(description="Ngày giờ nhận hồ sơ, có múi giờ.")
+    due_at: UtcDatetime = Field(description="Ngày hẹn trả kết quả ghi trên phiếu hẹn.")
     outcome: Outcome = Field(
         description="Kết quả giải quyết: approved (chấp thuận) hoặc rejected (từ chối)."
     )
-    resolved_at: AwareDatetime = Field(description="Ngày giờ ký quyết định hoặc văn bản trả lời.")
-    returned_at: AwareDatetime | None = Field(
+    resolved_at: UtcDatetime = Field(description="Ngày giờ ký quyết định hoặc văn bản trả lời.")
+    returned_at: UtcDatetime | None = Field(
         default=None, description="Ngày giờ trả kết quả cho người nộp, nếu sổ có ghi."
     )
     payment: PaymentInput | None = Field(
