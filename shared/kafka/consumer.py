@@ -185,12 +185,14 @@ class EventConsumer:
 
     async def _apply(self, tx: Transaction, events: list[Envelope[Any]]) -> None:
         fresh = set(await tx.unprocessed([str(e.id) for e in events]))
+        new = []
         for event in events:
-            event_id = str(event.id)
-            if event_id in fresh:
-                fresh.discard(event_id)
-                await self._subscriptions.apply(tx, event)
-                tx.mark_processed(event_id)
+            if str(event.id) in fresh:
+                fresh.discard(str(event.id))
+                new.append(event)
+        await self._subscriptions.apply(tx, new)
+        for event in new:
+            tx.mark_processed(str(event.id))
 
     async def commit(self, tp: TopicPartition, offset: int) -> bool:
         """Commit one partition's offset; False when it failed or the partition is gone (the

@@ -54,6 +54,11 @@ from shared.events.workflow import (
 Rule = Callable[[PortalRecord, Any, str], None]
 
 
+def concerns_portal(event: Envelope[Any]) -> bool:
+    """Whether the portal's record of a case learns anything from events of this type."""
+    return type(event.data) in RULES
+
+
 def apply_to_record(record: PortalRecord, event: Envelope[Any]) -> PortalRecord | None:
     """The record after ``event``, or None when the portal has nothing new to learn from it.
 

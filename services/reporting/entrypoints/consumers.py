@@ -1,4 +1,4 @@
-"""The reporting consumer: every catalogue topic, each event applied in the shared unit of work."""
+"""The reporting consumer: every catalogue topic, each batch applied in the shared unit of work."""
 
 from typing import Any
 
@@ -15,12 +15,14 @@ from shared.settings import ServiceSettings
 
 def subscriptions(read_models: ReadModels, clock: Clock) -> Subscriptions:
     # Reports read every fact of a case, so one handler takes every topic: the read models and
-    # the national portal's record of the case, in the same unit of work.
-    async def handle(tx: Transaction, event: Envelope[Any]) -> None:
-        await read_models.handle(tx, event)
-        await keep_for_portal(MongoPortalBook(tx), event, clock)
+    # the national portal's record of the case, in the same unit of work, a batch at a time.
+    async def handle(tx: Transaction, events: list[Envelope[Any]]) -> None:
+        await read_models.handle(tx, events)
+        portal = MongoPortalBook(tx)
+        for event in events:
+            await keep_for_portal(portal, event, clock)
 
-    return Subscriptions(dict.fromkeys(CATALOGUE.topics, handle))
+    return Subscriptions({}, batches=dict.fromkeys(CATALOGUE.topics, handle))
 
 
 def event_consumer(

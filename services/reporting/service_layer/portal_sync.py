@@ -18,7 +18,7 @@ from typing import Any
 from prometheus_client import Counter, Gauge
 
 from services.reporting.domain.portal import PortalRecord
-from services.reporting.domain.portal_rules import apply_to_record
+from services.reporting.domain.portal_rules import apply_to_record, concerns_portal
 from services.reporting.domain.portal_sync import SyncState
 from services.reporting.service_layer.portal_ports import (
     Claim,
@@ -52,6 +52,8 @@ SENDS = Counter(
 
 async def keep_for_portal(book: PortalBook, event: Envelope[Any], clock: Clock) -> None:
     """Apply ``event`` to its case's portal record and mark the record pending."""
+    if not concerns_portal(event):
+        return
     stored = await book.get(event.subject) or StoredRecord(
         PortalRecord(case_code=event.subject), SyncState()
     )

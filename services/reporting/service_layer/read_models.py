@@ -71,9 +71,10 @@ class ReadModels:
             )
         return MongoAggregateReader(self.db, Collections(generations.active), months=months)
 
-    async def handle(self, tx: Transaction, event: Envelope[Any]) -> None:
-        """The consumer's handler: an event that breaks the projection is dead-lettered at once."""
-        outcome = await self.apply_in(tx, [event])
+    async def handle(self, tx: Transaction, events: list[Envelope[Any]]) -> None:
+        """The consumer's handler: an event that breaks the projection fails its batch, which the
+        runner then takes one event at a time, dead-lettering that one at once."""
+        outcome = await self.apply_in(tx, events)
         if outcome.rejected:
             raise PermanentFailure(str(outcome.rejected[0][1]))
 
