@@ -3,7 +3,11 @@
 ``thanh_chuong_2018`` rebuilds the seed article's figures for the Thanh Chương office: 2,939
 dossiers received in 2018, all resolved early or on time; 1,010 housing-support payments worth
 29,180,000,000 VND (449 new builds at 40,000,000 and 561 repairs at 20,000,000); 3 gratitude
-houses worth 130,000,000 VND. Deterministic (seeded), so two runs give the same events.
+houses worth 130,000,000 VND. Deterministic (seeded), so two runs give the same events. The
+agency and procedure codes are the catalogue's of 2018 (``services/intake/data``), the days the
+working days of the official calendar, as the system itself would have published them; the
+dossiers go through the live events (submitted, resolved, paid, rated), which the reports read.
+The seed's year through the public API is ``devstack.register_year``.
 """
 
 import asyncio
@@ -15,6 +19,7 @@ from uuid import UUID
 
 from aiokafka import AIOKafkaProducer
 
+from shared.calendar import DEFAULT_CALENDAR
 from shared.events.codec import new_event
 from shared.events.decisions import CaseResolved, Outcome, PaymentApproved, PaymentPeriod
 from shared.events.envelope import Envelope
@@ -24,7 +29,7 @@ from shared.events.values import Beneficiary, SubmissionChannel, Timeliness
 from shared.kafka.records import record_for
 from shared.settings import ServiceSettings
 
-AGENCY = "LDTBXH.TC"
+AGENCY = "TCH"
 AGENCY_NAME = "Phòng Lao động - Thương binh và Xã hội huyện Thanh Chương"
 HOUSING = "HO_TRO_NHA_O_NCC"
 GRATITUDE = "NHA_TINH_NGHIA"
@@ -41,11 +46,12 @@ class Procedure:
     days: int
 
 
+# In force in 2018; working days. Housing support has no legal time: 15 is the feed's appointment.
 PROCEDURES = [
-    Procedure("1.001776", "Trợ cấp xã hội hằng tháng", "Bảo trợ xã hội", 10),
-    Procedure("1.001731", "Hỗ trợ chi phí mai táng", "Bảo trợ xã hội", 5),
-    Procedure("1.010803", "Trợ cấp thờ cúng liệt sĩ", "Người có công", 12),
-    Procedure("2.000001", "Hỗ trợ người có công về nhà ở", "Người có công", 15),
+    Procedure("1.011607", "Công nhận hộ nghèo, hộ cận nghèo phát sinh trong năm", "Giảm nghèo", 7),
+    Procedure("2.002821", "Hỗ trợ đào tạo nghề cho lao động nông thôn", "Việc làm", 7),
+    Procedure("1.010803", "Giải quyết chế độ trợ cấp thờ cúng liệt sĩ", "Người có công", 27),
+    Procedure("LOCAL.NCC.003", "Hỗ trợ người có công với cách mạng về nhà ở", "Người có công", 15),
 ]
 HOUSING_PROCEDURE = PROCEDURES[3]
 
@@ -70,7 +76,7 @@ class FeedBuilder:
     def submitted(
         self, received: datetime, procedure: Procedure, channel: SubmissionChannel
     ) -> Envelope:
-        due = received + timedelta(days=procedure.days * 7 // 5)
+        due = DEFAULT_CALENDAR.add_working_days(received, procedure.days)
         data = EXAMPLES[CaseSubmitted].model_copy(
             update={
                 "case_code": self.case_code(received),
@@ -142,10 +148,11 @@ class FeedBuilder:
 
 
 def working_days(year: int) -> list[datetime]:
-    """Mondays to Fridays from 2 January to 10 December, 08:00 local (01:00 UTC)."""
-    day, end, out = date(year, 1, 2), date(year, 12, 10), []
+    """The official working days from 2 January to 15 November, 08:00 local (01:00 UTC): the
+    last dossiers of the year are resolved within it."""
+    day, end, out = date(year, 1, 2), date(year, 11, 15), []
     while day <= end:
-        if day.weekday() < 5:
+        if DEFAULT_CALENDAR.is_working_day(day):
             out.append(datetime(day.year, day.month, day.day, 1, tzinfo=UTC))
         day += timedelta(days=1)
     return out
