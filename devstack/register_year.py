@@ -69,7 +69,7 @@ def plan(desk: Desk, year: int, calendar: WorkingCalendar = DEFAULT_CALENDAR) ->
         numbers[agency] += 1
         day = days[i * len(days) // DOSSIERS]
         received = datetime.combine(day, clock_time(7 + i % 9, 30), LOCAL_TZ)
-        entry = _entry(agency, numbers[agency], procedure, received, early=i % 3 != 0)
+        entry = _entry(agency, numbers[agency], procedure, received, calendar, early=i % 3 != 0)
         if housing:
             entry["payment"] = {
                 "amount_vnd": HOUSING_PAYMENTS[payment],
@@ -79,11 +79,18 @@ def plan(desk: Desk, year: int, calendar: WorkingCalendar = DEFAULT_CALENDAR) ->
     return entries
 
 
-def _entry(agency: str, number: int, procedure: Json, received: datetime, *, early: bool) -> Json:
+def _entry(
+    agency: str,
+    number: int,
+    procedure: Json,
+    received: datetime,
+    cal: WorkingCalendar,
+    *,
+    early: bool,
+) -> Json:
     """Resolved a working day before the appointment, or on its day, and by the year's last
     working day at the latest, so that none is left in progress at its end."""
     days = procedure["processing_days"] or HOUSING_APPOINTMENT_DAYS
-    cal = DEFAULT_CALENDAR
     due = cal.add_working_days(received, days)
     decided = local_date(cal.add_working_days(received, days - 1 if early else days))
     decided = min(decided, working_days(received.year, cal)[-1])
@@ -153,7 +160,7 @@ class RegisterLoader:
         url = f"{self.urls.reporting}/reports/one-stop"
         deadline = time.monotonic() + REPORT_DEADLINE_S
         while True:
-            total = self.get(url, params)["total"]
+            total: Json = self.get(url, params)["total"]
             if total["received"]["total"] >= received:
                 return total
             if time.monotonic() > deadline:
