@@ -9,7 +9,12 @@ from pydantic import ValidationError
 from services.intake.domain.catalogue import Catalogue
 from services.intake.domain.catalogue_loading import load_catalogue
 from services.intake.domain.errors import InvalidInput
-from services.intake.domain.register import RecordRegister, RegisterEntryInput, check_entry
+from services.intake.domain.register import (
+    RecordRegister,
+    RegisterEntryInput,
+    check_entry,
+    check_page,
+)
 from shared.calendar import DEFAULT_CALENDAR
 from shared.events.values import Timeliness
 
@@ -104,11 +109,14 @@ def test_only_an_approved_case_records_a_payment(catalogue: Catalogue) -> None:
     assert refused.value.field == "entries.3.payment"
 
 
-def test_a_page_names_each_entry_once() -> None:
-    with pytest.raises(ValidationError, match=r"entries\.1: mục 2018/0001 có hai lần"):
-        RecordRegister.model_validate({"entries": [ENTRY, ENTRY]})
+def test_a_page_names_each_entry_once(catalogue: Catalogue) -> None:
+    twice = RecordRegister.model_validate({"entries": [ENTRY, ENTRY]})
+    with pytest.raises(InvalidInput, match="có hai lần") as refused:
+        check_page(twice, catalogue, DEFAULT_CALENDAR, NOW)
+    assert refused.value.field == "entries.1.register_entry"
     other_desk = ENTRY | {"agency_code": "TCH.MAIGIANG"}
-    assert len(RecordRegister.model_validate({"entries": [ENTRY, other_desk]}).entries) == 2
+    page = RecordRegister.model_validate({"entries": [ENTRY, other_desk]})
+    assert len(check_page(page, catalogue, DEFAULT_CALENDAR, NOW)) == 2
 
 
 def test_times_without_a_zone_are_refused() -> None:

@@ -9,9 +9,9 @@ calendar of its own dates, as the desk would have received it then.
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Annotated, Self
+from typing import Annotated
 
-from pydantic import Field, StringConstraints, model_validator
+from pydantic import Field, StringConstraints
 
 from services.intake.domain.agencies import Agency
 from services.intake.domain.catalogue import Catalogue
@@ -62,16 +62,6 @@ class RegisterEntryInput(Command):
 
 class RecordRegister(Command):
     entries: list[RegisterEntryInput] = Field(min_length=1, max_length=MAX_ENTRIES)
-
-    @model_validator(mode="after")
-    def entries_once(self) -> Self:
-        seen: set[tuple[str, str]] = set()
-        for index, entry in enumerate(self.entries):
-            key = (entry.agency_code, entry.register_entry)
-            if key in seen:
-                raise ValueError(f"entries.{index}: mục {entry.register_entry} có hai lần")
-            seen.add(key)
-        return self
 
 
 @dataclass(frozen=True)
@@ -199,3 +189,17 @@ def _check_payment(at: str, entry: RegisterEntryInput, procedure: Procedure) -> 
         raise InvalidInput(f"{at}.payment", "Thủ tục này không có khoản chi trả")
     if entry.outcome is not Outcome.APPROVED:
         raise InvalidInput(f"{at}.payment", "Chỉ hồ sơ được chấp thuận mới có khoản chi trả")
+
+
+def check_page(
+    cmd: RecordRegister, catalogue: Catalogue, calendar: WorkingCalendar, now: datetime
+) -> list[CheckedEntry]:
+    """Every entry checked, and each named once: an agency's register numbers its own."""
+    checked: dict[str, CheckedEntry] = {}
+    for index, entry in enumerate(cmd.entries):
+        one = check_entry(index, entry, catalogue, calendar, now)
+        if one.key in checked:
+            reason = f"Mục {entry.register_entry} có hai lần trong trang"
+            raise InvalidInput(f"entries.{index}.register_entry", reason)
+        checked[one.key] = one
+    return list(checked.values())

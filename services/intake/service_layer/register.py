@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from services.intake.domain.case_code import case_code, sequence_key
 from services.intake.domain.catalogue import Catalogue
 from services.intake.domain.errors import Conflict, InvalidInput
-from services.intake.domain.register import CheckedEntry, RecordRegister, check_entry
+from services.intake.domain.register import CheckedEntry, RecordRegister, check_page
 from services.intake.service_layer.ports import (
     RegisterBook,
     RegisterUnits,
@@ -45,12 +45,7 @@ class RegisterImport:
 
     async def record(self, cmd: RecordRegister, officer: Officer) -> list[RecordedEntry]:
         now = self.clock.now()
-        page = Page(
-            [
-                check_entry(i, entry, self.catalogue, self.calendar, now)
-                for i, entry in enumerate(cmd.entries)
-            ]
-        )
+        page = Page(check_page(cmd, self.catalogue, self.calendar, now))
 
         async def store(book: RegisterBook) -> tuple[dict[str, str], set[str]]:
             found = await page.earlier(book)
