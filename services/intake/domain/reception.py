@@ -3,6 +3,8 @@
 from datetime import date, datetime
 
 from services.intake.domain.agencies import Agency
+from services.intake.domain.catalogue import Catalogue
+from services.intake.domain.catalogue_errors import NotInEffect, UnknownCode
 from services.intake.domain.commands import (
     KIND_NAMES,
     ApplicantInput,
@@ -25,16 +27,43 @@ CMND_EXPIRED = (
 )
 
 
-def check_dossier(
-    cmd: SubmitDossier, procedure: Procedure, agency: Agency, today: date
-) -> list[DocumentItem]:
-    """The documents received, as printed on the receipt; raises if the desk cannot receive it."""
+def procedure_at(catalogue: Catalogue, code: str, day: date, field: str) -> Procedure:
+    """The version of procedure ``code`` in force on ``day``; refused naming ``field``."""
+    try:
+        return catalogue.procedure(code, day)
+    except UnknownCode:
+        raise InvalidInput(field, "Không có thủ tục với mã này") from None
+    except NotInEffect:
+        raise InvalidInput(field, "Thủ tục không có hiệu lực vào ngày nộp hồ sơ") from None
+
+
+def desk_at(catalogue: Catalogue, code: str, day: date, field: str) -> Agency:
+    """Agency ``code`` as on ``day``, if it has a desk that receives; refused naming ``field``."""
+    try:
+        agency = catalogue.agency(code, day)
+    except UnknownCode:
+        raise InvalidInput(field, "Không có cơ quan với mã này") from None
+    except NotInEffect:
+        raise InvalidInput(field, "Cơ quan không hoạt động vào ngày nộp") from None
+    if not agency.receives:
+        raise InvalidInput(field, "Cơ quan này không có bộ phận tiếp nhận hồ sơ")
+    return agency
+
+
+def check_receiving_level(field: str, procedure: Procedure, agency: Agency) -> None:
     if agency.level not in procedure.receiving_levels:
         levels = ", ".join(level.value for level in procedure.receiving_levels)
         reason = (
             f"Thủ tục này được tiếp nhận tại cơ quan cấp {levels}, không phải cấp {agency.level}"
         )
-        raise InvalidInput("agency_code", reason)
+        raise InvalidInput(field, reason)
+
+
+def check_dossier(
+    cmd: SubmitDossier, procedure: Procedure, agency: Agency, today: date
+) -> list[DocumentItem]:
+    """The documents received, as printed on the receipt; raises if the desk cannot receive it."""
+    check_receiving_level("agency_code", procedure, agency)
     _check_applicant(cmd.applicant, procedure, today)
     _check_id_in_force("applicant.id_number", cmd.applicant.id_number, today)
     if cmd.representative is not None:

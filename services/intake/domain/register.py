@@ -15,10 +15,10 @@ from pydantic import Field, StringConstraints
 
 from services.intake.domain.agencies import Agency
 from services.intake.domain.catalogue import Catalogue
-from services.intake.domain.catalogue_errors import NotInEffect, UnknownCode
 from services.intake.domain.commands import CodeInput, Command, StrippedText, known
 from services.intake.domain.errors import InvalidInput
 from services.intake.domain.procedures import Procedure
+from services.intake.domain.reception import check_receiving_level, desk_at, procedure_at
 from shared.calendar import WorkingCalendar, classify_timeliness, local_date
 from shared.events.decisions import Outcome
 from shared.events.intake import CaseRecorded, RecordedPayment
@@ -121,41 +121,12 @@ def check_entry(
     if not calendar.is_working_day(day):
         reason = f"Ngày {day:%d/%m/%Y} là ngày nghỉ: bộ phận một cửa không nhận hồ sơ"
         raise InvalidInput(f"{at}.received_at", reason)
-    procedure = _procedure(at, entry, catalogue)
-    agency = _agency(at, entry, catalogue)
-    if agency.level not in procedure.receiving_levels:
-        levels = ", ".join(level.value for level in procedure.receiving_levels)
-        reason = (
-            f"Thủ tục này được tiếp nhận tại cơ quan cấp {levels}, không phải cấp {agency.level}"
-        )
-        raise InvalidInput(f"{at}.agency_code", reason)
+    procedure = procedure_at(catalogue, entry.procedure_code, day, f"{at}.procedure_code")
+    agency = desk_at(catalogue, entry.agency_code, day, f"{at}.agency_code")
+    check_receiving_level(f"{at}.agency_code", procedure, agency)
     _check_times(at, entry, procedure, calendar, now)
     _check_payment(at, entry, procedure)
     return CheckedEntry(entry, procedure, agency)
-
-
-def _procedure(at: str, entry: RegisterEntryInput, catalogue: Catalogue) -> Procedure:
-    try:
-        return catalogue.procedure(entry.procedure_code, entry.received_at)
-    except UnknownCode:
-        raise InvalidInput(f"{at}.procedure_code", "Không có thủ tục với mã này") from None
-    except NotInEffect:
-        reason = "Thủ tục không có hiệu lực vào ngày nhận hồ sơ"
-        raise InvalidInput(f"{at}.procedure_code", reason) from None
-
-
-def _agency(at: str, entry: RegisterEntryInput, catalogue: Catalogue) -> Agency:
-    try:
-        agency = catalogue.agency(entry.agency_code, entry.received_at)
-    except UnknownCode:
-        raise InvalidInput(f"{at}.agency_code", "Không có cơ quan với mã này") from None
-    except NotInEffect:
-        reason = "Cơ quan không hoạt động vào ngày nhận hồ sơ"
-        raise InvalidInput(f"{at}.agency_code", reason) from None
-    if not agency.receives:
-        reason = "Cơ quan này không có bộ phận tiếp nhận hồ sơ"
-        raise InvalidInput(f"{at}.agency_code", reason)
-    return agency
 
 
 def _check_times(

@@ -20,11 +20,10 @@ from services.intake.domain.agencies import Agency
 from services.intake.domain.case import Case
 from services.intake.domain.case_code import case_code, sequence_key
 from services.intake.domain.catalogue import Catalogue
-from services.intake.domain.catalogue_errors import NotInEffect, NotReceivable, UnknownCode
 from services.intake.domain.commands import SubmitDossier
 from services.intake.domain.errors import Conflict, InvalidInput
 from services.intake.domain.procedures import Procedure
-from services.intake.domain.reception import case_submitted, check_dossier
+from services.intake.domain.reception import case_submitted, check_dossier, desk_at, procedure_at
 from services.intake.service_layer.ports import CaseSequences, CaseStore, CaseUnits, ReceptionKey
 from shared.calendar import WorkingCalendar, local_date
 from shared.clock import Clock
@@ -101,27 +100,10 @@ class Reception:
         self, cmd: SubmitDossier, received_at: datetime
     ) -> tuple[Procedure, Agency]:
         day = local_date(received_at)
-        try:
-            procedure = self.catalogue.receivable_procedure(cmd.procedure_code, day)
-        except UnknownCode:
-            raise InvalidInput("procedure_code", "Không có thủ tục với mã này") from None
-        except NotInEffect:
-            raise InvalidInput(
-                "procedure_code", "Thủ tục không có hiệu lực vào ngày nộp hồ sơ"
-            ) from None
-        except NotReceivable:
-            raise InvalidInput(
-                "procedure_code", "Thủ tục chưa đủ dữ liệu để tiếp nhận hồ sơ"
-            ) from None
-        try:
-            agency = self.catalogue.agency(cmd.agency_code, day)
-        except UnknownCode:
-            raise InvalidInput("agency_code", "Không có cơ quan với mã này") from None
-        except NotInEffect:
-            raise InvalidInput("agency_code", "Cơ quan không hoạt động vào ngày nộp") from None
-        if not agency.receives:
-            raise InvalidInput("agency_code", "Cơ quan này không có bộ phận tiếp nhận hồ sơ")
-        return procedure, agency
+        procedure = procedure_at(self.catalogue, cmd.procedure_code, day, "procedure_code")
+        if procedure.not_receivable_because:
+            raise InvalidInput("procedure_code", "Thủ tục chưa đủ dữ liệu để tiếp nhận hồ sơ")
+        return procedure, desk_at(self.catalogue, cmd.agency_code, day, "agency_code")
 
 
 def _fingerprint(cmd: SubmitDossier) -> str:
