@@ -39,16 +39,17 @@ async def test_concurrent_increments_of_one_document_are_all_kept(
     counters = db["counters"]
 
     async def writer() -> None:
-        for _ in range(50):
+        for _ in range(15):
             await counters.update_one({"_id": "c"}, {"$inc": {"n": 1}}, upsert=True)
 
+    # FerretDB on SQLite kept 37-51 % of these (read, change, write); MongoDB keeps all.
     await asyncio.gather(*(writer() for _ in range(20)))
-    assert await counters.find_one({"_id": "c"}) == {"_id": "c", "n": 1000}
+    assert await counters.find_one({"_id": "c"}) == {"_id": "c", "n": 300}
 
 
 async def test_concurrent_claims_take_each_document_once(db: AsyncDatabase[Document]) -> None:
     jobs = db["jobs"]
-    await jobs.insert_many([{"_id": n, "state": "due"} for n in range(200)])
+    await jobs.insert_many([{"_id": n, "state": "due"} for n in range(60)])
     claimed: list[int] = []
 
     async def worker(name: int) -> None:
@@ -60,7 +61,7 @@ async def test_concurrent_claims_take_each_document_once(db: AsyncDatabase[Docum
             claimed.append(doc["_id"])
 
     await asyncio.gather(*(worker(n) for n in range(20)))
-    assert sorted(claimed) == list(range(200))
+    assert sorted(claimed) == list(range(60))
 
 
 async def test_versioned_writers_in_units_of_work_lose_nothing(
