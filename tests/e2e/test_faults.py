@@ -37,6 +37,7 @@ from tests.e2e.fault_support import (
     CONSUMING,
     Burst,
     FaultSystem,
+    KeptService,
     burst,
     check,
     dead_letter_records,
@@ -82,32 +83,35 @@ async def recovered(system: FaultSystem, started: float) -> float:
 # --- kill -9 of a service -------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("service", [*CONSUMING, "intake"])
-async def test_a_service_killed_mid_burst_comes_back_and_loses_nothing(
-    system: FaultSystem, mongo: AsyncMongoClient, service: str, request: pytest.FixtureRequest
+async def test_every_service_killed_mid_burst_comes_back_and_loses_nothing(
+    system: FaultSystem, mongo: AsyncMongoClient, request: pytest.FixtureRequest
 ) -> None:
-    kept = system.services[service]
+    """The four at once, as when their host goes down: each has events or requests in flight."""
 
-    async def kill(made: Burst) -> tuple[int, int, float]:
+    async def restarted(kept: KeptService, killed: int) -> str:
         started = time.monotonic()
-        killed = await kept.kill_server()
 
-        async def restarted() -> int | None:
+        async def new_pid() -> int | None:
             pid = kept.server_pid()
             return pid if pid not in (None, killed) else None
 
         # Brought back by its keeper, not by this test.
-        again = await eventually(restarted, what=f"{service} restarted by its keeper", timeout_s=60)
+        again = await eventually(new_pid, what=f"{kept.name} restarted by its keeper", timeout_s=60)
         await until_ready(system.http, kept, system.logs)
-        return killed, again, time.monotonic() - started
+        return f"{kept.name} pid {killed} -> {again} ready {time.monotonic() - started:.1f} s later"
 
-    made, (killed, again, back_s) = await burst_with(system, kill)
+    async def kill(made: Burst) -> list[str]:
+        services = [system.services[name] for name in (*CONSUMING, "intake")]
+        killed = await asyncio.gather(*(kept.kill_server() for kept in services))
+        return await asyncio.gather(*map(restarted, services, killed))
+
+    made, back = await burst_with(system, kill)
     counts = await settle(system, made, mongo)
     check(
         request.config,
-        f"kill -9 {service}",
+        "kill -9 of intake, workflow, notify and reporting at once",
         counts,
-        f"; pid {killed} killed, {again} started by the keeper, ready {back_s:.1f} s later, "
+        f"; {', '.join(back)}, "
         f"{made.retries} client retries ({made.send_again} of them after a 409 'send again'), "
         f"burst submitted in {made.submitted_s:.1f} s",
     )

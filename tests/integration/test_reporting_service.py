@@ -229,16 +229,6 @@ async def test_the_read_models_keep_no_id_number_phone_or_name(
     assert any(n.startswith("aggregates_g") and count for n, count in scanned.items()), scanned
 
 
-async def test_a_second_rebuild_gives_the_same_figures(
-    replayed: tuple[FastAPI, Any], replayed_settings: ReportingSettings
-) -> None:
-    app, client = replayed
-    before = await totals(client, AGENCY), await payments(client, AGENCY)
-    summary = await rebuild(replayed_settings, app.state.container.read_models, 2000)
-    assert summary.generation == 3
-    assert (await totals(client, AGENCY), await payments(client, AGENCY)) == before
-
-
 def live_cases(first: int, count: int, seed: int) -> list[Envelope]:
     """Cases of the LIVE.NA agency received on consecutive days of 2018, resolved late, paid
     and rated."""
