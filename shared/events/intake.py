@@ -8,6 +8,7 @@ from pydantic import AfterValidator, Field, Strict, model_validator
 from shared.events.decisions import Outcome
 from shared.events.envelope import EventData
 from shared.events.values import (
+    WHOLE,
     AgencyCode,
     Applicant,
     ApplicantContact,
@@ -27,7 +28,7 @@ from shared.events.values import (
     WorkingDays,
 )
 
-Points = Annotated[int, Strict(), Field(ge=0, le=2)]
+Points = Annotated[int, Strict(), Field(ge=0, le=2), WHOLE]
 # The indicators a case's own record answers (see services/intake/domain/satisfaction.py).
 ComputedIndicator = Literal[
     "total_time", "unit_time", "agencies_contacted", "one_stop", "publicly_posted"
@@ -181,7 +182,7 @@ class CaseRated(EventData):
     """The applicant rated the service for this case."""
 
     indicators: RatingIndicators = Field(description="Points given to each indicator.")
-    total_points: Annotated[int, Strict(), Field(ge=0, le=18)] = Field(
+    total_points: Annotated[int, Strict(), Field(ge=0, le=18), WHOLE] = Field(
         description="Sum of the nine indicators' points."
     )
     overall: Satisfaction = Field(
@@ -208,7 +209,7 @@ class RecordedPayment(ValueModel):
     """A payment the paper register records as decided for the case."""
 
     programme_code: Code = Field(description="Code of the payment programme.")
-    amount_vnd: Annotated[int, Strict(), Field(gt=0)] = Field(
+    amount_vnd: Annotated[int, Strict(), Field(gt=0), WHOLE] = Field(
         description="Amount decided, in whole VND."
     )
     decision_number: Text = Field(description="Number of the payment decision.")

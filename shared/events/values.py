@@ -8,6 +8,7 @@ from pydantic import (
     AfterValidator,
     AwareDatetime,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     EmailStr,
     Field,
@@ -35,11 +36,20 @@ StaffId = Annotated[str, StringConstraints(min_length=1, max_length=100)]
 # A bound far above any sum the department handles (a province's yearly budget is ~10^13 VND)
 # and far below what a store's 64-bit integers hold.
 MAX_VND = 10**15
-# Strict: JSON 1.5, "1500" or true must never pass as money or as a count.
-Vnd = Annotated[int, Strict(), Field(ge=0, le=MAX_VND)]
-PositiveVnd = Annotated[int, Strict(), Field(gt=0, le=MAX_VND)]
-Count = Annotated[int, Strict(), Field(ge=1)]
-WorkingDays = Annotated[int, Strict(), Field(ge=0)]
+
+
+def _whole(value: object) -> object:
+    """JSON's 2.0 is the integer 2 (as JSON Schema says); 1.5, "2" and true stay refused."""
+    return int(value) if isinstance(value, float) and value.is_integer() else value
+
+
+# Strict: JSON 1.5, "1500" or true must never pass as money or as a count. Put last in an
+# Annotated: it runs first, and the bounds before it stay in the JSON schema.
+WHOLE = BeforeValidator(_whole)
+Vnd = Annotated[int, Strict(), Field(ge=0, le=MAX_VND), WHOLE]
+PositiveVnd = Annotated[int, Strict(), Field(gt=0, le=MAX_VND), WHOLE]
+Count = Annotated[int, Strict(), Field(ge=1), WHOLE]
+WorkingDays = Annotated[int, Strict(), Field(ge=0), WHOLE]
 EARLIEST_YEAR, LATEST_YEAR = 1900, 2100
 
 

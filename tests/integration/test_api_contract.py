@@ -9,16 +9,13 @@ Every schemathesis check is on: no 5xx, statuses and content types and headers a
 bodies matching their schemas, input the schema forbids refused, input it allows accepted,
 tokens not ignored, unsupported methods answered 405 with ``Allow``, answers within the request
 timeout. A 422 for input the schema allows is accepted only where the refusal rests on stored data
-no schema can hold (``DATA_RULES``); findings in code the documentation does not own are listed in
-``ELSEWHERE`` with their fix, let through only in their exact form and shown as warnings. The run
+no schema can hold (``DATA_RULES``); JSON's 2.0 is an integer, as JSON Schema says. The run
 is bounded (25 examples an operation, a fixed seed): about two minutes on two cores.
 
 The same running services serve ``/docs``: Swagger UI, in headless Chromium, draws every operation
 of each document and loads nothing but the service's own files.
 """
 
-import json
-import warnings
 from collections.abc import AsyncIterator
 from datetime import UTC, date, datetime
 from typing import Any
@@ -30,9 +27,6 @@ from fastapi import FastAPI
 from hypothesis import strategies as st
 from schemathesis import Case, HookContext
 from schemathesis.config import SchemathesisConfig
-from schemathesis.core.failures import Failure
-from schemathesis.core.transport import Response
-from schemathesis.openapi.checks import RejectedPositiveData
 from schemathesis.specs.openapi.schemas import OpenApiSchema
 
 from devstack.sinks.running import RunningSinks, running_sinks
@@ -95,33 +89,6 @@ DATA_RULES: dict[str, list[str]] = {
         "GET /reports/service-quality",
     ],
 }
-# Findings in code the API documentation does not own, reported to its owners with the fix each
-# needs. Each is let through only in its exact form, so anything else on the same operation still
-# fails, and each shows as a warning in the test summary. Delete an entry once its fix is in.
-ELSEWHERE = {
-    "whole-float": (
-        "shared/events/values.py (Vnd, PositiveVnd, Count, WorkingDays) and "
-        "shared/events/intake.py (Points) refuse JSON's 2.0 as an integer, which JSON Schema's "
-        "`integer` is: add "
-        "BeforeValidator(lambda v: int(v) if isinstance(v, float) and v.is_integer() else v) "
-        "after Strict() and Field(...) in each Annotated (last, so the bounds stay in the schema)"
-    ),
-}
-
-
-def found_elsewhere(failure: Failure, case: Case, response: Response) -> str | None:
-    """Which ``ELSEWHERE`` entry this failure is, if it is exactly one of them."""
-    reasons = {e["reason"] for e in _detail(response)}
-    whole_float = reasons == {"Phải là số nguyên"}
-    return "whole-float" if isinstance(failure, RejectedPositiveData) and whole_float else None
-
-
-def _detail(response: Response) -> list[dict[str, str]]:
-    try:
-        detail = json.loads(response.content).get("detail", [])
-    except (ValueError, AttributeError):
-        return []
-    return [e for e in detail if isinstance(e, dict)] if isinstance(detail, list) else []
 
 
 # Days and instants drawn within the years the services take (1900-2100, as the documents say):
@@ -261,15 +228,6 @@ def contract(service: str, app: FastAPI) -> OpenApiSchema:
     if SECURITY_SCHEME in document.get("components", {}).get("securitySchemes", {}):
         config["auth"] = {"openapi": {SECURITY_SCHEME: {"bearer": token(AGENCY)}}}
     schema = schemathesis.openapi.from_dict(document, config=SchemathesisConfig.from_dict(config))
-
-    @schema.hook
-    def filter_failure(
-        context: HookContext, failure: Failure, case: Case, response: Response
-    ) -> bool:
-        known = found_elsewhere(failure, case, response)
-        if known is not None:
-            warnings.warn(f"{case.operation.label}: {ELSEWHERE[known]}", stacklevel=1)
-        return known is None
 
     @schema.hook
     def flatmap_path_parameters(

@@ -149,11 +149,15 @@ def test_bad_field_value_is_rejected_naming_the_field(
     assert f"data.{'.'.join(path)}:" in rejection(doc, topic=topic)
 
 
-def test_float_amount_is_rejected_even_when_whole() -> None:
+def test_a_fractional_amount_is_rejected_and_a_whole_one_is_that_integer() -> None:
     doc = wire("fee-requested")
-    doc["data"]["amount_vnd"] = 50000.0
-
+    doc["data"]["amount_vnd"] = 50000.5
     assert "data.amount_vnd: Input should be a valid integer" in rejection(doc)
+
+    # 50000.0 is an integer in JSON Schema, which the published contracts are written in.
+    doc["data"]["amount_vnd"] = 50000.0
+    decoded = decode(json.dumps(doc).encode(), topic="fee-requested")
+    assert decoded.data.model_dump()["amount_vnd"] == 50000
 
 
 def test_subject_must_be_the_case_code() -> None:

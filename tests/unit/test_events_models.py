@@ -27,9 +27,15 @@ def errors_of(model: type[BaseModel], **fields: Any) -> list[str]:
     return [".".join(str(p) for p in err["loc"]) for err in caught.value.errors()]
 
 
-@pytest.mark.parametrize("amount", [1.5, 1_400_000.0, "1400000", -1, 0, True])
+@pytest.mark.parametrize("amount", [1.5, 1_400_000.5, "1400000", -1, 0, -2.0, True])
 def test_payment_amount_is_a_strictly_positive_integer(amount: Any) -> None:
     assert errors_of(PaymentApproved, amount_vnd=amount) == ["amount_vnd"]
+
+
+def test_a_whole_number_written_with_a_decimal_point_is_that_integer() -> None:
+    """JSON Schema's ``integer`` takes 1400000.0; the published schemas say ``integer``."""
+    paid = changed(PaymentApproved, amount_vnd=1_400_000.0)
+    assert (paid.amount_vnd, type(paid.amount_vnd)) == (1_400_000, int)
 
 
 def test_a_free_procedure_has_a_zero_fee_but_never_a_negative_one() -> None:

@@ -2,11 +2,12 @@
 
 from typing import Annotated
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, Strict
+from pydantic import BaseModel, ConfigDict, Field, Strict
 from pydantic.config import JsonDict
 
 from shared.events.decisions import Outcome, PaymentPeriod
 from shared.events.values import (
+    WHOLE,
     Beneficiary,
     BoundedDate,
     Code,
@@ -21,11 +22,6 @@ from shared.events.values import (
 YEARS_DOC: JsonDict = {"pattern": r"^(?:19[0-9]{2}|20[0-9]{2}|2100)-"}
 # At most this many items in one request's list: far above any real form, bounded all the same.
 MAX_ITEMS = 50
-
-
-def _whole(value: object) -> object:
-    """JSON's 2.0 is the integer 2 (as JSON Schema says); 1.5, "2" and true stay refused."""
-    return int(value) if isinstance(value, float) and value.is_integer() else value
 
 
 class Command(BaseModel):
@@ -93,8 +89,7 @@ class PaymentInput(Command):
 
     programme_code: Code | None = Field(default=None, description="Defaults to the case's.")
     option: Code | None = Field(default=None, description="Option of the programme's rules.")
-    # The validator last: it runs first, and the bounds stay in the JSON schema.
-    quantity: Annotated[int, Strict(), Field(ge=1, le=1000), BeforeValidator(_whole)] = Field(
+    quantity: Annotated[int, Strict(), Field(ge=1, le=1000), WHOLE] = Field(
         default=1, description="Units of the option (e.g. martyrs worshipped)."
     )
     amount_vnd: PositiveVnd | None = Field(default=None, description="Amount decided, if stated.")
