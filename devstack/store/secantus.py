@@ -34,6 +34,8 @@ from shared.progress import say
 REQUIREMENT = "secantusdb==0.7.0b3"
 # Without a --config the server reads ./secantusd.toml or ~/.secantus: an empty file pins defaults.
 _EMPTY_CONFIG = "secantusd.toml"
+# The client options every URI of the local store carries (why: ``SecantusDB.mongodb_uri``).
+OPTIONS = "replicaSet=secantus&journal=true&retryWrites=false"
 # pip's line as a download starts: "  Downloading numpy-2.4.6-cp311-….whl (16.9 MB)".
 _PIP_DOWNLOAD = re.compile(r"^\s*Downloading (\S+) \(([\d.]+) ([kMG]?B)\)")
 
@@ -55,15 +57,20 @@ class SecantusDB(Component):
     def mongodb_uri(self) -> str:
         # journal=true: a write is acknowledged once it is in the store's log, so a kill -9 of the
         # store right after an acknowledgement loses nothing (without it the last writes can go).
+        # retryWrites=false: SecantusDB 0.7.0b3 keeps the last 10,000 retryable-write replies and
+        # scans and sorts them all on every such write, under its one lock: after 10,000 writes
+        # every single write (a lease, a claim, an outbox mark) costs ~10 ms, 635 -> 100 writes/s
+        # (bench/RESULTS.md). Nothing here relies on the driver retrying a single write: units
+        # of work are transactions, and claims and leases lapse when an answer is lost.
         return self.uri_for(CLIENT_USER) if self.config.store_auth else self.uri_for(None)
 
     def uri_for(self, user: str | None) -> str:
         """The URI of the store, logged in as ``user`` (ADMIN_USER may create more users)."""
         address = f"{self.config.host}:{self.config.port('MONGODB_PORT')}"
         if user is None:
-            return f"mongodb://{address}/?replicaSet=secantus&journal=true"
+            return f"mongodb://{address}/?{OPTIONS}"
         login = f"{user}:{self.passwords()[user]}@"
-        return f"mongodb://{login}{address}/?replicaSet=secantus&journal=true&authSource=admin"
+        return f"mongodb://{login}{address}/?{OPTIONS}&authSource=admin"
 
     def passwords(self) -> dict[str, str]:
         """The store's users with --auth (generated once per data folder)."""
