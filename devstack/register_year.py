@@ -42,6 +42,9 @@ HOUSING_APPOINTMENT_DAYS = 15
 PAGE = 500
 ADMIN = "quantri.register"
 REPORT_DEADLINE_S = 300.0
+# A page that timed out or met a busy service (503) is sent again: the register records it once.
+PAGE_ATTEMPTS = 5
+PAGE_BACKOFF_MAX_S = 30.0
 
 
 @dataclass(frozen=True)
@@ -147,12 +150,28 @@ class RegisterLoader:
             for start in range(0, len(entries), PAGE):
                 page = entries[start : start + PAGE]
                 url = f"{self.urls.intake}/register-entries"
-                response = self.http.post(url, json={"entries": page}, headers=self.admin)
+                response = self.post_page(url, page)
                 if response.is_error:
                     raise RegisterError(f"POST {url} -> {response.status_code}: {response.text}")
                 created += sum(e["created"] for e in response.json()["entries"])
                 progress.advance(len(page))
         return created
+
+    def post_page(self, url: str, page: list[Json]) -> httpx.Response:
+        """The page's answer; after a timeout or a 503 the page goes again (``PAGE_ATTEMPTS``)."""
+        for attempt in range(1, PAGE_ATTEMPTS + 1):
+            try:
+                response = self.http.post(url, json={"entries": page}, headers=self.admin)
+            except httpx.TimeoutException:
+                if attempt == PAGE_ATTEMPTS:
+                    raise
+                wait = 2.0**attempt
+            else:
+                if response.status_code != 503 or attempt == PAGE_ATTEMPTS:
+                    return response
+                wait = _seconds(response.headers.get("Retry-After")) or 2.0**attempt
+            time.sleep(min(wait, PAGE_BACKOFF_MAX_S))
+        raise AssertionError("unreachable")
 
     def report(self, year: int, received: int) -> Json:
         """The one-stop report of the year once reporting counts ``received`` dossiers in it."""
@@ -171,6 +190,14 @@ class RegisterLoader:
         params = {"from": f"{year}-01-01", "to": f"{year}-12-31"}
         rows: list[Json] = self.get(f"{self.urls.reporting}/reports/payments", params)["rows"]
         return rows
+
+
+def _seconds(retry_after: str | None) -> float | None:
+    """A Retry-After given in seconds (the services' form); None for none or an HTTP date."""
+    try:
+        return float(retry_after) if retry_after is not None else None
+    except ValueError:
+        return None
 
 
 class RegisterError(Exception):
