@@ -24,7 +24,8 @@ from shared.kafka.reader import read_topic
 from shared.settings import ServiceSettings
 from tests.e2e.citizen_page import open_the_link, sms_about
 from tests.e2e.running_services import environment, run_line, run_sh_line, running_services
-from tests.integration.test_reading_the_topics import (
+from tests.polling import eventually
+from tests.readme_commands import (
     CONSOLE_CONSUMER,
     FOLLOW_ONE_CASE,
     READ_FROM_THE_START,
@@ -33,7 +34,6 @@ from tests.integration.test_reading_the_topics import (
     require_kcat,
     run,
 )
-from tests.polling import eventually
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "artifacts"
