@@ -4,6 +4,7 @@ Each prints its figure next to the ceiling it measured in the same run; results 
 into bench/RESULTS.md with the machine and the date.
 """
 
+import os
 import subprocess
 import sys
 
@@ -23,11 +24,14 @@ def main(names: list[str]) -> int:
     if unknown:
         print(f"unknown benchmark(s): {', '.join(unknown)}; known: {', '.join(BENCHMARKS)}")
         return 2
-    devstack.up()
+    # Each benchmark connects as the services do: the stack's own URIs, with their options
+    # (journaled writes, retryWrites=false on SecantusDB), not the bare defaults.
+    env = os.environ | devstack.up().environment
+    command = [sys.executable, "-m"]
     failed = [
         name
         for name in names or BENCHMARKS
-        if subprocess.run([sys.executable, "-m", f"bench.{name}"], check=False).returncode != 0
+        if subprocess.run([*command, f"bench.{name}"], env=env, check=False).returncode != 0
     ]
     if failed:
         print(f"failed: {', '.join(failed)}")
