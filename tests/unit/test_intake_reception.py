@@ -145,6 +145,19 @@ async def test_unusable_requests_name_the_field(overrides: dict, at: datetime, f
     assert cases.docs == {}
 
 
+async def test_a_procedure_the_catalogue_cannot_receive_is_refused_saying_why() -> None:
+    """1.011606: no source gives its legal processing time, so no due date can be set."""
+    desk, cases, _ = reception(local(2025, 7, 14, 9))
+    cmd = SubmitDossier.model_validate(dossier(procedure_code="1.011606"))
+    with pytest.raises(InvalidInput) as refused:
+        await desk.submit(cmd, None, DESK_CLERK)
+    assert (refused.value.field, refused.value.reason) == (
+        "procedure_code",
+        "Thủ tục chưa đủ dữ liệu để tiếp nhận hồ sơ",
+    )
+    assert cases.docs == {}
+
+
 async def test_a_retry_with_the_same_key_returns_the_same_case() -> None:
     desk, cases, sequences = reception(local(2025, 7, 14, 9))
     cmd = SubmitDossier.model_validate(dossier())

@@ -1,10 +1,11 @@
 """Receiving a dossier: checking it against the catalogue, and what a received case records."""
 
+from collections.abc import Callable
 from datetime import date, datetime
 
 from services.intake.domain.agencies import Agency
 from services.intake.domain.catalogue import Catalogue
-from services.intake.domain.catalogue_errors import NotInEffect, UnknownCode
+from services.intake.domain.catalogue_errors import NotInEffect, NotReceivable, UnknownCode
 from services.intake.domain.commands import (
     KIND_NAMES,
     ApplicantInput,
@@ -27,14 +28,19 @@ CMND_EXPIRED = (
 )
 
 
-def procedure_at(catalogue: Catalogue, code: str, day: date, field: str) -> Procedure:
-    """The version of procedure ``code`` in force on ``day``; refused naming ``field``."""
+def procedure_at(
+    lookup: Callable[[str, date], Procedure], code: str, day: date, field: str
+) -> Procedure:
+    """Procedure ``code`` as ``lookup`` finds it on ``day`` (the catalogue's version in force, or
+    its receivable one); refused naming ``field``."""
     try:
-        return catalogue.procedure(code, day)
+        return lookup(code, day)
     except UnknownCode:
         raise InvalidInput(field, "Không có thủ tục với mã này") from None
     except NotInEffect:
         raise InvalidInput(field, "Thủ tục không có hiệu lực vào ngày nộp hồ sơ") from None
+    except NotReceivable:
+        raise InvalidInput(field, "Thủ tục chưa đủ dữ liệu để tiếp nhận hồ sơ") from None
 
 
 def desk_at(catalogue: Catalogue, code: str, day: date, field: str) -> Agency:

@@ -121,7 +121,7 @@ def check_entry(
     if not calendar.is_working_day(day):
         reason = f"Ngày {day:%d/%m/%Y} là ngày nghỉ: bộ phận một cửa không nhận hồ sơ"
         raise InvalidInput(f"{at}.received_at", reason)
-    procedure = procedure_at(catalogue, entry.procedure_code, day, f"{at}.procedure_code")
+    procedure = procedure_at(catalogue.procedure, entry.procedure_code, day, f"{at}.procedure_code")
     agency = desk_at(catalogue, entry.agency_code, day, f"{at}.agency_code")
     check_receiving_level(f"{at}.agency_code", procedure, agency)
     _check_times(at, entry, procedure, calendar, now)

@@ -100,9 +100,8 @@ class Reception:
         self, cmd: SubmitDossier, received_at: datetime
     ) -> tuple[Procedure, Agency]:
         day = local_date(received_at)
-        procedure = procedure_at(self.catalogue, cmd.procedure_code, day, "procedure_code")
-        if procedure.not_receivable_because:
-            raise InvalidInput("procedure_code", "Thủ tục chưa đủ dữ liệu để tiếp nhận hồ sơ")
+        lookup = self.catalogue.receivable_procedure
+        procedure = procedure_at(lookup, cmd.procedure_code, day, "procedure_code")
         return procedure, desk_at(self.catalogue, cmd.agency_code, day, "agency_code")
 
 
